@@ -1,0 +1,18 @@
+namespace CamStudio.Media.Streaming;
+
+/// <summary>
+/// What a viewer needs from a camera's H.264: live packets, the cached GOP on join and on PLI, and the
+/// camera's profile so the SDP answer can prefer it. One source outlives FFmpeg restarts, which is how
+/// viewers keep their session (no renegotiation) while the camera reconnects.
+/// </summary>
+public interface IH264StreamSource
+{
+    /// <summary>The camera's profile-level-id (six hex digits, from its SPS), or null before the first SPS.</summary>
+    string? ProfileLevelId { get; }
+
+    /// <summary>Starts delivering to <paramref name="sink"/>: first the cached GOP, then live packets.</summary>
+    IDisposable Subscribe(IH264PacketSink sink);
+
+    /// <summary>Replays the cached GOP to one sink (the answer to a PLI).</summary>
+    void ResendKeyFrame(IH264PacketSink sink);
+}

@@ -1,0 +1,414 @@
+using System.Buffers.Binary;
+using System.Net;
+using CamStudio.Media.Dtls;
+using CamStudio.Media.Ice;
+using CamStudio.Media.Rtcp;
+using CamStudio.Media.Rtp;
+using CamStudio.Media.Srtp;
+using CamStudio.Media.Streaming;
+using Microsoft.Extensions.Logging;
+
+namespace CamStudio.Media.WebRtc;
+
+/// <summary>
+/// One browser's RTCPeerConnection: ICE-lite checks, the DTLS-SRTP handshake, then SRTP video out and
+/// SRTCP feedback in. Video is pushed synchronously from the camera's receive thread; NACK retransmissions
+/// and sender reports come from other threads, so everything that touches the outgoing SRTP context runs
+/// under <see cref="_sendLock"/> (an SRTP context has exactly one writer at a time).
+/// </summary>
+public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRtcpFeedbackHandler, IDisposable
+{
+    // 1200-byte RTP from FFmpeg plus the largest SRTP/SRTCP overhead, with slack for header extensions.
+    private const int SendBufferSize = 1500;
+
+    // Replaying a whole GOP is costly; a browser that keeps sending PLI gets at most one replay per interval.
+    private static readonly TimeSpan s_pliReplayInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _sendLock = new();
+    private readonly UdpMux _mux;
+    private readonly IH264StreamSource _source;
+    private readonly DtlsServerSession _dtls;
+    private readonly RtpPacketHistory _history;
+    private readonly RtpStreamRewriter _rewriter;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly byte[] _sendBuffer = new byte[SendBufferSize];
+    private readonly byte[] _rtcpBuffer = new byte[256];
+    private readonly TimeSpan _handshakeTimeout;
+    private readonly ViewerStats _stats = new();
+
+    private SrtpContext? _srtpOut;
+    private SrtpContext? _srtcpIn;
+    private volatile SocketAddress? _remote;
+    private IDisposable? _subscription;
+    private volatile ViewerSessionState _state = ViewerSessionState.New;
+    private int _closed;
+    private long _lastPliReplay;
+    private uint _lastRtpTimestamp;
+    private long _lastRtpSendTimestamp;
+
+    internal ViewerSession(
+        string id,
+        string cameraKey,
+        IceLiteAgent ice,
+        uint ssrc,
+        byte payloadType,
+        UdpMux mux,
+        IH264StreamSource source,
+        DtlsCertificate certificate,
+        string remoteFingerprint,
+        WebRtcOptions options,
+        TimeProvider time,
+        ILogger logger)
+    {
+        Id = id;
+        CameraKey = cameraKey;
+        Ice = ice;
+        Ssrc = ssrc;
+        PayloadType = payloadType;
+        _mux = mux;
+        _source = source;
+        _time = time;
+        _logger = logger;
+        _handshakeTimeout = options.HandshakeTimeout;
+        _history = new RtpPacketHistory(options.RetransmissionHistoryPackets, SendBufferSize);
+        _rewriter = new RtpStreamRewriter(
+            ssrc, payloadType, (ushort)Random.Shared.Next(0, 0x8000), (uint)Random.Shared.Next());
+        _dtls = new DtlsServerSession(certificate, remoteFingerprint, SendDtls, logger);
+        CreatedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Opaque id the signalling layer hands to the client to end the session.</summary>
+    public string Id { get; }
+
+    /// <summary>Which camera stream this viewer watches (the streams layer's key).</summary>
+    public string CameraKey { get; }
+
+    public IceLiteAgent Ice { get; }
+
+    public uint Ssrc { get; }
+
+    public byte PayloadType { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public ViewerSessionState State => _state;
+
+    /// <summary>Why the session ended; null while it is open.</summary>
+    public ViewerCloseReason? CloseReason { get; private set; }
+
+    /// <summary>The browser's validated address (after the first successful connectivity check).</summary>
+    public EndPoint? RemoteEndPoint { get; private set; }
+
+    public ViewerStatsSnapshot Stats => _stats.Snapshot();
+
+    /// <summary>Raised once, when DTLS completes and video starts flowing.</summary>
+    public event Action<ViewerSession>? Connected;
+
+    /// <summary>Raised once, whatever ended the session.</summary>
+    public event Action<ViewerSession, ViewerCloseReason>? Closed;
+
+    /// <summary>Test-only impairment: return true to drop an outgoing RTP packet (after it enters the NACK history).</summary>
+    internal Func<ushort, bool>? DropOutgoingRtp { get; set; }
+
+    internal void Start()
+    {
+        _state = ViewerSessionState.Connecting;
+        _ = RunHandshakeAsync();
+    }
+
+    private async Task RunHandshakeAsync()
+    {
+        DtlsSrtpKeys keys;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_handshakeTimeout);
+            keys = await _dtls.HandshakeAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (Volatile.Read(ref _closed) == 0)
+            {
+                LogHandshakeFailed(_logger, Id, ex.Message);
+            }
+
+            Close(ViewerCloseReason.HandshakeFailed);
+            return;
+        }
+
+        var profile = (SrtpProfile)keys.ProtectionProfile;
+        lock (_sendLock)
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                return;
+            }
+
+            // We are the DTLS server: we send with the server key and read the browser's SRTCP with the client key.
+            _srtpOut = new SrtpContext(profile, keys.ServerMasterKey, keys.ServerMasterSalt);
+            _srtcpIn = new SrtpContext(profile, keys.ClientMasterKey, keys.ClientMasterSalt);
+            _state = ViewerSessionState.Connected;
+        }
+
+        _dtls.Closed += OnDtlsClosed;
+        LogConnected(_logger, Id, CameraKey, profile);
+        Connected?.Invoke(this);
+
+        // Subscribing replays the cached GOP first, so the browser gets a keyframe at once instead of
+        // waiting for the camera's next IDR.
+        IDisposable subscription = _source.Subscribe(this);
+        if (Interlocked.CompareExchange(ref _subscription, subscription, null) is not null || Volatile.Read(ref _closed) != 0)
+        {
+            subscription.Dispose();
+        }
+    }
+
+    private void OnDtlsClosed() => Close(ViewerCloseReason.ClosedByPeer);
+
+    private void SendDtls(ReadOnlySpan<byte> datagram)
+    {
+        SocketAddress? remote = _remote;
+        if (remote is not null)
+        {
+            _mux.Send(datagram, remote);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnRemoteSelected(SocketAddress remote)
+    {
+        _remote = remote;
+        RemoteEndPoint = remote.Family switch
+        {
+            System.Net.Sockets.AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0).Create(remote),
+            System.Net.Sockets.AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0).Create(remote),
+            _ => null,
+        };
+    }
+
+    /// <inheritdoc/>
+    public void OnDtlsDatagram(ReadOnlySpan<byte> datagram) => _dtls.EnqueueIncoming(datagram);
+
+    /// <inheritdoc/>
+    public void OnRtcpDatagram(Span<byte> datagram)
+    {
+        // RFC 5761 §4: with rtcp-mux, packet types 192–223 are RTCP; a recvonly browser sends no RTP.
+        if (datagram.Length < 8 || datagram[1] < 192 || datagram[1] > 223)
+        {
+            _stats.IncrementDroppedInbound();
+            return;
+        }
+
+        SrtpContext? srtcp = _srtcpIn;
+        if (srtcp is null || !srtcp.TryUnprotectRtcp(datagram, datagram.Length, out int plainLength))
+        {
+            _stats.IncrementDroppedInbound();
+            return;
+        }
+
+        _stats.MarkRtcpReceived(_time.GetUtcNow());
+        if (!RtcpCompoundReader.TryRead(datagram[..plainLength], this))
+        {
+            _stats.IncrementDroppedInbound();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnConsentExpired() => Close(ViewerCloseReason.ConsentExpired);
+
+    /// <inheritdoc/>
+    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+    {
+        if (_state != ViewerSessionState.Connected)
+        {
+            return;
+        }
+
+        lock (_sendLock)
+        {
+            SrtpContext? srtp = _srtpOut;
+            SocketAddress? remote = _remote;
+            if (srtp is null || remote is null || Volatile.Read(ref _closed) != 0)
+            {
+                return;
+            }
+
+            if (rtpPacket.Length < 12 || rtpPacket.Length + SrtpProfileInfo.RtpOverhead(srtp.Profile) > _sendBuffer.Length)
+            {
+                _stats.IncrementDroppedOutbound();
+                return;
+            }
+
+            Span<byte> packet = _sendBuffer.AsSpan(0, rtpPacket.Length);
+            rtpPacket.CopyTo(packet);
+            _rewriter.Rewrite(packet, info);
+            ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+            uint timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+            if (!srtp.TryProtectRtp(_sendBuffer, rtpPacket.Length, out int protectedLength))
+            {
+                _stats.IncrementDroppedOutbound();
+                return;
+            }
+
+            ReadOnlySpan<byte> wire = _sendBuffer.AsSpan(0, protectedLength);
+            _history.Store(sequence, wire);
+            _lastRtpTimestamp = timestamp;
+            _lastRtpSendTimestamp = _time.GetTimestamp();
+            _stats.CountSent(rtpPacket.Length - 12);
+            if (DropOutgoingRtp?.Invoke(sequence) == true)
+            {
+                return;
+            }
+
+            _mux.Send(wire, remote);
+        }
+    }
+
+    /// <summary>Sends an RTCP sender report (RFC 3550 §6.4.1) so the browser can sync and measure RTT.</summary>
+    internal void SendSenderReport()
+    {
+        if (_state != ViewerSessionState.Connected)
+        {
+            return;
+        }
+
+        lock (_sendLock)
+        {
+            SrtpContext? srtp = _srtpOut;
+            SocketAddress? remote = _remote;
+            if (srtp is null || remote is null || _lastRtpSendTimestamp == 0)
+            {
+                return;
+            }
+
+            // The RTP timestamp of "now", extrapolated from the last packet at the 90 kHz video clock.
+            TimeSpan sinceLast = _time.GetElapsedTime(_lastRtpSendTimestamp);
+            uint rtpNow = unchecked(_lastRtpTimestamp + (uint)(sinceLast.TotalSeconds * 90_000));
+            ulong ntp = NtpTime.FromDateTimeOffset(_time.GetUtcNow());
+            ViewerStatsSnapshot stats = _stats.Snapshot();
+            int length = RtcpSenderReport.Write(
+                _rtcpBuffer, Ssrc, ntp, rtpNow, (uint)stats.PacketsSent, (uint)stats.PayloadBytesSent);
+            if (length <= 0 || !srtp.TryProtectRtcp(_rtcpBuffer, length, out int protectedLength))
+            {
+                return;
+            }
+
+            _mux.Send(_rtcpBuffer.AsSpan(0, protectedLength), remote);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnReceiverReport(in RtcpReportBlock block)
+    {
+        if (block.Ssrc == Ssrc)
+        {
+            _stats.UpdateFromReceiverReport(block, NtpTime.FromDateTimeOffset(_time.GetUtcNow()));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnNack(uint mediaSsrc, ReadOnlySpan<ushort> lostSequenceNumbers)
+    {
+        if (mediaSsrc != Ssrc)
+        {
+            return;
+        }
+
+        _stats.CountNack(lostSequenceNumbers.Length);
+        lock (_sendLock)
+        {
+            SocketAddress? remote = _remote;
+            if (remote is null)
+            {
+                return;
+            }
+
+            foreach (ushort sequence in lostSequenceNumbers)
+            {
+                // The history holds the packet exactly as first protected: resending the same SRTP bytes is
+                // what RFC 4588-less WebRTC receivers expect, and it does not reuse a keystream on new data.
+                if (_history.TryGet(sequence, out ReadOnlySpan<byte> packet))
+                {
+                    _mux.Send(packet, remote);
+                    _stats.CountRetransmitted();
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnPictureLossIndication(uint mediaSsrc)
+    {
+        if (mediaSsrc != Ssrc && mediaSsrc != 0)
+        {
+            return;
+        }
+
+        _stats.CountPli();
+        long now = _time.GetTimestamp();
+        long last = Interlocked.Read(ref _lastPliReplay);
+        if (last != 0 && _time.GetElapsedTime(last, now) < s_pliReplayInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastPliReplay, now);
+
+        // Not under _sendLock: the source takes its own lock and then calls OnPacket, which takes ours.
+        _source.ResendKeyFrame(this);
+    }
+
+    /// <inheritdoc/>
+    public void OnBye() => Close(ViewerCloseReason.ClosedByPeer);
+
+    /// <summary>Ends the session: DTLS close_notify to the browser, unsubscribe, free the port mapping.</summary>
+    public void Close(ViewerCloseReason reason = ViewerCloseReason.ClosedByServer)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        CloseReason = reason;
+        _state = ViewerSessionState.Closed;
+        Interlocked.Exchange(ref _subscription, NoSubscription.Instance)?.Dispose();
+        _mux.Unregister(this);
+        _dtls.Closed -= OnDtlsClosed;
+        if (reason is ViewerCloseReason.ClosedByServer or ViewerCloseReason.SourceRemoved)
+        {
+            _dtls.Close();
+        }
+
+        _dtls.Dispose();
+        lock (_sendLock)
+        {
+            _srtpOut?.Dispose();
+            _srtcpIn?.Dispose();
+            _srtpOut = null;
+            _srtcpIn = null;
+        }
+
+        LogClosed(_logger, Id, reason);
+        Closed?.Invoke(this, reason);
+    }
+
+    public void Dispose() => Close();
+
+    private sealed class NoSubscription : IDisposable
+    {
+        public static readonly NoSubscription Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Viewer {SessionId} connected to {Camera} ({Profile})")]
+    private static partial void LogConnected(ILogger logger, string sessionId, string camera, SrtpProfile profile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Viewer {SessionId}: DTLS handshake failed: {Reason}")]
+    private static partial void LogHandshakeFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Viewer {SessionId} closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string sessionId, ViewerCloseReason reason);
+}

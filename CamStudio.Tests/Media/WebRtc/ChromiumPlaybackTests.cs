@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using CamStudio.Media.WebRtc;
+using CamStudio.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CamStudio.Tests.Media.WebRtc;
+
+/// <summary>
+/// Issue 3 acceptance 3–5: a real Chromium, in the project's network namespace, receives H.264 from
+/// the GStreamer RTSP test camera through FFmpeg (-c:v copy) and our own WebRTC sender.
+/// </summary>
+[Collection(LiveVideoCollection.Name)]
+public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
+{
+    private static readonly TimeSpan s_connectDeadline = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan s_decodeDeadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Chromium_decodes_the_camera_at_its_resolution()
+    {
+        await using IBrowserContext context = await live.Browser.NewContextAsync();
+        await using BrowserPeer peer = await BrowserPeer.OpenAsync(context);
+
+        ViewerSession session = await ConnectAsync(peer);
+
+        PeerStats stats = await WaitForStatsAsync(peer, s => s.FramesDecoded >= 50, s_decodeDeadline, "50 frames decoded");
+        stats.FrameWidth.Should().Be(1280);
+        stats.FrameHeight.Should().Be(720);
+        stats.ConnectionState.Should().Be("connected");
+        session.State.Should().Be(ViewerSessionState.Connected);
+        session.Stats.PacketsSent.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Four_peers_decode_at_once_on_the_one_udp_port()
+    {
+        await using IBrowserContext context = await live.Browser.NewContextAsync();
+        var peers = new List<BrowserPeer>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                peers.Add(await BrowserPeer.OpenAsync(context));
+            }
+
+            ViewerSession[] sessions = await Task.WhenAll(peers.Select(ConnectAsync));
+            PeerStats[] stats = await Task.WhenAll(peers.Select(
+                p => WaitForStatsAsync(p, s => s.FramesDecoded >= 50, s_decodeDeadline, "50 frames decoded")));
+
+            stats.Should().OnlyContain(s => s.FrameWidth == 1280 && s.FrameHeight == 720);
+            sessions.Select(s => s.RemoteEndPoint).Should().OnlyHaveUniqueItems();
+            live.Server.LocalEndPoint!.Port.Should().Be(live.Server.Candidates[0].Port, "every answer names the one shared port");
+        }
+        finally
+        {
+            foreach (BrowserPeer peer in peers)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_late_joiner_decodes_before_the_cameras_next_keyframe()
+    {
+        // The camera's GOP is 4 s. Without the GOP cache a joiner waits up to 4 s for an IDR; with it the
+        // first frame is decodable at once. The first joiner guarantees the stream is warm.
+        await using IBrowserContext context = await live.Browser.NewContextAsync();
+        await using BrowserPeer warm = await BrowserPeer.OpenAsync(context);
+        await ConnectAsync(warm);
+        await WaitForStatsAsync(warm, s => s.FramesDecoded >= 1, s_decodeDeadline, "the stream is running");
+
+        await using BrowserPeer late = await BrowserPeer.OpenAsync(context);
+        await ConnectAsync(late);
+        var sinceConnected = Stopwatch.StartNew();
+        await WaitForStatsAsync(late, s => s.FramesDecoded >= 1, s_decodeDeadline, "a first decoded frame");
+        sinceConnected.Elapsed.Should().BeLessThan(
+            TimeSpan.FromSeconds(1.5), "the cached GOP must be sent at once, not the camera's next keyframe (4 s GOP)");
+    }
+
+    [Fact]
+    public async Task Five_percent_loss_is_repaired_by_nack_retransmission()
+    {
+        live.Server.DropOutgoingRtp = seq => seq % 20 == 7;
+        try
+        {
+            await using IBrowserContext context = await live.Browser.NewContextAsync();
+            await using BrowserPeer peer = await BrowserPeer.OpenAsync(context);
+            ViewerSession session = await ConnectAsync(peer);
+
+            PeerStats stats = await WaitForStatsAsync(
+                peer, s => s.FramesDecoded >= 100 && s.NackCount > 0, TimeSpan.FromSeconds(25), "100 frames decoded under loss");
+
+            session.Stats.PacketsRetransmitted.Should().BeGreaterThan(0);
+            stats.FreezeCount.Should().BeLessThanOrEqualTo(1, "retransmissions repair the 5 % loss before it freezes the picture");
+        }
+        finally
+        {
+            live.Server.DropOutgoingRtp = null;
+        }
+    }
+
+    [Fact]
+    public async Task Closing_the_peer_connection_ends_the_session_at_once()
+    {
+        await using IBrowserContext context = await live.Browser.NewContextAsync();
+        await using BrowserPeer peer = await BrowserPeer.OpenAsync(context);
+        ViewerSession session = await ConnectAsync(peer);
+        await WaitForStatsAsync(peer, s => s.FramesDecoded >= 1, s_decodeDeadline, "video flows");
+
+        await peer.ClosePeerConnectionAsync();
+
+        await Eventually.WaitUntilAsync(
+            () => session.State == ViewerSessionState.Closed, TimeSpan.FromSeconds(3), "the DTLS close alert ends the session");
+        session.CloseReason.Should().Be(ViewerCloseReason.ClosedByPeer);
+        live.Server.TryGetSession(session.Id, out _).Should().BeFalse();
+    }
+
+    private async Task<ViewerSession> ConnectAsync(BrowserPeer peer)
+    {
+        string offer = await peer.CreateOfferAsync();
+        ViewerSessionResult result = live.Server.CreateSession(offer, live.Source, "test-camera");
+        result.Error.Should().BeNull();
+        await peer.SetAnswerAsync(result.AnswerSdp!);
+        await WaitForStatsAsync(peer, s => s.ConnectionState == "connected", s_connectDeadline, "ICE and DTLS connect");
+        return result.Session!;
+    }
+
+    internal static async Task<PeerStats> WaitForStatsAsync(
+        BrowserPeer peer, Func<PeerStats, bool> condition, TimeSpan deadline, string what)
+    {
+        PeerStats? last = null;
+        await Eventually.WaitUntilAsync(
+            async () =>
+            {
+                last = await peer.GetStatsAsync();
+                return condition(last);
+            },
+            deadline,
+            what);
+        return last!;
+    }
+}
