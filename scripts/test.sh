@@ -90,6 +90,10 @@ for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
 print(p, f, s)
 PY
 )
+if [[ -z "${d_pass:-}" ]]; then
+  echo "Could not read the trx results - counted as a failure" >&2
+  d_pass=0 d_fail=1 d_skip=0
+fi
 passed=$((passed + d_pass)); failed=$((failed + d_fail)); skipped=$((skipped + d_skip))
 
 status=0
