@@ -126,12 +126,10 @@ def main(argv):
         print(f"failed to listen on {args.host}:{args.port}", file=sys.stderr, flush=True)
         return 1
 
-    def stop(*_):
-        loop.quit()
-        return GLib.SOURCE_REMOVE
-
-    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, stop)
-    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, stop)
+    # Python-level handlers, not GLib.unix_signal_add: after Gst.init the GLib ones never fired here (the process
+    # died of the signal). PyGObject wakes the main loop for Python handlers, so loop.quit() runs promptly.
+    signal.signal(signal.SIGTERM, lambda *_: loop.quit())
+    signal.signal(signal.SIGINT, lambda *_: loop.quit())
     print(f"READY rtsp://{args.host}:{server.get_bound_port()}", flush=True)
     loop.run()
     return 0
