@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace CamStudio.Media.Srtp;
+
+/// <summary>
+/// AES in counter mode as RFC 3711 §4.1.1 defines it: keystream block j is AES_k(IV + j), with the
+/// 128-bit IV treated as a big-endian integer. Built on <see cref="SymmetricAlgorithm.EncryptEcb(ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>
+/// because .NET has no CTR mode; counters and keystream live in stack buffers so a packet costs no allocation.
+/// Not thread-safe (shares one <see cref="Aes"/> instance).
+/// </summary>
+internal sealed class AesCounterMode : IDisposable
+{
+    internal const int BlockSize = 16;
+
+    // 16 blocks per EncryptEcb call: large enough to amortise the call, small enough for the stack.
+    private const int BlocksPerChunk = 16;
+    private const int ChunkSize = BlockSize * BlocksPerChunk;
+
+    private readonly Aes _aes;
+
+    public AesCounterMode(ReadOnlySpan<byte> key)
+    {
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+    }
+
+    /// <summary>XORs <paramref name="data"/> with the keystream that starts at counter block <paramref name="iv"/>.</summary>
+    public void Transform(ReadOnlySpan<byte> iv, Span<byte> data)
+    {
+        UInt128 counter = BinaryPrimitives.ReadUInt128BigEndian(iv);
+        Span<byte> counters = stackalloc byte[ChunkSize];
+        Span<byte> keystream = stackalloc byte[ChunkSize];
+
+        while (!data.IsEmpty)
+        {
+            int bytes = Math.Min(data.Length, ChunkSize);
+            int blocks = (bytes + BlockSize - 1) / BlockSize;
+            for (int i = 0; i < blocks; i++)
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(counters.Slice(i * BlockSize, BlockSize), counter);
+                counter++;
+            }
+
+            int chunk = blocks * BlockSize;
+            _aes.EncryptEcb(counters[..chunk], keystream[..chunk], PaddingMode.None);
+            Xor(data[..bytes], keystream);
+            data = data[bytes..];
+        }
+    }
+
+    public void Dispose() => _aes.Dispose();
+
+    private static void Xor(Span<byte> data, ReadOnlySpan<byte> keystream)
+    {
+        int words = data.Length / sizeof(ulong);
+        Span<ulong> data64 = MemoryMarshal.Cast<byte, ulong>(data[..(words * sizeof(ulong))]);
+        ReadOnlySpan<ulong> key64 = MemoryMarshal.Cast<byte, ulong>(keystream[..(words * sizeof(ulong))]);
+        for (int i = 0; i < data64.Length; i++)
+        {
+            data64[i] ^= key64[i];
+        }
+
+        for (int i = words * sizeof(ulong); i < data.Length; i++)
+        {
+            data[i] ^= keystream[i];
+        }
+    }
+}
