@@ -15,8 +15,9 @@ internal static class SrtpKeyDerivation
     internal const byte RtcpSaltLabel = 0x05;
 
     // The PRF input is the 112-bit master salt XOR (label || r) with both right-aligned, so the label
-    // byte lands on byte 7 of the 14-byte salt field; a 96-bit GCM master salt is zero-padded on the
-    // right to 112 bits first (RFC 7714 §11). The last two bytes are the AES-CM block counter.
+    // byte lands on byte 7 of the 14-byte salt field; a 96-bit GCM master salt is multiplied by 2^16
+    // (zero-padded on the right) to 112 bits first (RFC 7714 §11 as corrected by verified erratum 4938,
+    // which is what libSRTP does). The last two bytes are the AES-CM block counter.
     private const int SaltFieldLength = 14;
     private const int LabelOffset = 7;
 

@@ -64,6 +64,27 @@ public class SrtpKeyDerivationTests
         Block(keystream, 0xFF01).Should().Equal(Hex("6A2CC3787889374FBEB4C81B17BA6C44"));
     }
 
+    [Theory]
+    [InlineData(SrtpKeyDerivation.RtpEncryptionLabel, 16)]
+    [InlineData(SrtpKeyDerivation.RtpSaltLabel, 12)]
+    [InlineData(SrtpKeyDerivation.RtcpEncryptionLabel, 16)]
+    [InlineData(SrtpKeyDerivation.RtcpSaltLabel, 12)]
+    public void Rfc7714_11_Erratum4938_GcmMasterSaltIsShiftedBy16Bits(byte label, int length)
+    {
+        // The 96-bit GCM master salt enters the RFC 3711 KDF as salt * 2^16, i.e. followed by two zero bytes.
+        byte[] key = Hex("000102030405060708090a0b0c0d0e0f");
+        byte[] salt96 = Hex("a0a1a2a3a4a5a6a7a8a9aaab");
+        byte[] salt112 = Hex("a0a1a2a3a4a5a6a7a8a9aaab0000");
+        var fromShort = new byte[length];
+        var fromLong = new byte[length];
+
+        SrtpKeyDerivation.DeriveSessionKey(key, salt96, label, fromShort);
+        SrtpKeyDerivation.DeriveSessionKey(key, salt112, label, fromLong);
+
+        fromShort.Should().Equal(fromLong);
+        fromShort.Should().NotEqual(new byte[length]);
+    }
+
     [Fact]
     public void AesCm_IvCarriesSsrcAndIndex()
     {
