@@ -227,6 +227,20 @@ public sealed class UdpMuxTests : IAsyncLifetime
         again.Should().Throw<InvalidOperationException>();
     }
 
+    [Fact]
+    public async Task DisposeAsync_EndsTheRunLoop_AndLaterSendsAreCountedNotThrown()
+    {
+        await using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), NullLogger<UdpMux>.Instance, TimeProvider.System);
+        var run = mux.RunAsync(CancellationToken.None);
+
+        await mux.DisposeAsync();
+
+        await run.WaitAsync(s_deadline);
+        run.IsCompletedSuccessfully.Should().BeTrue();
+        mux.Send(s_dtlsClientHello, new IPEndPoint(IPAddress.Loopback, 9).Serialize());
+        mux.Counters.SendErrors.Should().Be(1);
+    }
+
     [Theory]
     [InlineData(0, UdpMuxPacketKind.Stun)]
     [InlineData(3, UdpMuxPacketKind.Stun)]
