@@ -216,7 +216,8 @@ public sealed class UdpMux : IAsyncDisposable
         }
     }
 
-    private void OnDatagram(Span<byte> datagram, SocketAddress remote)
+    /// <summary>Dispatches one received datagram; internal so tests can measure the hot path without a socket.</summary>
+    internal void OnDatagram(Span<byte> datagram, SocketAddress remote)
     {
         switch (UdpMuxClassifier.Classify(datagram))
         {
