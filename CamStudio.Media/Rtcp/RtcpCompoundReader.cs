@@ -22,7 +22,7 @@ namespace CamStudio.Media.Rtcp;
 public static class RtcpCompoundReader
 {
     private const int CommonHeaderLength = 4;
-    private const int SenderInfoLength = 24;
+    private const int SenderInfoLength = 20; // NTP (8), RTP timestamp, packet count, octet count
     private const int FeedbackHeaderLength = 12;
     private const int NackFciLength = 4;
     private const int FirFciLength = 8;
