@@ -28,8 +28,10 @@ public sealed partial class H264RtpSource
     private long _packets, _frames, _keyFrames, _dropped;
     private DateTimeOffset? _lastPacketTime, _lastFrameTime;
     private long _windowStart;
-    private int _windowFrames;
     private long _windowBytes;
+    private bool _frameWindowStarted;
+    private uint _frameWindowSsrc, _frameWindowStartTs, _frameWindowMaxTs;
+    private int _frameWindowFrames;
     private double _framesPerSecond, _bitrateKbps, _keyFrameInterval;
     private bool _haveKeyFrameTimestamp;
     private uint _lastKeyFrameTimestamp, _lastKeyFrameSsrc;
@@ -84,7 +86,8 @@ public sealed partial class H264RtpSource
             bool accessUnitStart = !_haveLast || _lastMarker || header.Timestamp != _lastTimestamp || header.Ssrc != _lastSsrc;
             if (accessUnitStart && _haveLast && !_lastMarker)
             {
-                CountFrame(now); // the previous access unit ended without a marker (lost packet): timestamp change ends it
+                // The previous access unit ended without a marker (lost packet): the timestamp change ends it.
+                CountFrame(now, _lastTimestamp, _lastSsrc);
             }
 
             const H264PacketContent parameterSets = H264PacketContent.Sps | H264PacketContent.Pps;
@@ -111,7 +114,7 @@ public sealed partial class H264RtpSource
             _windowBytes += packet.Length;
             if (marker)
             {
-                CountFrame(now);
+                CountFrame(now, header.Timestamp, header.Ssrc);
             }
 
             UpdateRates();
@@ -195,11 +198,40 @@ public sealed partial class H264RtpSource
         }
     }
 
-    private void CountFrame(DateTimeOffset now)
+    /// <summary>
+    /// Frame rate is measured on the stream's own 90 kHz clock over windows of at least 2 s: arrival times would also
+    /// measure encoder and network bursts (FFmpeg delivered a 25 fps stream at a measured 33 fps right after start-up).
+    /// The window end is the highest timestamp seen, so B-frame reordering only blurs it by a frame or two.
+    /// </summary>
+    private void CountFrame(DateTimeOffset now, uint timestamp, uint ssrc)
     {
         _frames++;
-        _windowFrames++;
         _lastFrameTime = now;
+        int sinceStart = unchecked((int)(timestamp - _frameWindowStartTs));
+        if (!_frameWindowStarted || ssrc != _frameWindowSsrc || sinceStart < -(int)RtpClockRate || sinceStart > 10 * RtpClockRate)
+        {
+            // First frame, new source, or a jump: start measuring again from here.
+            _frameWindowStarted = true;
+            _frameWindowSsrc = ssrc;
+            _frameWindowStartTs = timestamp;
+            _frameWindowMaxTs = timestamp;
+            _frameWindowFrames = 0;
+            return;
+        }
+
+        _frameWindowFrames++;
+        if (unchecked((int)(timestamp - _frameWindowMaxTs)) > 0)
+        {
+            _frameWindowMaxTs = timestamp;
+        }
+
+        uint span = unchecked(_frameWindowMaxTs - _frameWindowStartTs);
+        if (span >= 2 * RtpClockRate)
+        {
+            _framesPerSecond = _frameWindowFrames * RtpClockRate / span;
+            _frameWindowStartTs = _frameWindowMaxTs;
+            _frameWindowFrames = 0;
+        }
     }
 
     private void UpdateRates()
@@ -210,9 +242,7 @@ public sealed partial class H264RtpSource
             return;
         }
 
-        _framesPerSecond = _windowFrames / elapsed.TotalSeconds;
         _bitrateKbps = _windowBytes * 8 / elapsed.TotalSeconds / 1000;
-        _windowFrames = 0;
         _windowBytes = 0;
         _windowStart = _timeProvider.GetTimestamp();
     }

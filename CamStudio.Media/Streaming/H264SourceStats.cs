@@ -6,10 +6,10 @@ public sealed record H264SourceStats
     public DateTimeOffset? LastPacketTime { get; init; }
     public DateTimeOffset? LastFrameTime { get; init; }
 
-    /// <summary>Access units per second over the last completed measuring window (~1 s of arrivals).</summary>
+    /// <summary>Access units per second over the last completed window of at least 2 s of RTP (90 kHz) time.</summary>
     public double FramesPerSecond { get; init; }
 
-    /// <summary>RTP payload+header bits per second over the last measuring window, in kbit/s.</summary>
+    /// <summary>RTP bits per second (headers included) over the last window of at least 1 s of arrivals, in kbit/s.</summary>
     public double BitrateKbps { get; init; }
 
     /// <summary>Seconds between the last two keyframes, from their RTP timestamps (0 until two were seen).</summary>

@@ -55,5 +55,19 @@ internal sealed class RecordingSink : IH264PacketSink, IDisposable
         }
     }
 
+    /// <summary>Re-checks <paramref name="condition"/> each time a packet arrives, until it holds or the deadline passes.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                throw new TimeoutException($"condition not met after {Count} packets");
+            }
+        }
+    }
+
     public void Dispose() => _arrived.Dispose();
 }
