@@ -60,9 +60,13 @@ public sealed class RtpStreamRewriter
     public long OctetCount { get; private set; }
 
     /// <summary>Rewrites SSRC, payload type, sequence number and timestamp of <paramref name="packet"/> in place.</summary>
-    public void Rewrite(Span<byte> packet, in H264PacketInfo info)
+    public void Rewrite(Span<byte> packet, in H264PacketInfo info) =>
+        Rewrite(packet, info.IsFromCache, info.SourceTimestamp, info.SourceSsrc);
+
+    /// <summary>The same, for callers that do not come from the H.264 source (e.g. a future audio stream).</summary>
+    public void Rewrite(Span<byte> packet, bool isFromCache, uint sourceTimestamp, uint sourceSsrc)
     {
-        uint timestamp = NextTimestamp(info);
+        uint timestamp = NextTimestamp(isFromCache, sourceTimestamp, sourceSsrc);
         RtpPacketWriter.SetSsrc(packet, _outputSsrc);
         RtpPacketWriter.SetPayloadType(packet, _outputPayloadType);
         RtpPacketWriter.SetSequenceNumber(packet, _nextSequenceNumber);
@@ -75,23 +79,23 @@ public sealed class RtpStreamRewriter
         }
     }
 
-    private uint NextTimestamp(in H264PacketInfo info)
+    private uint NextTimestamp(bool isFromCache, uint sourceTimestamp, uint sourceSsrc)
     {
         if (!_started)
         {
             _started = true;
         }
-        else if (info.SourceSsrc != _lastSourceSsrc || info.SourceTimestamp != _lastSourceTimestamp)
+        else if (sourceSsrc != _lastSourceSsrc || sourceTimestamp != _lastSourceTimestamp)
         {
             uint step;
-            if (info.IsFromCache)
+            if (isFromCache)
             {
                 step = CachedFrameSpacing;
             }
             else
             {
-                uint delta = unchecked(info.SourceTimestamp - _lastSourceTimestamp);
-                if (info.SourceSsrc == _lastSourceSsrc && delta != 0 && delta <= MaxPlausibleStep)
+                uint delta = unchecked(sourceTimestamp - _lastSourceTimestamp);
+                if (sourceSsrc == _lastSourceSsrc && delta != 0 && delta <= MaxPlausibleStep)
                 {
                     step = delta;
                     _lastLiveStep = delta;
@@ -106,8 +110,8 @@ public sealed class RtpStreamRewriter
         }
 
         // Same source frame (also across the cache->live hand-over mid-frame): same output timestamp.
-        _lastSourceSsrc = info.SourceSsrc;
-        _lastSourceTimestamp = info.SourceTimestamp;
+        _lastSourceSsrc = sourceSsrc;
+        _lastSourceTimestamp = sourceTimestamp;
         return _lastOutputTimestamp;
     }
 }
