@@ -83,6 +83,11 @@ public sealed partial class H264RtpSource
                 UpdateSps(sps);
             }
 
+            if (_haveLast && header.Ssrc != _lastSsrc)
+            {
+                OnSourceRestart();
+            }
+
             bool accessUnitStart = !_haveLast || _lastMarker || header.Timestamp != _lastTimestamp || header.Ssrc != _lastSsrc;
             if (accessUnitStart && _haveLast && !_lastMarker)
             {
@@ -181,6 +186,23 @@ public sealed partial class H264RtpSource
         _lastKeyFrameTimestamp = header.Timestamp;
         _lastKeyFrameSsrc = header.Ssrc;
         return true;
+    }
+
+    /// <summary>
+    /// A new SSRC means FFmpeg restarted (camera reconnect): the new stream's P-frames do not refer to the cached GOP, so
+    /// the cache is dropped and every viewer waits for the new stream's first keyframe rather than decoding garbage.
+    /// </summary>
+    private void OnSourceRestart()
+    {
+        _cache.Clear();
+        _candidateEntry = 0;
+        _candidateParamSetsOnly = true;
+        _candidateKeyLike = false;
+        _candidateCommitted = false;
+        foreach (Subscription subscription in _subscriptions)
+        {
+            subscription.WaitingForKeyFrame = true;
+        }
     }
 
     private void UpdateSps(ReadOnlySpan<byte> sps)

@@ -104,6 +104,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         var earlyPackets = early.Snapshot();
         early.SourceSequenceNumbers().Should().Equal(1, 2, 3, 4, 5, 6, 7);
         earlyPackets[0].Info.IsKeyFrameStart.Should().BeTrue();
+        MarkerOf(earlyPackets[0].Packet).Should().BeFalse("the marker is cleared on an SPS/PPS-only packet");
         earlyPackets.Take(2).Should().AllSatisfy(p => p.Info.IsFromCache.Should().BeTrue(),
             "an early viewer waits for the IDR and gets its access unit so far from the cache");
         earlyPackets.Skip(2).Should().AllSatisfy(p => p.Info.IsFromCache.Should().BeFalse());
@@ -147,6 +148,14 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         await early.WaitForCountAsync(9);
         late.Count.Should().Be(16, "an unsubscribed viewer gets nothing more");
         source.SubscriberCount.Should().Be(1);
+
+        // Live (not cached) SPS/PPS with the marker set also goes out with it cleared.
+        Send(source, Rtp(10, 21600, true, ParameterSets()));
+        await early.WaitForCountAsync(10);
+        var liveParameterSets = early.Snapshot()[9];
+        liveParameterSets.Info.IsFromCache.Should().BeFalse();
+        liveParameterSets.Info.IsKeyFrameStart.Should().BeTrue();
+        MarkerOf(liveParameterSets.Packet).Should().BeFalse();
     }
 
     [Fact]
@@ -197,6 +206,39 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         stats.GopCachePackets.Should().Be(3);
         stats.KeyFrames.Should().Be(2);
         stats.KeyFrameIntervalSeconds.Should().BeApproximately(6 * 3600 / 90_000.0, 1e-9);
+    }
+
+    [Fact]
+    public async Task SourceRestart_NewSsrc_DropsTheCache_AndViewersResumeAtTheNewKeyFrame()
+    {
+        H264RtpSource source = StartSource();
+        using var viewer = new RecordingSink();
+        using IDisposable subscription = source.Subscribe(viewer);
+        Send(source, Rtp(1, 0, false, ParameterSets()));
+        Send(source, Rtp(2, 0, true, FuA(5, start: true, end: true)));
+        Send(source, Rtp(3, 3600, true, PSlice()));
+        await viewer.WaitForCountAsync(3);
+
+        // FFmpeg restarted: new SSRC, and the new stream happens to begin with a P-frame the viewer cannot decode.
+        Send(source, WithSsrc(Rtp(500, 90_000, true, PSlice()), 0xBEEF));
+        Send(source, WithSsrc(Rtp(501, 93_600, false, ParameterSets()), 0xBEEF));
+        Send(source, WithSsrc(Rtp(502, 93_600, true, FuA(5, start: true, end: true)), 0xBEEF));
+        await viewer.WaitForCountAsync(5);
+        viewer.SourceSequenceNumbers().Should().Equal(1, 2, 3, 501, 502);
+        viewer.Snapshot()[3].Info.IsKeyFrameStart.Should().BeTrue();
+        viewer.Snapshot()[3].Info.SourceSsrc.Should().Be(0xBEEF);
+
+        using var late = new RecordingSink();
+        using (source.Subscribe(late))
+        {
+            late.SourceSequenceNumbers().Should().Equal(501, 502);
+        }
+    }
+
+    private static byte[] WithSsrc(byte[] packet, uint ssrc)
+    {
+        RtpPacketWriter.SetSsrc(packet, ssrc);
+        return packet;
     }
 
     [Fact]
