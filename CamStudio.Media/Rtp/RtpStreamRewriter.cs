@@ -1,0 +1,117 @@
+using CamStudio.Media.Streaming;
+
+namespace CamStudio.Media.Rtp;
+
+/// <summary>
+/// Per-viewer rewrite of the camera's RTP stream into the viewer's own stream: SSRC and payload type as negotiated,
+/// a gap-free sequence number, and a timestamp that only moves forward. Not thread-safe (one per viewer, called from
+/// the source's fan-out, which is serialised).
+/// </summary>
+/// <remarks>
+/// Timestamps: a live frame advances the output by the source's own delta, so pacing and A/V timing survive. When the
+/// source jumps (FFmpeg restarted: new SSRC and random timestamp base, or a backwards/huge step) the output advances by
+/// the last good live frame step instead, so the browser sees one ordinary frame interval, not a jump it would have to
+/// resync from. Frames replayed from the GOP cache carry timestamps from up to a whole GOP ago; kept as-is they would
+/// make the browser's jitter buffer hold the burst back for their original duration (seconds of added delay) or play it
+/// in fast motion. Instead consecutive cached frames are stamped <see cref="CachedFrameSpacing"/> (1 ms) apart: they all
+/// arrive at once anyway, so the decoder runs through them immediately and only the last (the current picture) is
+/// effectively shown. The first live frame after the burst then continues from the last cached frame by the source's
+/// own delta (the last cached frame is the newest one the source has), so live playback starts with no gap.
+/// </remarks>
+public sealed class RtpStreamRewriter
+{
+    /// <summary>Output timestamp step between consecutive frames replayed from the cache: 1 ms at 90 kHz.</summary>
+    public const uint CachedFrameSpacing = 90;
+
+    /// <summary>Step used after a source jump until a live delta has been seen: one frame at 30 fps.</summary>
+    public const uint DefaultFrameStep = 3000;
+
+    /// <summary>Largest source delta still taken as a normal frame step (5 s at 90 kHz); beyond it the source jumped.</summary>
+    public const uint MaxPlausibleStep = 5 * 90_000;
+
+    private readonly uint _outputSsrc;
+    private readonly byte _outputPayloadType;
+    private ushort _nextSequenceNumber;
+    private uint _lastOutputTimestamp;
+    private uint _lastSourceTimestamp;
+    private uint _lastSourceSsrc;
+    private uint _lastLiveStep = DefaultFrameStep;
+    private bool _started;
+
+    public RtpStreamRewriter(uint outputSsrc, byte outputPayloadType, ushort initialSequence, uint initialTimestamp)
+    {
+        _outputSsrc = outputSsrc;
+        _outputPayloadType = outputPayloadType;
+        _nextSequenceNumber = initialSequence;
+        _lastOutputTimestamp = initialTimestamp;
+    }
+
+    public uint OutputSsrc => _outputSsrc;
+
+    /// <summary>Sequence number the last rewritten packet got.</summary>
+    public ushort LastSequenceNumber => unchecked((ushort)(_nextSequenceNumber - 1));
+
+    /// <summary>Timestamp the last rewritten packet got (the initial timestamp before the first packet).</summary>
+    public uint LastTimestamp => _lastOutputTimestamp;
+
+    public long PacketCount { get; private set; }
+
+    /// <summary>Payload octets sent (RFC 3550 §6.4.1 sender's octet count: header and padding excluded).</summary>
+    public long OctetCount { get; private set; }
+
+    /// <summary>Rewrites SSRC, payload type, sequence number and timestamp of <paramref name="packet"/> in place.</summary>
+    public void Rewrite(Span<byte> packet, in H264PacketInfo info) =>
+        Rewrite(packet, info.IsFromCache, info.SourceTimestamp, info.SourceSsrc);
+
+    /// <summary>The same, for callers that do not come from the H.264 source (e.g. a future audio stream).</summary>
+    public void Rewrite(Span<byte> packet, bool isFromCache, uint sourceTimestamp, uint sourceSsrc)
+    {
+        uint timestamp = NextTimestamp(isFromCache, sourceTimestamp, sourceSsrc);
+        RtpPacketWriter.SetSsrc(packet, _outputSsrc);
+        RtpPacketWriter.SetPayloadType(packet, _outputPayloadType);
+        RtpPacketWriter.SetSequenceNumber(packet, _nextSequenceNumber);
+        RtpPacketWriter.SetTimestamp(packet, timestamp);
+        _nextSequenceNumber++;
+        PacketCount++;
+        if (RtpHeader.TryRead(packet, out RtpHeader header))
+        {
+            OctetCount += header.PayloadLength;
+        }
+    }
+
+    private uint NextTimestamp(bool isFromCache, uint sourceTimestamp, uint sourceSsrc)
+    {
+        if (!_started)
+        {
+            _started = true;
+        }
+        else if (sourceSsrc != _lastSourceSsrc || sourceTimestamp != _lastSourceTimestamp)
+        {
+            uint step;
+            if (isFromCache)
+            {
+                step = CachedFrameSpacing;
+            }
+            else
+            {
+                uint delta = unchecked(sourceTimestamp - _lastSourceTimestamp);
+                if (sourceSsrc == _lastSourceSsrc && delta != 0 && delta <= MaxPlausibleStep)
+                {
+                    step = delta;
+                    _lastLiveStep = delta;
+                }
+                else
+                {
+                    step = _lastLiveStep;
+                }
+            }
+
+            _lastOutputTimestamp = unchecked(_lastOutputTimestamp + step);
+        }
+
+        // Same source frame (also across the cache->live hand-over mid-frame): same output timestamp.
+        _lastSourceSsrc = sourceSsrc;
+        _lastSourceTimestamp = sourceTimestamp;
+        return _lastOutputTimestamp;
+    }
+}

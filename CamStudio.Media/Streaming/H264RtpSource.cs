@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Sockets;
+using CamStudio.Media.Rtp;
+using Microsoft.Extensions.Logging;
+
+namespace CamStudio.Media.Streaming;
+
+/// <summary>
+/// One running camera stream: receives FFmpeg's RTP/H.264 on a loopback UDP port, finds access units and keyframes,
+/// keeps the current GOP and fans every packet out to the subscribed viewers.
+/// </summary>
+/// <remarks>
+/// Everything per packet happens on the receive loop under one <see cref="Lock"/>: cache update, then a synchronous call
+/// to each sink. <see cref="Subscribe"/> and <see cref="ResendKeyFrame"/> replay the cache under the same lock, which is
+/// what guarantees a new viewer sees cache then live with no gap and no duplicate. The subscriber array is replaced on
+/// subscribe/unsubscribe only (copy-on-write), never copied per packet.
+/// A viewer is only ever given a stream that starts at a keyframe: while there is no complete cached GOP (before the
+/// first IDR, or after the cache hit its byte bound) a new or re-synced viewer waits, and at the next IDR it gets that
+/// access unit's packets from the cache and continues live.
+/// </remarks>
+public sealed partial class H264RtpSource : IAsyncDisposable
+{
+    /// <summary>Datagrams this long or longer are taken as truncated and dropped (FFmpeg sends pkt_size 1200).</summary>
+    public const int ReceiveBufferSize = 2048;
+
+    private readonly ILogger<H264RtpSource> _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[ReceiveBufferSize];
+    private readonly Lock _lock = new();
+    private readonly GopCache _cache;
+    private Subscription[] _subscriptions = [];
+
+    public H264RtpSource(ILogger<H264RtpSource> logger, TimeProvider timeProvider, int gopCacheMaxBytes = 8 * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _cache = new GopCache(gopCacheMaxBytes);
+        _windowStart = timeProvider.GetTimestamp();
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            // A keyframe arrives as a burst of datagrams; a larger kernel buffer rides it out if the loop is descheduled.
+            _socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+
+        Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's <c>rtp://127.0.0.1:PORT</c>.</summary>
+    public int Port { get; }
+
+    public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
+
+    /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed. One buffer, reused.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Memory<byte> buffer = _buffer;
+        while (!ct.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                Log.ReceiveFailed(_logger, ex.SocketErrorCode, ex);
+                continue;
+            }
+
+            try
+            {
+                OnDatagram(_buffer.AsSpan(0, received));
+            }
+            catch (Exception ex)
+            {
+                // A bug in packet handling must not stop the camera for every viewer.
+                Log.PacketFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a viewer. Under the fan-out lock it first gets the cached GOP (IsFromCache = true), then live packets.
+    /// Dispose the result to unsubscribe.
+    /// </summary>
+    public IDisposable Subscribe(IH264PacketSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var subscription = new Subscription(this, sink);
+        lock (_lock)
+        {
+            StartFromCache(subscription);
+            _subscriptions = [.. _subscriptions, subscription];
+        }
+
+        return subscription;
+    }
+
+    /// <summary>PLI/FIR answer: replays the cached GOP to <paramref name="sink"/> only (no-op if it is not subscribed).</summary>
+    public void ResendKeyFrame(IH264PacketSink sink)
+    {
+        lock (_lock)
+        {
+            foreach (Subscription subscription in _subscriptions)
+            {
+                if (ReferenceEquals(subscription.Sink, sink))
+                {
+                    StartFromCache(subscription);
+                    return;
+                }
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            int index = Array.IndexOf(_subscriptions, subscription);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var copy = new Subscription[_subscriptions.Length - 1];
+            _subscriptions.AsSpan(0, index).CopyTo(copy);
+            _subscriptions.AsSpan(index + 1).CopyTo(copy.AsSpan(index));
+            _subscriptions = copy;
+        }
+    }
+
+    /// <summary>Sends the cache (if it holds a GOP) and decides whether the viewer must wait for the next keyframe.</summary>
+    private void StartFromCache(Subscription subscription)
+    {
+        if (!_cache.HasGop)
+        {
+            subscription.WaitingForKeyFrame = true;
+            return;
+        }
+
+        for (int i = 0; i < _cache.Count; i++)
+        {
+            ReadOnlySpan<byte> packet = _cache.GetPacket(i, out GopCache.Entry entry);
+            Deliver(subscription, packet, new H264PacketInfo(
+                i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber));
+        }
+
+        // A truncated cache ends before "now": continuing live from there would feed the decoder P-frames whose
+        // references it never got (smeared picture, then PLI storms). Show the cached picture, resume at the next IDR.
+        subscription.WaitingForKeyFrame = _cache.IsTruncated;
+    }
+
+    private void FanOut(ReadOnlySpan<byte> packet, in H264PacketInfo info, bool gopStartedNow)
+    {
+        foreach (Subscription subscription in _subscriptions)
+        {
+            if (!subscription.WaitingForKeyFrame)
+            {
+                Deliver(subscription, packet, info);
+            }
+            else if (gopStartedNow)
+            {
+                // The cache now holds exactly this GOP's start, up to and including this packet.
+                StartFromCache(subscription);
+            }
+        }
+    }
+
+    private void Deliver(Subscription subscription, ReadOnlySpan<byte> packet, in H264PacketInfo info)
+    {
+        try
+        {
+            subscription.Sink.OnPacket(packet, info);
+        }
+        catch (Exception ex)
+        {
+            // Log the first failure and then every 1000th, so one broken viewer cannot flood the log at packet rate.
+            if (subscription.Failures++ % 1000 == 0)
+            {
+                Log.SinkFailed(_logger, subscription.Failures, ex);
+            }
+        }
+    }
+
+    private sealed class Subscription(H264RtpSource source, IH264PacketSink sink) : IDisposable
+    {
+        private int _disposed;
+
+        public IH264PacketSink Sink { get; } = sink;
+
+        public bool WaitingForKeyFrame { get; set; }
+
+        public long Failures { get; set; }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                source.Unsubscribe(this);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "RTP receive failed ({Error}); continuing")]
+        public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Handling an RTP packet failed; packet dropped")]
+        public static partial void PacketFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A packet sink threw (failure {Count}); it keeps its subscription")]
+        public static partial void SinkFailed(ILogger logger, long count, Exception exception);
+    }
+}

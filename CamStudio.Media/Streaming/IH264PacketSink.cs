@@ -1,0 +1,11 @@
+namespace CamStudio.Media.Streaming;
+
+/// <summary>
+/// Receives the packets of one <see cref="H264RtpSource"/>. Called synchronously on the source's receive thread while
+/// the source holds its fan-out lock, so an implementation must be quick and must not block: copy the packet (the span
+/// is only valid during the call), rewrite, protect, send, return.
+/// </summary>
+public interface IH264PacketSink
+{
+    void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info);
+}

@@ -1,0 +1,61 @@
+namespace CamStudio.Tests.Infrastructure;
+
+/// <summary>Which HTTP-style authentication the test camera offers.</summary>
+public enum RtspAuthentication
+{
+    /// <summary>Basic and Digest (what most IP cameras offer).</summary>
+    Both,
+
+    /// <summary>Basic only.</summary>
+    Basic,
+
+    /// <summary>Digest only.</summary>
+    Digest,
+}
+
+/// <summary>What the camera shows.</summary>
+public enum RtspTestPattern
+{
+    /// <summary>The GStreamer test pattern with a clock overlay.</summary>
+    Clock,
+
+    /// <summary>Black picture with wall-clock time and running time in milliseconds as text, for latency benchmarks.</summary>
+    Timestamp,
+}
+
+/// <summary>Settings of <see cref="RtspTestCamera"/>; the defaults are a typical 720p camera.</summary>
+public sealed record RtspTestCameraOptions
+{
+    /// <summary>User name the camera requires.</summary>
+    public string User { get; init; } = "admin";
+
+    /// <summary>Password the camera requires.</summary>
+    public string Password { get; init; } = "secret";
+
+    /// <summary>Offered authentication schemes.</summary>
+    public RtspAuthentication Authentication { get; init; } = RtspAuthentication.Both;
+
+    /// <summary>Size of the main stream /stream1.</summary>
+    public (int Width, int Height) MainSize { get; init; } = (1280, 720);
+
+    /// <summary>Size of the sub stream /stream2.</summary>
+    public (int Width, int Height) SubSize { get; init; } = (640, 360);
+
+    /// <summary>Frames per second of both streams.</summary>
+    public int FramesPerSecond { get; init; } = 25;
+
+    /// <summary>Seconds between key frames (x264 key-int-max = fps × this).</summary>
+    public double GopSeconds { get; init; } = 2;
+
+    /// <summary>Bit rate of /stream1 in kbit/s; /stream2 gets a quarter.</summary>
+    public int BitrateKbps { get; init; } = 2000;
+
+    /// <summary>H.264 profile: baseline, main or high.</summary>
+    public string Profile { get; init; } = "high";
+
+    /// <summary>Picture content.</summary>
+    public RtspTestPattern Pattern { get; init; } = RtspTestPattern.Clock;
+
+    /// <summary>How long to wait for the camera to listen before failing the test.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,85 @@
+namespace CamStudio.Tests.Infrastructure;
+
+public sealed class RtspTestCameraTests : IDisposable
+{
+    // Bounds each test: a wedged camera or ffprobe fails the test instead of hanging the run.
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+
+    private CancellationToken Ct => _timeout.Token;
+
+    public void Dispose() => _timeout.Dispose();
+
+    [Fact]
+    public async Task Right_credentials_get_h264_high_profile_in_both_sizes()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+
+        (int mainExit, string main) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.MainStream), Ct);
+        (int subExit, string sub) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream), Ct);
+
+        mainExit.Should().Be(0, main);
+        main.Should().Contain("codec_name=h264").And.Contain("profile=High").And.Contain("width=1280").And.Contain("height=720");
+        subExit.Should().Be(0, sub);
+        sub.Should().Contain("codec_name=h264").And.Contain("width=640").And.Contain("height=360");
+    }
+
+    [Fact]
+    public async Task Wrong_password_gets_401()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+
+        (int exitCode, string output) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.MainStream, camera.User, "wrong"), Ct);
+
+        exitCode.Should().NotBe(0);
+        output.Should().Contain("401");
+    }
+
+    [Theory]
+    [InlineData(RtspAuthentication.Basic)]
+    [InlineData(RtspAuthentication.Digest)]
+    public async Task Each_authentication_scheme_admits_the_right_user(RtspAuthentication authentication)
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Authentication = authentication, User = "viewer", Password = "p@ss word" }, Ct);
+
+        (int exitCode, string output) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream), Ct);
+        (int anonymousExit, string anonymous) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream, null, null), Ct);
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("codec_name=h264");
+        anonymousExit.Should().NotBe(0);
+        anonymous.Should().Contain("401");
+    }
+
+    [Fact]
+    public async Task Killed_camera_refuses_connections_and_restart_serves_again_on_the_same_port()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+        int port = camera.Port;
+
+        await camera.KillAsync(Ct);
+        (int deadExit, string dead) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream), Ct);
+        await camera.RestartAsync(Ct);
+        (int aliveExit, string alive) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream), Ct);
+
+        camera.IsRunning.Should().BeTrue();
+        camera.Port.Should().Be(port);
+        deadExit.Should().NotBe(0);
+        dead.Should().Contain("Connection refused");
+        aliveExit.Should().Be(0, alive);
+        alive.Should().Contain("codec_name=h264");
+    }
+
+    [Fact]
+    public void Arguments_carry_gop_in_seconds_and_sizes()
+    {
+        IReadOnlyList<string> args = RtspTestCamera.BuildArguments(
+            "cam.py", new RtspTestCameraOptions { GopSeconds = 0.5, MainSize = (1920, 1080), Authentication = RtspAuthentication.Digest }, 9000);
+
+        args.Should().ContainInConsecutiveOrder("--port", "9000");
+        args.Should().ContainInConsecutiveOrder("--gop-seconds", "0.5");
+        args.Should().ContainInConsecutiveOrder("--hd", "1920x1080");
+        args.Should().ContainInConsecutiveOrder("--auth", "digest");
+        args[0].Should().Be("cam.py");
+    }
+}

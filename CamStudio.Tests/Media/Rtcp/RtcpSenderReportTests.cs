@@ -1,0 +1,54 @@
+using CamStudio.Media.Rtcp;
+
+namespace CamStudio.Tests.Media.Rtcp;
+
+public class RtcpSenderReportTests
+{
+    [Fact]
+    public void Rfc3550_6_4_1_SenderReportByteLayout()
+    {
+        byte[] buffer = new byte[40];
+        int written = RtcpSenderReport.Write(buffer, ssrc: 0x11223344, ntpTimestamp: 0xE1A2B3C4_80000000,
+            rtpTimestamp: 0xDEADBEEF, packetCount: 1000, octetCount: 1_000_000);
+
+        written.Should().Be(28);
+        byte[] expected =
+        [
+            0x80, 200, 0x00, 0x06,             // V=2 P=0 RC=0, PT=SR, length = 7 words - 1
+            0x11, 0x22, 0x33, 0x44,            // SSRC of sender
+            0xE1, 0xA2, 0xB3, 0xC4,            // NTP seconds
+            0x80, 0x00, 0x00, 0x00,            // NTP fraction (0.5 s)
+            0xDE, 0xAD, 0xBE, 0xEF,            // RTP timestamp
+            0x00, 0x00, 0x03, 0xE8,            // packet count 1000
+            0x00, 0x0F, 0x42, 0x40,            // octet count 1,000,000
+        ];
+        buffer.AsSpan(0, written).ToArray().Should().Equal(expected);
+        buffer.AsSpan(written).ToArray().Should().OnlyContain(b => b == 0);
+    }
+
+    [Fact]
+    public void TooSmallDestination_TryWriteFails_WriteThrows()
+    {
+        RtcpSenderReport.TryWrite(new byte[27], 1, 2, 3, 4, 5, out int written).Should().BeFalse();
+        written.Should().Be(0);
+        FluentActions.Invoking(() => RtcpSenderReport.Write(new byte[27], 1, 2, 3, 4, 5)).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void WrittenReport_ReadsBackAsValidCompound()
+    {
+        byte[] buffer = new byte[28];
+        RtcpSenderReport.Write(buffer, 1, 2, 3, 4, 5);
+        RtcpCompoundReader.IsValid(buffer).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Rfc3550_4_NtpTimestamp_CountsFrom1900_WithBinaryFraction()
+    {
+        // 1970-01-01 is 2,208,988,800 s after the NTP epoch.
+        ulong ntp = NtpTime.FromDateTimeOffset(new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(500));
+        (ntp >> 32).Should().Be(2_208_988_800UL);
+        ((uint)ntp).Should().Be(0x80000000u);
+        NtpTime.ToCompact(0x1234_5678_9ABC_DEF0).Should().Be(0x5678_9ABCu);
+    }
+}
