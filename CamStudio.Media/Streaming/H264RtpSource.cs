@@ -18,7 +18,7 @@ namespace CamStudio.Media.Streaming;
 /// first IDR, or after the cache hit its byte bound) a new or re-synced viewer waits, and at the next IDR it gets that
 /// access unit's packets from the cache and continues live.
 /// </remarks>
-public sealed partial class H264RtpSource : IAsyncDisposable
+public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
 {
     /// <summary>Datagrams this long or longer are taken as truncated and dropped (FFmpeg sends pkt_size 1200).</summary>
     public const int ReceiveBufferSize = 2048;
@@ -96,6 +96,9 @@ public sealed partial class H264RtpSource : IAsyncDisposable
             }
         }
     }
+
+    /// <inheritdoc/>
+    public string? ProfileLevelId => Stats.ProfileLevelId;
 
     /// <summary>
     /// Adds a viewer. Under the fan-out lock it first gets the cached GOP (IsFromCache = true), then live packets.

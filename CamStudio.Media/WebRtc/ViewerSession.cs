@@ -34,6 +34,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
     private readonly ILogger _logger;
     private readonly byte[] _sendBuffer = new byte[SendBufferSize];
     private readonly byte[] _rtcpBuffer = new byte[256];
+    private readonly byte[] _retransmitBuffer = new byte[SendBufferSize];
     private readonly TimeSpan _handshakeTimeout;
     private readonly ViewerStats _stats = new();
 
@@ -327,9 +328,9 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
             {
                 // The history holds the packet exactly as first protected: resending the same SRTP bytes is
                 // what RFC 4588-less WebRTC receivers expect, and it does not reuse a keystream on new data.
-                if (_history.TryGet(sequence, out ReadOnlySpan<byte> packet))
+                if (_history.TryCopyTo(sequence, _retransmitBuffer, out int length))
                 {
-                    _mux.Send(packet, remote);
+                    _mux.Send(_retransmitBuffer.AsSpan(0, length), remote);
                     _stats.CountRetransmitted();
                 }
             }

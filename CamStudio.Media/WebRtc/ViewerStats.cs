@@ -62,18 +62,12 @@ internal sealed class ViewerStats
     {
         lock (_lock)
         {
-            _fractionLost = block.FractionLost / 256.0;
+            _fractionLost = block.FractionLostRatio;
             _cumulativeLost = block.CumulativeLost;
             _jitter = block.Jitter;
-            if (block.LastSenderReport != 0)
+            if (block.TryGetRoundTripTime(NtpTime.ToCompact(ntpNow), out TimeSpan rtt))
             {
-                // RFC 3550 §6.4.1: RTT = A - LSR - DLSR, all in 1/65536 s units.
-                uint a = NtpTime.Middle32(ntpNow);
-                uint rtt = unchecked(a - block.LastSenderReport - block.DelaySinceLastSenderReport);
-                if (rtt < 65536 * 10)
-                {
-                    _rtt = TimeSpan.FromSeconds(rtt / 65536.0);
-                }
+                _rtt = rtt;
             }
         }
     }
