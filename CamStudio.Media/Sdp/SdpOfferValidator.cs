@@ -78,6 +78,12 @@ public static class SdpOfferValidator
             return "The video m= line offers H.264 only with packetization-mode=0; CamStudio needs packetization-mode=1 (RFC 6184 §6.3) for FU-A fragments.";
         }
 
+        // Keep the validator and the selector in agreement: a validated offer always yields a codec.
+        if (H264CodecSelector.Select(video, null) is null)
+        {
+            return "Every H.264 codec in the video m= line has a malformed profile-level-id; RFC 6184 §8.1 needs six hex digits.";
+        }
+
         return CheckTransport(offer, video);
     }
 
