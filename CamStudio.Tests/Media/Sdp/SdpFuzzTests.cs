@@ -73,7 +73,7 @@ public class SdpFuzzTests
     {
         var random = new Random(8843);
         var accepted = 0;
-        for (var i = 0; i < 3_000; i++)
+        for (var i = 0; i < 2_000; i++)
         {
             var lines = s_fixtures[random.Next(s_fixtures.Length)].Split("\r\n").ToList();
             var mutations = random.Next(1, 4);
@@ -115,7 +115,7 @@ public class SdpFuzzTests
                 Exercise(sdp);
             }
 
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         }
     }
 
