@@ -68,7 +68,10 @@ public static class SdpOfferValidator
 
         if (!video.Codecs.Any(H264CodecSelector.IsH264))
         {
-            var offered = string.Join(", ", video.Codecs.Select(c => c.Name).Distinct(StringComparer.OrdinalIgnoreCase).Take(10));
+            // Name only real codecs; rtx/red/ulpfec are repair formats and would only clutter the sentence.
+            var offered = string.Join(", ", video.Codecs.Select(c => c.Name)
+                .Where(n => n.ToUpperInvariant() is not ("RTX" or "RED" or "ULPFEC" or "FLEXFEC-03"))
+                .Distinct(StringComparer.OrdinalIgnoreCase).Take(10).Select(n => SdpParser.Shorten(n)));
             return "The video m= line offers no H.264 (offered: " + (offered.Length == 0 ? "nothing usable" : offered)
                 + "); CamStudio relays the camera's H.264 without transcoding.";
         }
