@@ -61,6 +61,9 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public override bool RequiresExtendedMasterSecret() => true;
 
+    // RFC 6347 §4.1.2.7: invalid records SHOULD be silently discarded; one forged datagram must not end the session.
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
     protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, s_cipherSuites);
