@@ -92,6 +92,8 @@ public sealed partial class DtlsServerSession : IDisposable
     /// <summary>Datagrams dropped by <see cref="EnqueueIncoming"/> (queue full, oversized, or after close).</summary>
     public long DroppedDatagrams => _transport.DroppedCount;
 
+    internal int PendingIncoming => _transport.PendingCount;
+
     /// <summary>
     /// Hands a datagram (first byte 20–63) from the UDP receive thread to the session. Copies it into a bounded queue;
     /// never blocks and never throws.

@@ -36,6 +36,9 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
     /// <summary>Datagrams dropped because the queue was full, oversized, or arrived after close.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>Datagrams queued and not yet read by BouncyCastle.</summary>
+    public int PendingCount => Volatile.Read(ref _count);
+
     /// <summary>Copies a datagram into the queue. Never blocks and never throws; drops when full or closed.</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> datagram)
     {
