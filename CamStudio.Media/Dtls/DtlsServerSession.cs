@@ -315,7 +315,9 @@ public sealed partial class DtlsServerSession : IDisposable
         }
         catch (Exception e)
         {
-            failure = e.Message;
+            failure = e is TlsFatalAlertReceived alert
+                ? "the peer sent fatal alert " + AlertDescription.GetText(alert.AlertDescription)
+                : e.Message;
         }
 
         if (Volatile.Read(ref _closeRequested) != 0)

@@ -92,6 +92,24 @@ public class DtlsSessionLifecycleTests
     }
 
     [Fact]
+    public async Task FatalAlertFromClient_RaisesClosed()
+    {
+        using var loopback = new DtlsLoopback();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        loopback.Server.Closed += () => closed.TrySetResult();
+        (_, DtlsTransport client) = await HandshakeAsync(loopback, NewClient());
+
+        // An oversized write makes BouncyCastle's client fail its connection with an encrypted fatal internal_error.
+        client.Invoking(c => c.Send(new byte[20_000], 0, 20_000)).Should().Throw<TlsFatalAlert>();
+
+        await closed.Task.WaitAsync(DtlsLoopback.Deadline);
+        await loopback.Server.Completion.WaitAsync(DtlsLoopback.Deadline);
+        loopback.Server.IsConnected.Should().BeFalse();
+        loopback.Logger.Entries.Should().Contain(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.Contains("peer sent fatal alert internal_error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Dispose_AfterHandshake_SendsCloseNotify_StopsThread_WithoutClosedEvent()
     {
         using var loopback = new DtlsLoopback();
