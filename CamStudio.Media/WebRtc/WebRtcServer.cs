@@ -102,18 +102,13 @@ public sealed partial class WebRtcServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(source);
         UdpMux mux = _mux ?? throw new InvalidOperationException("The WebRTC server has not been started.");
 
-        if (!SdpOffer.TryParse(offerSdp ?? string.Empty, out SdpOffer? offer, out string? error) || offer is null)
-        {
-            return Reject(error ?? "The offer is not valid SDP.");
-        }
-
-        if (!SdpOfferValidator.TryValidate(offer, out error))
+        if (!SdpOfferValidator.TryParseAndValidate(offerSdp ?? string.Empty, out SdpOffer? offer, out string? error) ||
+            offer?.Video is not SdpMediaDescription video)
         {
             return Reject(error ?? "The offer cannot be answered.");
         }
 
-        SdpMediaDescription? video = offer.Media.FirstOrDefault(m => string.Equals(m.Kind, "video", StringComparison.Ordinal));
-        SdpCodec? codec = video is null ? null : H264CodecSelector.Select(video, source.ProfileLevelId);
+        SdpCodec? codec = H264CodecSelector.Select(video, source.ProfileLevelId);
         if (codec is null)
         {
             return Reject("The offer has no H.264 with packetization-mode=1. CamStudio relays the camera's H.264 " +
@@ -131,7 +126,9 @@ public sealed partial class WebRtcServer : IAsyncDisposable
         string id = NewSessionId();
         SdpAnswer answer = SdpAnswerBuilder.Build(offer, codec, new SdpAnswerOptions(
             credentials.Ufrag, credentials.Password, Certificate.Fingerprint, _candidates, ssrc,
-            StreamId: "camstudio-" + cameraKey, TrackId: "video-" + id));
+            StreamId: "camstudio-" + cameraKey, TrackId: "video-" + id,
+            // We do not write the playout-delay extension into packets, so we must not negotiate it.
+            NegotiatePlayoutDelay: false));
 
         var session = new ViewerSession(
             id, cameraKey, ice, ssrc, answer.PayloadType, mux, source, Certificate, offer.Fingerprint,
