@@ -30,6 +30,7 @@ public sealed record CameraWithStatus : CameraResponse
         Status = status;
     }
 
+    [System.Text.Json.Serialization.JsonPropertyOrder(1)]
     public CameraRuntimeStatus Status { get; init; }
 }
 

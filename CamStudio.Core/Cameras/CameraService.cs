@@ -40,7 +40,7 @@ public sealed partial class CameraService(
 
         string brand = CameraValidator.NormalizeBrand(request.Brand);
         CameraBrandPresets.TryGet(brand, out CameraBrandPreset? preset);
-        DateTime now = timeProvider.GetUtcNow().UtcDateTime;
+        DateTime now = UtcNow();
         var camera = new Camera
         {
             Name = CameraValidator.NormalizeName(request.Name),
@@ -132,7 +132,7 @@ public sealed partial class CameraService(
             camera.ProtectedPassword = passwordProtector.Protect(update.Password);
         }
 
-        camera.UpdatedAt = timeProvider.GetUtcNow().UtcDateTime;
+        camera.UpdatedAt = UtcNow();
         // The original value stays in EF's WHERE clause, so a writer that got in between makes this update match no row.
         camera.Version++;
         try
@@ -189,6 +189,16 @@ public sealed partial class CameraService(
             Password = camera.ProtectedPassword is null ? string.Empty : passwordProtector.Unprotect(camera.ProtectedPassword),
             StreamQuality = camera.StreamQuality,
         };
+    }
+
+    /// <summary>
+    /// Now, cut to whole microseconds: PostgreSQL keeps no finer, and the response to a write must equal what a later
+    /// read returns.
+    /// </summary>
+    private DateTime UtcNow()
+    {
+        DateTime now = timeProvider.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - (now.Ticks % 10), DateTimeKind.Utc);
     }
 
     private static CameraCreateRequest Merge(Camera camera, CameraUpdate update)
