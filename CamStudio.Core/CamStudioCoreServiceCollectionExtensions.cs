@@ -1,0 +1,75 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Core.Data;
+using CamStudio.Core.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CamStudio.Core;
+
+/// <summary>Registers the camera store, its database and the password protection.</summary>
+public static class CamStudioCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ICameraStore"/>, the database (provider chosen by <see cref="CamStudioDataOptions"/>), the
+    /// start-up <see cref="DatabaseMigrationHost"/>, Data Protection with its key ring in the data directory, and an
+    /// idle <see cref="ICameraRuntimeStatusProvider"/> that the streams layer may replace.
+    /// </summary>
+    public static IServiceCollection AddCamStudioCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Read when options are first built (not now), so configuration added later, e.g. by tests, still counts.
+        services.AddOptions<CamStudioDataOptions>()
+            .BindConfiguration(CamStudioDataOptions.DatabaseSectionName)
+            .Configure(o =>
+            {
+                o.DataDirectory = configuration[CamStudioDataOptions.DataDirectoryKey]
+                    ?? configuration[CamStudioDataOptions.DataDirectoryEnvironmentKey]
+                    ?? o.DataDirectory;
+                o.ConnectionString = configuration.GetConnectionString(CamStudioDataOptions.ConnectionStringName);
+            })
+            .PostConfigure<IHostEnvironment>((o, environment) =>
+                o.DataDirectory = Path.GetFullPath(o.DataDirectory, environment.ContentRootPath))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddPooledDbContextFactory<SqliteCamStudioDbContext>((provider, builder) =>
+        {
+            CamStudioDataOptions data = provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value;
+            Directory.CreateDirectory(data.DataDirectory);
+            builder.UseSqlite($"Data Source={data.SqliteDatabasePath}");
+        });
+        services.AddPooledDbContextFactory<PostgreSqlCamStudioDbContext>((provider, builder) =>
+            builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString));
+        services.TryAddSingleton<IDbContextFactory<CamStudioDbContext>, CamStudioDbContextFactory>();
+        services.AddHostedService<DatabaseMigrationHost>();
+
+        services.AddDataProtection().SetApplicationName("CamStudio");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<CamStudioDataOptions>, ILoggerFactory>((keys, data, loggerFactory) =>
+                keys.XmlRepository = new FileSystemXmlRepository(CreatePrivateDirectory(data.Value.KeysDirectory), loggerFactory));
+        services.TryAddSingleton<ICameraPasswordProtector, DataProtectionCameraPasswordProtector>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICameraStore, CameraService>();
+        services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
+        return services;
+    }
+
+    private static DirectoryInfo CreatePrivateDirectory(string path)
+    {
+        // The key ring is stored unencrypted on Linux: only the service account may read it.
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace CamStudio.Web.Api;
+
+/// <summary>Registers and wires the camera REST API.</summary>
+public static class CameraApiServiceCollectionExtensions
+{
+    /// <summary>snake_case JSON, problem details, the OpenAPI document, and bad requests thrown so they can be described.</summary>
+    public static IServiceCollection AddCameraApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+
+        // Throwing lets ApiProblemMiddleware say which field was wrong instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    /// <summary>
+    /// For /api requests: problem details for bare error status codes (e.g. an unknown route), the body size limit and
+    /// readable 400s. Call before the non-API status code pages so API errors never turn into HTML pages.
+    /// </summary>
+    public static IApplicationBuilder UseCameraApiProblems(this IApplicationBuilder app) =>
+        app.UseWhen(CameraApi.IsApiRequest, api =>
+        {
+            api.UseStatusCodePages();
+            api.UseMiddleware<ApiProblemMiddleware>();
+        });
+}
