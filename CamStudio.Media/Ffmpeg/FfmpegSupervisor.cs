@@ -32,6 +32,7 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
     private DateTimeOffset? _nextAttemptAt;
     private VideoStreamInfo? _videoStream;
     private bool _acceptFrames;
+    private TaskCompletionSource _firstFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _processId;
     private int _generation;
     private Task? _loop;
@@ -169,6 +170,8 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
             _state = FfmpegSupervisorState.Streaming;
             _streamingSince = now;
             _nextAttemptAt = null;
+            // Wakes the watcher so it switches from the first-frame deadline to the (shorter) stall deadline.
+            _firstFrame.TrySetResult();
         }
 
         Raise(old, FfmpegSupervisorState.Streaming);
@@ -277,6 +280,7 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
             _lastFrameAt = null;
             _streamingSince = null;
             _nextAttemptAt = null;
+            _firstFrame = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _acceptFrames = true;
         }
 
@@ -313,8 +317,10 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
             DateTimeOffset now = _time.GetUtcNow();
             DateTimeOffset deadline;
             bool hadFrame;
+            Task firstFrame;
             lock (_lock)
             {
+                firstFrame = _firstFrame.Task;
                 hadFrame = _lastFrameAt is not null;
                 deadline = _lastFrameAt is { } last ? last + _options.StallTimeout : _runStartedAt!.Value + _options.FirstFrameTimeout;
             }
@@ -328,7 +334,8 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
 
             using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task delay = Task.Delay(deadline - now, _time, delayCts.Token);
-            Task done = await Task.WhenAny(run.Exited, codecRejected, delay).ConfigureAwait(false);
+            Task[] waits = hadFrame ? [run.Exited, codecRejected, delay] : [run.Exited, codecRejected, delay, firstFrame];
+            Task done = await Task.WhenAny(waits).ConfigureAwait(false);
             await delayCts.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
