@@ -83,6 +83,7 @@ public sealed class FfmpegProcess : IFfmpegRun
             // The app is shutting down: the registry already killed everything and must not miss this one.
             ffmpeg.Kill();
             ffmpeg._drainsStarted.TrySetResult();
+            process.Dispose();
             throw new InvalidOperationException("FFmpeg cannot be started while the application is shutting down.");
         }
 

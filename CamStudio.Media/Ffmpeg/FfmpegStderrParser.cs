@@ -82,7 +82,7 @@ public static partial class FfmpegStderrParser
                 : new(FfmpegFailure.ConnectionLost, ConnectionLostSummary, unreachable);
         }
 
-        if (FindVideoStream(all) is { IsH264: false } video)
+        if ((FindOutputVideoStream(all) ?? FindVideoStream(all)) is { IsH264: false } video)
         {
             return new(FfmpegFailure.UnsupportedCodec, UnsupportedCodecSummary, "camera sends " + video.Codec);
         }
@@ -122,6 +122,28 @@ public static partial class FfmpegStderrParser
 
         return null;
     }
+
+    /// <summary>The video stream FFmpeg writes (after "Output #0"): what actually goes out over RTP. With -c:v copy it
+    /// equals the input; for the test pattern the input is rawvideo and the output h264.</summary>
+    public static VideoStreamInfo? FindOutputVideoStream(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        bool inOutput = false;
+        foreach (string line in lines)
+        {
+            inOutput |= IsOutputHeader(line);
+            if (inOutput && TryParseVideoStream(line, out VideoStreamInfo? info))
+            {
+                return info;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True for FFmpeg's "Output #0, rtp, to '...':" header that precedes the output stream lines.</summary>
+    public static bool IsOutputHeader(string line) =>
+        line is not null && line.Contains("Output #", StringComparison.Ordinal);
 
     public static bool TryParseVideoStream(string line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VideoStreamInfo? info)
     {

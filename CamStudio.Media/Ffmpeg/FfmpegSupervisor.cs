@@ -252,12 +252,15 @@ public sealed class FfmpegSupervisor : IAsyncDisposable
         }
 
         var codecRejected = new TaskCompletionSource<VideoStreamInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool inOutput = false;
         bool streamSeen = false;
         void OnLine(object? sender, string line)
         {
-            if (!streamSeen && FfmpegStderrParser.TryParseVideoStream(line, out VideoStreamInfo? info))
+            // Judge the stream FFmpeg sends (after "Output #0"), not its input: the test pattern's input is rawvideo.
+            inOutput |= FfmpegStderrParser.IsOutputHeader(line);
+            if (inOutput && !streamSeen && FfmpegStderrParser.TryParseVideoStream(line, out VideoStreamInfo? info))
             {
-                streamSeen = true; // the first Video line describes the input; later ones describe our output
+                streamSeen = true;
                 lock (_lock)
                 {
                     _videoStream = info;

@@ -91,6 +91,16 @@ public class FfmpegStderrParserTests
     }
 
     [Fact]
+    public void Test_pattern_is_judged_by_its_h264_output_not_its_rawvideo_input()
+    {
+        string[] lines = SampleFiles.ReadLines("testpattern-libx264.txt");
+
+        FfmpegStderrParser.FindVideoStream(lines)!.Codec.Should().Be("rawvideo");
+        FfmpegStderrParser.FindOutputVideoStream(lines).Should().Be(new VideoStreamInfo("h264", null, 640, 360, 25));
+        FfmpegStderrParser.Classify(lines, 0).Failure.Should().Be(FfmpegFailure.ConnectionLost);
+    }
+
+    [Fact]
     public void Hevc_stream_line_is_parsed()
     {
         VideoStreamInfo? info = FfmpegStderrParser.FindVideoStream(SampleFiles.ReadLines("ffprobe-hevc-info.txt"));

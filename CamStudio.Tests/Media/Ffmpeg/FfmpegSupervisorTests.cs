@@ -129,6 +129,9 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         await WaitForLaunch(1);
 
         _launcher.Last.Emit("[info]   Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, 25 fps, 25 tbr, 90k tbn");
+        _launcher.Last.Emit("[info] Output #0, rtp, to 'rtp://127.0.0.1:50000':");
+        _launcher.Runs[0].StopRequested.Should().BeFalse("the input line alone is not judged; the output line is");
+        _launcher.Last.Emit("[info]   Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, q=2-31, 25 fps, 25 tbr, 90k tbn");
         TimeSpan delay = await WaitForBackoff(supervisor);
 
         _launcher.Runs[0].StopRequested.Should().BeTrue();
