@@ -126,6 +126,20 @@ public sealed class FfmpegProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task The_protocol_whitelist_stops_real_ffmpeg_from_reading_a_file()
+    {
+        // Defence in depth: even if a file URL got past RtspSource validation, FFmpeg itself refuses it.
+        List<string> args = [.. FfmpegArguments.ForRtspToRtp(new RtspSource("127.0.0.1", 554, "s", null, null), 50106)];
+        args[args.IndexOf("rtsp://127.0.0.1:554/s")] = "file:/etc/hostname";
+        await using FfmpegProcess ffmpeg = Start("ffmpeg", args);
+
+        int exitCode = await ffmpeg.Exited.WaitAsync(s_wait);
+
+        exitCode.Should().NotBe(0);
+        ffmpeg.RecentStderr().Should().Contain(l => l.Contains("Protocol 'file' not on whitelist", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_executable_throws_a_clear_error()
     {
         Action start = () => Start("/nonexistent/ffmpeg", ["-version"]);
