@@ -24,6 +24,15 @@ internal static partial class FfmpegLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not kill FFmpeg {ProcessId}: {Reason}")]
     public static partial void KillFailed(ILogger logger, int processId, string reason);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "A stderr subscriber of FFmpeg {ProcessId} threw: {Error}")]
+    public static partial void SubscriberFailed(ILogger logger, int processId, string error);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "FFmpeg supervision of {Name} hit an unexpected error: {Error}")]
+    public static partial void SupervisorError(ILogger logger, string name, string error);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Error, Message = "A state-change subscriber of {Name} threw: {Error}")]
+    public static partial void StateSubscriberFailed(ILogger logger, string name, string error);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "FFmpeg for {Name}: {OldState} -> {NewState}")]
     public static partial void StateChanged(ILogger logger, string name, FfmpegSupervisorState oldState, FfmpegSupervisorState newState);
 

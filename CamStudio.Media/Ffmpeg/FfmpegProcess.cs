@@ -223,7 +223,15 @@ public sealed class FfmpegProcess : IFfmpegRun
                 }
 
                 FfmpegLog.StderrLine(_logger, ProcessId, line);
-                StderrLine?.Invoke(this, line);
+                try
+                {
+                    StderrLine?.Invoke(this, line);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A faulty subscriber must not stop the drain: an unread stderr pipe fills up and blocks FFmpeg.
+                    FfmpegLog.SubscriberFailed(_logger, ProcessId, FfmpegArguments.Redact(ex.Message, _secrets));
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)

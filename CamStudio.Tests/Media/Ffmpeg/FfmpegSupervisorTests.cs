@@ -72,6 +72,22 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_throwing_state_subscriber_does_not_break_supervision()
+    {
+        FfmpegSupervisor supervisor = await StartAsync();
+        supervisor.StateChanged += (_, _) => throw new InvalidOperationException("UI bug");
+        await WaitForLaunch(1);
+
+        supervisor.ReportFrameReceived();
+        _launcher.Last.Exit(1, Refused);
+
+        TimeSpan delay = await WaitForBackoff(supervisor);
+        _time.Advance(delay);
+        await WaitForLaunch(2);
+        _states.Should().ContainInOrder(FfmpegSupervisorState.Streaming, FfmpegSupervisorState.Reconnecting);
+    }
+
+    [Fact]
     public async Task No_first_frame_within_the_first_frame_timeout_is_a_failure()
     {
         FfmpegSupervisor supervisor = await StartAsync();
