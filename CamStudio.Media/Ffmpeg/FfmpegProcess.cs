@@ -109,17 +109,7 @@ public sealed class FfmpegProcess : IFfmpegRun
         {
             try
             {
-                // FFmpeg polls stdin for keys; 'q' makes it finish the output cleanly and exit 0.
-                await _process.StandardInput.WriteAsync("q\n".AsMemory(), cancellationToken).ConfigureAwait(false);
-                await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Already exiting: the pipe is gone. The wait below settles it.
-            }
-
-            try
-            {
+                await RequestQuitAsync(cancellationToken).ConfigureAwait(false);
                 await _exited.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -136,6 +126,20 @@ public sealed class FfmpegProcess : IFfmpegRun
         }
 
         return await _exited.Task.ConfigureAwait(false);
+    }
+
+    private async Task RequestQuitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // FFmpeg polls stdin for keys; 'q' makes it finish the output cleanly and exit 0.
+            await _process.StandardInput.WriteAsync("q\n".AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Already exiting: the pipe is gone. The caller's wait settles it.
+        }
     }
 
     public async ValueTask DisposeAsync()

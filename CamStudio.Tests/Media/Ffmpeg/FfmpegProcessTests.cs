@@ -43,6 +43,19 @@ public sealed class FfmpegProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_stop_still_kills_the_process()
+    {
+        await using FfmpegProcess sleeper = Start("/bin/sleep", ["60"]);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        Func<Task> stop = () => sleeper.StopAsync(TimeSpan.FromSeconds(30), cts.Token);
+
+        await stop.Should().ThrowAsync<OperationCanceledException>();
+        (await sleeper.Exited.WaitAsync(s_wait)).Should().Be(137);
+    }
+
+    [Fact]
     public async Task Kill_takes_the_whole_process_tree()
     {
         await using FfmpegProcess shell = Start("/bin/sh", ["-c", "sleep 60 & echo child=$! >&2; wait"]);
