@@ -63,10 +63,21 @@ public sealed class FfmpegProcessTests : IDisposable
         int child = int.Parse(shell.RecentStderr().First(l => l.StartsWith("child=", StringComparison.Ordinal))[6..],
             System.Globalization.CultureInfo.InvariantCulture);
         Eventually.ProcessIsGone(child).Should().BeFalse();
+        try
+        {
+            await shell.StopAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
 
-        await shell.StopAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
-
-        await Eventually.True(() => Eventually.ProcessIsGone(child), s_wait, "the grandchild died with its parent");
+            await Eventually.True(() => Eventually.ProcessIsGone(child), s_wait, "the grandchild died with its parent");
+        }
+        finally
+        {
+            // If the assertion failed, don't leave the orphan behind for the rest of the run.
+            if (!Eventually.ProcessIsGone(child))
+            {
+                using Process orphan = Process.GetProcessById(child);
+                orphan.Kill();
+            }
+        }
     }
 
     [Fact]
