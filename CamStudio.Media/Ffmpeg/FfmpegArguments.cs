@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CamStudio.Media.Ffmpeg;
+
+/// <summary>
+/// Builds FFmpeg/ffprobe argument lists for <see cref="System.Diagnostics.ProcessStartInfo.ArgumentList"/>.
+/// Pure: no I/O, no shell, every value one list element, so nothing a camera field contains can become a second option.
+/// README.md in this folder explains each argument.
+/// </summary>
+public static partial class FfmpegArguments
+{
+    /// <summary>The RTP payload type FFmpeg stamps on the loopback stream; CameraStream expects it.</summary>
+    public const int RtpPayloadType = 96;
+
+    /// <summary>Leaves room for the SRTP auth tag and headers under a 1280-byte path MTU.</summary>
+    public const int RtpPacketSize = 1200;
+
+    /// <summary>Only these protocols may be opened for the camera input: no file:, no http:, no concat/subfile tricks.</summary>
+    public const string ProtocolWhitelist = "rtsp,rtp,tcp,udp";
+
+    /// <summary>Socket I/O timeout: a camera that stops answering makes FFmpeg fail after this long instead of hanging.</summary>
+    public static readonly TimeSpan DefaultIoTimeout = TimeSpan.FromSeconds(5);
+
+    private const string Redacted = "***";
+
+    /// <summary>Pull the camera's H.264 over RTSP/TCP and re-send it unchanged as RTP to 127.0.0.1:<paramref name="rtpPort"/>.</summary>
+    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, TimeSpan? ioTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        string url = source.ToUrl();
+        var args = new List<string>(40);
+        AddCommon(args);
+        AddRtspInput(args, url, ioTimeout ?? DefaultIoTimeout);
+        args.AddRange(["-fflags", "nobuffer", "-flags", "low_delay"]);
+        args.AddRange(["-i", url]);
+        // Copy, never transcode: the camera already encodes H.264; decoding and re-encoding would cost a core per camera.
+        args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-c:v", "copy"]);
+        AddRtpOutput(args, rtpPort);
+        return args;
+    }
+
+    /// <summary>The built-in demo camera: a moving test pattern encoded to H.264 by FFmpeg itself.</summary>
+    public static IReadOnlyList<string> ForTestPattern(int rtpPort, int width, int height, int fps, int gopSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 3840);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 2160);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fps, 60);
+        ArgumentOutOfRangeException.ThrowIfLessThan(gopSeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(gopSeconds, 10);
+        if (width % 2 != 0 || height % 2 != 0)
+        {
+            throw new ArgumentException("yuv420p needs an even width and height.", nameof(width));
+        }
+
+        string gop = (fps * gopSeconds).ToString(CultureInfo.InvariantCulture);
+        string source = string.Create(CultureInfo.InvariantCulture, $"testsrc2=size={width}x{height}:rate={fps}");
+        var args = new List<string>(48);
+        AddCommon(args);
+        // -re is right here (and only here): a generator would otherwise run as fast as the CPU allows.
+        args.AddRange(["-re", "-f", "lavfi", "-i", source]);
+        args.AddRange(["-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline"]);
+        args.AddRange(["-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p"]);
+        AddRtpOutput(args, rtpPort);
+        return args;
+    }
+
+    /// <summary>ffprobe arguments that print the camera's streams as JSON (codec, size, frame rate).</summary>
+    public static IReadOnlyList<string> ForProbe(RtspSource source, TimeSpan? ioTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        string url = source.ToUrl();
+        var args = new List<string>(20) { "-hide_banner", "-v", "error" };
+        AddRtspInput(args, url, ioTimeout ?? DefaultIoTimeout);
+        args.AddRange(["-select_streams", "v", "-show_streams", "-of", "json", "-i", url]);
+        return args;
+    }
+
+    /// <summary>
+    /// Replaces each secret (as written and percent-encoded) and any <c>user:pass@</c> of a URL with <c>***</c>.
+    /// Used on every log line, status field and exception message that may carry FFmpeg output or a URL.
+    /// </summary>
+    public static string Redact(string text, params string?[] secrets)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        if (secrets is not null)
+        {
+            // Longest first, so a secret that contains another is not half-replaced.
+            foreach (string secret in secrets.OfType<string>().Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)
+                         .OrderByDescending(s => s.Length))
+            {
+                string encoded = Uri.EscapeDataString(secret);
+                text = text.Replace(encoded, Redacted, StringComparison.Ordinal);
+                text = text.Replace(LowerHexEscapes().Replace(encoded, m => m.Value.ToLowerInvariant()), Redacted, StringComparison.Ordinal);
+                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return UserInfo().Replace(text, "${scheme}" + Redacted + "@");
+    }
+
+    /// <summary>Joins arguments for a log line, redacted. Never used to build a command line.</summary>
+    public static string ToDisplayString(IEnumerable<string> arguments, params string?[] secrets) =>
+        Redact(string.Join(' ', arguments), secrets);
+
+    private static void AddCommon(List<string> args) =>
+        // Keep stdin open: StopAsync asks FFmpeg to quit by writing 'q' to it. -nostats drops the progress line that
+        // would otherwise flood stderr; level+info keeps the "Stream #0:0: Video: ..." line the parser reads.
+        args.AddRange(["-hide_banner", "-nostats", "-loglevel", "level+info"]);
+
+    private static void AddRtspInput(List<string> args, string url, TimeSpan ioTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ioTimeout, TimeSpan.Zero);
+        long microseconds = (long)ioTimeout.TotalMicroseconds;
+        args.AddRange([
+            "-protocol_whitelist", ProtocolWhitelist,
+            "-rtsp_transport", "tcp",
+            "-timeout", microseconds.ToString(CultureInfo.InvariantCulture),
+        ]);
+        // Belt and braces: ToUrl validated the fields, and the URL must still start with our scheme.
+        if (!url.StartsWith("rtsp://", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Only rtsp:// URLs are accepted.", nameof(url));
+        }
+    }
+
+    private static void AddRtpOutput(List<string> args, int rtpPort)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rtpPort, 1024);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65534); // FFmpeg sends RTCP to port + 1
+        args.AddRange([
+            "-bsf:v", "dump_extra=freq=keyframe",
+            "-f", "rtp",
+            "-payload_type", RtpPayloadType.ToString(CultureInfo.InvariantCulture),
+            "-pkt_size", RtpPacketSize.ToString(CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{rtpPort}"),
+        ]);
+    }
+
+    [GeneratedRegex(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/'""]+@", RegexOptions.CultureInvariant)]
+    private static partial Regex UserInfo();
+
+    [GeneratedRegex("%[0-9A-F]{2}", RegexOptions.CultureInvariant)]
+    private static partial Regex LowerHexEscapes();
+}

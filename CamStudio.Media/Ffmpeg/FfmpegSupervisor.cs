@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Logging;
+
+namespace CamStudio.Media.Ffmpeg;
+
+/// <summary>
+/// Keeps one FFmpeg running for a camera while it is wanted: start, watch (exit, stall, wrong codec), restart with capped
+/// exponential backoff. Frames are counted by the caller (the RTP receiver) through <see cref="ReportFrameReceived"/>,
+/// so "streaming" always means video is arriving, not merely that a process exists.
+/// </summary>
+public sealed partial class FfmpegSupervisor : IAsyncDisposable
+{
+    private readonly string _name;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly string?[] _secrets;
+    private readonly IFfmpegLauncher _launcher;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly FfmpegSupervisorOptions _options;
+    private readonly ReconnectBackoff _backoff;
+    private readonly Lock _lock = new();
+
+    private FfmpegSupervisorState _state;
+    private string? _lastError;
+    private FfmpegFailure _lastFailure;
+    private int _reconnectCount;
+    private int _launchCount;
+    private DateTimeOffset? _startedAt;
+    private DateTimeOffset? _streamingSince;
+    private DateTimeOffset? _lastFrameAt;
+    private DateTimeOffset? _runStartedAt;
+    private DateTimeOffset? _nextAttemptAt;
+    private VideoStreamInfo? _videoStream;
+    private bool _acceptFrames;
+    private TaskCompletionSource _firstFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _processId;
+    private int _generation;
+    private Task? _loop;
+    private CancellationTokenSource? _loopCts;
+
+    public FfmpegSupervisor(string name, IReadOnlyList<string> arguments, IReadOnlyList<string?> secrets, IFfmpegLauncher launcher,
+        ILogger logger, TimeProvider? timeProvider = null, FfmpegSupervisorOptions? options = null, Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(secrets);
+        _name = name ?? throw new ArgumentNullException(nameof(name));
+        _arguments = arguments.ToArray();
+        _secrets = secrets.ToArray();
+        _launcher = launcher ?? throw new ArgumentNullException(nameof(launcher));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = timeProvider ?? TimeProvider.System;
+        _options = options ?? new FfmpegSupervisorOptions();
+        _backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _options.Jitter, random);
+    }
+
+    public event EventHandler<FfmpegStateChangedEventArgs>? StateChanged;
+
+    public FfmpegSupervisorState State { get { lock (_lock) { return _state; } } }
+
+    /// <summary>The most recent failure, user-facing and redacted; kept after recovery as history.</summary>
+    public string? LastError { get { lock (_lock) { return _lastError; } } }
+
+    public FfmpegFailure LastFailure { get { lock (_lock) { return _lastFailure; } } }
+
+    /// <summary>Restarts after a failure since <see cref="StartAsync"/> (never reset by a stable period).</summary>
+    public int ReconnectCount { get { lock (_lock) { return _reconnectCount; } } }
+
+    /// <summary>FFmpeg processes launched since construction.</summary>
+    public int LaunchCount { get { lock (_lock) { return _launchCount; } } }
+
+    /// <summary>When the stream was wanted (StartAsync); null while idle.</summary>
+    public DateTimeOffset? StartedAt { get { lock (_lock) { return _startedAt; } } }
+
+    /// <summary>First frame of the current run; null unless streaming.</summary>
+    public DateTimeOffset? StreamingSince { get { lock (_lock) { return _streamingSince; } } }
+
+    public DateTimeOffset? LastFrameAt { get { lock (_lock) { return _lastFrameAt; } } }
+
+    /// <summary>When the next restart is due while reconnecting; null otherwise.</summary>
+    public DateTimeOffset? NextAttemptAt { get { lock (_lock) { return _nextAttemptAt; } } }
+
+    /// <summary>The camera's video as FFmpeg described it on the last run.</summary>
+    public VideoStreamInfo? VideoStream { get { lock (_lock) { return _videoStream; } } }
+
+    /// <summary>PID of the live FFmpeg, 0 when none.</summary>
+    public int ProcessId { get { lock (_lock) { return _processId; } } }
+
+    /// <summary>Begins supervising; returns at once (the first frame arrives later, see <see cref="State"/>).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        FfmpegSupervisorState old;
+        lock (_lock)
+        {
+            if (_loop is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            old = _state;
+            _state = FfmpegSupervisorState.Starting;
+            _startedAt = _time.GetUtcNow();
+            _reconnectCount = 0;
+            _loopCts = new CancellationTokenSource();
+            int generation = ++_generation;
+            CancellationToken token = _loopCts.Token;
+            _loop = Task.Run(() => RunAsync(generation, token), CancellationToken.None);
+        }
+
+        Raise(old, FfmpegSupervisorState.Starting);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops FFmpeg ('q', then kill after the grace) and returns to <see cref="FfmpegSupervisorState.Idle"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task loop;
+        CancellationTokenSource cts;
+        FfmpegSupervisorState old;
+        lock (_lock)
+        {
+            if (_loop is null || _loopCts is null)
+            {
+                return;
+            }
+
+            loop = _loop;
+            cts = _loopCts;
+            _loop = null;
+            _loopCts = null;
+            old = _state;
+            _state = FfmpegSupervisorState.Stopping;
+            _acceptFrames = false;
+        }
+
+        Raise(old, FfmpegSupervisorState.Stopping);
+        await cts.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (loop.IsCompleted)
+            {
+                cts.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Called by the RTP receiver for each access unit; cheap on the hot path (one short lock).</summary>
+    public void ReportFrameReceived()
+    {
+        FfmpegSupervisorState old;
+        lock (_lock)
+        {
+            if (!_acceptFrames)
+            {
+                return;
+            }
+
+            DateTimeOffset now = _time.GetUtcNow();
+            _lastFrameAt = now;
+            if (_state is FfmpegSupervisorState.Streaming)
+            {
+                return;
+            }
+
+            old = _state;
+            _state = FfmpegSupervisorState.Streaming;
+            _streamingSince = now;
+            _nextAttemptAt = null;
+            // Wakes the watcher so it switches from the first-frame deadline to the (shorter) stall deadline.
+            _firstFrame.TrySetResult();
+        }
+
+        Raise(old, FfmpegSupervisorState.Streaming);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private FfmpegDiagnosis EnterFailedState(FfmpegDiagnosis diagnosis)
+    {
+        FfmpegSupervisorState old;
+        FfmpegSupervisorState next = diagnosis.Failure is FfmpegFailure.AuthFailed
+            ? FfmpegSupervisorState.AuthFailed
+            : FfmpegSupervisorState.Reconnecting;
+        lock (_lock)
+        {
+            old = _state;
+            _acceptFrames = false;
+            _streamingSince = null;
+            if (old is FfmpegSupervisorState.Stopping or FfmpegSupervisorState.Idle)
+            {
+                return diagnosis; // being stopped: the process ending is expected, not an error to show
+            }
+
+            _lastError = Redact(diagnosis.ToStatusText());
+            _lastFailure = diagnosis.Failure;
+            _reconnectCount++;
+            _state = next;
+        }
+
+        Raise(old, next);
+        return diagnosis;
+    }
+
+    private void Raise(FfmpegSupervisorState oldState, FfmpegSupervisorState newState)
+    {
+        if (oldState == newState)
+        {
+            return;
+        }
+
+        FfmpegLog.StateChanged(_logger, _name, oldState, newState);
+        try
+        {
+            StateChanged?.Invoke(this, new FfmpegStateChangedEventArgs(oldState, newState, LastError));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Subscribers are UI notifiers; one of them failing must not break supervision.
+            FfmpegLog.StateSubscriberFailed(_logger, _name, Redact(ex.Message));
+        }
+    }
+
+    private string Redact(string text) => FfmpegArguments.Redact(text, _secrets);
+}
