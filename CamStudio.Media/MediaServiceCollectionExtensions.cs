@@ -1,3 +1,4 @@
+using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class MediaServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddFfmpegSupervision();
         services.AddSingleton<WebRtcServer>();
         services.AddHostedService<WebRtcHost>();
         return services;

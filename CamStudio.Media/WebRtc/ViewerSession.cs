@@ -371,7 +371,6 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         }
 
         CloseReason = reason;
-        _state = ViewerSessionState.Closed;
         Interlocked.Exchange(ref _subscription, NoSubscription.Instance)?.Dispose();
         _mux.Unregister(this);
         _dtls.Closed -= OnDtlsClosed;
@@ -390,7 +389,11 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         }
 
         LogClosed(_logger, Id, reason);
+
+        // Listeners (the server's session table) run before the state flips, so whoever observes Closed
+        // also finds the session gone from the server.
         Closed?.Invoke(this, reason);
+        _state = ViewerSessionState.Closed;
     }
 
     public void Dispose() => Close();

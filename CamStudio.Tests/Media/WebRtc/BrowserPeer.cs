@@ -73,14 +73,30 @@ internal sealed class BrowserPeer : IAsyncDisposable
     }
 }
 
-internal sealed record PeerStats(
-    double FramesDecoded,
-    double FrameWidth,
-    double FrameHeight,
-    double NackCount,
-    double PliCount,
-    double FreezeCount,
-    double PacketsLost,
-    double PacketsReceived,
-    string ConnectionState,
-    double VideoWidth);
+/// <summary>The inbound-rtp video stats Chromium reports (Playwright fills it from JSON, hence the setters).</summary>
+internal sealed class PeerStats
+{
+    public double FramesDecoded { get; set; }
+
+    public double FrameWidth { get; set; }
+
+    public double FrameHeight { get; set; }
+
+    public double NackCount { get; set; }
+
+    public double PliCount { get; set; }
+
+    public double FreezeCount { get; set; }
+
+    public double PacketsLost { get; set; }
+
+    public double PacketsReceived { get; set; }
+
+    public string ConnectionState { get; set; } = "";
+
+    public double VideoWidth { get; set; }
+
+    public override string ToString() =>
+        $"state={ConnectionState} decoded={FramesDecoded} {FrameWidth}x{FrameHeight} received={PacketsReceived} " +
+        $"lost={PacketsLost} nack={NackCount} pli={PliCount} freezes={FreezeCount}";
+}

@@ -130,14 +130,22 @@ public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
         BrowserPeer peer, Func<PeerStats, bool> condition, TimeSpan deadline, string what)
     {
         PeerStats? last = null;
-        await Eventually.WaitUntilAsync(
-            async () =>
-            {
-                last = await peer.GetStatsAsync();
-                return condition(last);
-            },
-            deadline,
-            what);
+        try
+        {
+            await Eventually.WaitUntilAsync(
+                async () =>
+                {
+                    last = await peer.GetStatsAsync();
+                    return condition(last);
+                },
+                deadline,
+                what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; last stats: {last}", ex);
+        }
+
         return last!;
     }
 }

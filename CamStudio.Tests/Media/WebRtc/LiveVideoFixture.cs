@@ -42,7 +42,7 @@ public sealed class LiveVideoFixture : IAsyncLifetime
 
         Source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System);
         _sourceLoop = Source.RunAsync(_stop.Token);
-        _ffmpeg = FfmpegRtpSender.StartFromRtsp(_camera.Url("stream1"), Source.Port);
+        _ffmpeg = FfmpegRtpSender.StartFromRtsp(_camera.Url(RtspTestCamera.MainStream), Source.Port);
 
         Server = new WebRtcServer(
             Options.Create(new WebRtcOptions { UdpPort = 0, AdvertisedAddresses = [host.ToString()] }),
@@ -53,8 +53,15 @@ public sealed class LiveVideoFixture : IAsyncLifetime
         _chromium = await ChromiumBrowser.LaunchAsync();
 
         // The stream is warm once the source has seen a keyframe: tests then measure joining, not FFmpeg's start.
-        await Eventually.WaitUntilAsync(
-            () => Source.Stats.Width > 0, TimeSpan.FromSeconds(20), "FFmpeg delivers the camera's H.264");
+        try
+        {
+            await Eventually.WaitUntilAsync(
+                () => Source.Stats.Width > 0, TimeSpan.FromSeconds(20), "FFmpeg delivers the camera's H.264");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nFFmpeg said:\n{_ffmpeg.Output}\nCamera said:\n{_camera.Output}", ex);
+        }
     }
 
     public async Task DisposeAsync()
