@@ -9,6 +9,7 @@ namespace CamStudio.Tests.Media.WebRtc;
 internal sealed class BrowserPeer : IAsyncDisposable
 {
     private const string Script = """
+        window.addEventListener('pagehide', () => window.cs.close());
         window.cs = {
           pc: null,
           video: null,

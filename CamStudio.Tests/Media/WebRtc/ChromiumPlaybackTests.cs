@@ -116,7 +116,9 @@ public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
         live.Server.TryGetSession(session.Id, out _).Should().BeFalse();
     }
 
-    private async Task<ViewerSession> ConnectAsync(BrowserPeer peer)
+    private Task<ViewerSession> ConnectAsync(BrowserPeer peer) => ConnectAsync(live, peer);
+
+    internal static async Task<ViewerSession> ConnectAsync(LiveVideoFixture live, BrowserPeer peer)
     {
         string offer = await peer.CreateOfferAsync();
         ViewerSessionResult result = live.Server.CreateSession(offer, live.Source, "test-camera");
