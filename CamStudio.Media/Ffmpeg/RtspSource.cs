@@ -79,7 +79,8 @@ public sealed record RtspSource(string Host, int Port, string Path, string? User
         string bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         if (IPAddress.TryParse(bare, out IPAddress? address))
         {
-            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+            // Checked on the text too: a zone naming an interface this machine lacks parses with ScopeId 0.
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && (address.ScopeId != 0 || bare.Contains('%', StringComparison.Ordinal)))
             {
                 throw new ArgumentException("IPv6 zone ids are not supported in the camera host.", nameof(Host));
             }
