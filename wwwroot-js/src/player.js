@@ -77,6 +77,7 @@ export class CameraPlayer {
   /** @type {number} */ #lastFramesDecoded = -1;
   /** @type {number} clock time framesDecoded last grew */ #lastFrameProgressAt = 0;
   /** @type {boolean} the element's poster is our frozen frame and must be cleared */ #posterIsOurs = false;
+  /** @type {boolean} a click listener is waiting to start blocked playback */ #clickToPlayArmed = false;
   /** @type {boolean} */ #disposed = false;
 
   /**
@@ -168,6 +169,13 @@ export class CameraPlayer {
     const state = this.#machine.state;
     if (state !== PlayerState.Failed && state !== PlayerState.Reconnecting) return;
     this.#backoff.reset();
+    if (!this.#visibility.visible) {
+      // Retrying a tile nobody can see would count a viewer that is not there; it connects when it is shown.
+      this.#stopAttempt();
+      this.#clearTimer('reconnect');
+      this.#transition(PlayerState.Paused, { reason: 'hidden' });
+      return;
+    }
     this.#connect();
   }
 
@@ -191,6 +199,7 @@ export class CameraPlayer {
     this.#disposed = true;
     this.#visibility.dispose();
     this.#env.window?.removeEventListener('pagehide', this.#onPageHide);
+    this.#video.removeEventListener('click', this.#onClickToPlay);
     this.#stopAttempt();
     this.#clearTimer('reconnect');
     this.#video.srcObject = null;
@@ -356,7 +365,7 @@ export class CameraPlayer {
     const helper = /** @type {HTMLVideoElement} */ (doc.createElement('video'));
     helper.muted = true;
     helper.playsInline = true;
-    helper.autoplay = true;
+    // No autoplay attribute: Chromium pauses invisible muted *autoplay* videos to save power; an explicit play() is not.
     helper.setAttribute?.('aria-hidden', 'true');
     // Tiny and transparent rather than display:none, so the browser still decodes and composites it.
     Object.assign(helper.style ?? {}, {
@@ -483,12 +492,23 @@ export class CameraPlayer {
       if (!report || this.#disposed || err?.name === 'AbortError' || video.srcObject === null) return;
       const state = this.#machine.state;
       if (state !== PlayerState.Connecting && state !== PlayerState.Live) return;
+      if (!this.#clickToPlayArmed) {
+        // A click is a user gesture, which every autoplay policy accepts.
+        this.#clickToPlayArmed = true;
+        this.#video.addEventListener('click', this.#onClickToPlay);
+      }
       this.#transition(state, {
         reason: 'autoplay_blocked',
         message: `the browser did not start playback (${err?.message ?? err}); click the video to play`,
       });
     });
   }
+
+  #onClickToPlay = () => {
+    this.#clickToPlayArmed = false;
+    this.#video.removeEventListener('click', this.#onClickToPlay);
+    if (!this.#disposed) this.#play(this.#video, true);
+  };
 
   #clearPoster() {
     if (!this.#posterIsOurs) return;

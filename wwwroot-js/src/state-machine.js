@@ -26,7 +26,7 @@ const TRANSITIONS = Object.freeze({
   connecting: ['live', 'reconnecting', 'failed', 'paused', 'stopped', 'connecting'],
   live: ['live', 'reconnecting', 'failed', 'paused', 'stopped', 'connecting'],
   reconnecting: ['connecting', 'paused', 'stopped', 'failed'],
-  failed: ['connecting', 'stopped'],
+  failed: ['connecting', 'paused', 'stopped'],
   paused: ['connecting', 'stopped'],
   stopped: [],
 });

@@ -365,6 +365,12 @@ test('a blocked play() is reported on the tile as a state detail', async () => {
   assert.equal(detail.state, 'connecting');
   assert.equal(detail.reason, 'autoplay_blocked');
   assert.match(detail.message, /user didn't interact/);
+  // The tile says "click the video to play": a click (user gesture) retries play().
+  video.playError = null;
+  const calls = video.playCalls;
+  video.dispatch('click');
+  assert.equal(video.playCalls, calls + 1);
+  assert.equal(video.listenerCount('click'), 0);
   ctx.player.dispose();
 });
 
@@ -408,4 +414,24 @@ test('pagehide disposes the player (the server sees the viewer leave)', async ()
   ctx.window.dispatch('pagehide');
   assert.equal(ctx.player.state, 'stopped');
   assert.deepEqual(ctx.signal.hangups, ['s1']);
+});
+
+test('retry() on a tile that cannot be seen pauses instead of connecting; it connects once shown', async () => {
+  const ctx = makeEnv();
+  ctx.signal.failWith = new Error('wrong password');
+  const player = createPlayer(new FakeVideo(), { cameraId: 'c', signal: ctx.signal, env: ctx.env });
+  await flush();
+  assert.equal(player.state, 'failed');
+  ctx.document.setHidden(true);
+  ctx.timers.advance(HIDDEN_TEARDOWN_DELAY_MS);
+  assert.equal(player.state, 'failed', 'hiding does not hide the error');
+  ctx.signal.failWith = null;
+  player.retry();
+  assert.equal(player.state, 'paused');
+  assert.equal(ctx.signal.offers.length, 1);
+  ctx.document.setHidden(false);
+  await flush();
+  assert.equal(player.state, 'connecting');
+  assert.equal(ctx.signal.offers.length, 2);
+  player.dispose();
 });
