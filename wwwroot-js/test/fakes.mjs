@@ -244,6 +244,8 @@ export class FakeVideo extends FakeEventTarget {
 
 export class FakeDocument extends FakeEventTarget {
   visibilityState = 'visible';
+  /** createElement('canvas') returns a drawable canvas (for the frozen-frame poster) */
+  canvasSupport = false;
   /** @type {FakeVideo[]} */
   created = [];
   body = {
@@ -262,6 +264,14 @@ export class FakeDocument extends FakeEventTarget {
       const v = new FakeVideo();
       this.created.push(v);
       return v;
+    }
+    if (tag === 'canvas' && this.canvasSupport) {
+      const canvas = {
+        tagName: tag, width: 0, height: 0, drawn: [],
+        getContext: () => ({ drawImage: (source) => canvas.drawn.push(source) }),
+        toDataURL: (type) => `data:${type};base64,FRAME`,
+      };
+      return canvas;
     }
     return { tagName: tag }; // no getContext: the poster freeze is skipped
   }

@@ -165,3 +165,18 @@ test('setQuality before live restarts the attempt in the new quality; unknown qu
   assert.throws(() => player.setQuality('4k'), TypeError);
   player.dispose();
 });
+
+test('the switch freezes the old frame as the poster and clears it once the new stream paints', async () => {
+  const ctx = await liveSdPlayer();
+  ctx.document.canvasSupport = true;
+  ctx.player.setQuality('stream1');
+  await flush();
+  ctx.pcs[1].emitTrack();
+  await flush();
+  ctx.document.created[0].decodeFrame(1280, 720);
+  await flush();
+  assert.equal(ctx.video.poster, 'data:image/jpeg;base64,FRAME', 'old picture kept while srcObject changes');
+  ctx.video.decodeFrame(1280, 720);
+  assert.equal(ctx.video.poster, '', 'poster cleared after the first HD frame in the element');
+  ctx.player.dispose();
+});
