@@ -77,6 +77,7 @@ export class CameraPlayer {
   /** @type {number} */ #lastFramesDecoded = -1;
   /** @type {number} clock time framesDecoded last grew */ #lastFrameProgressAt = 0;
   /** @type {boolean} the element's poster is our frozen frame and must be cleared */ #posterIsOurs = false;
+  /** @type {boolean} start() was called before the visibility was known */ #startWhenSettled = false;
   /** @type {boolean} a click listener is waiting to start blocked playback */ #clickToPlayArmed = false;
   /** @type {boolean} */ #disposed = false;
 
@@ -115,6 +116,11 @@ export class CameraPlayer {
       delayMs: HIDDEN_TEARDOWN_DELAY_MS,
       onHidden: () => this.#pause(),
       onVisible: () => this.#resume(),
+      onSettled: () => {
+        if (!this.#startWhenSettled) return;
+        this.#startWhenSettled = false;
+        this.start();
+      },
     });
     this.#env.window?.addEventListener('pagehide', this.#onPageHide);
     if (options.autoStart !== false) this.start();
@@ -130,9 +136,16 @@ export class CameraPlayer {
     return this.#quality;
   }
 
-  /** Leaves idle: connects, or pauses straight away if the tile cannot be seen. */
+  /**
+   * Leaves idle: connects, or pauses straight away if the tile cannot be seen. Stays idle until the first
+   * IntersectionObserver report (about a frame), so a tile below the fold never opens a session.
+   */
   start() {
-    if (this.#machine.state !== PlayerState.Idle) return;
+    if (this.#disposed || this.#machine.state !== PlayerState.Idle) return;
+    if (!this.#visibility.settled && this.#visibility.visible) {
+      this.#startWhenSettled = true;
+      return;
+    }
     if (!this.#visibility.visible) {
       this.#transition(PlayerState.Paused, { reason: 'hidden' });
       return;

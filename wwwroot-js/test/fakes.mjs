@@ -287,6 +287,7 @@ export class FakeIntersectionObserver {
   static instances = [];
   static reset() {
     FakeIntersectionObserver.instances = [];
+    FakeIntersectionObserver.initiallyIntersecting = true;
   }
 
   callback;
@@ -298,8 +299,15 @@ export class FakeIntersectionObserver {
     FakeIntersectionObserver.instances.push(this);
   }
 
+  /** What the asynchronous initial report says (like the browser's first callback after observe()). */
+  static initiallyIntersecting = true;
+
   observe(el) {
     this.observed.add(el);
+    const initial = FakeIntersectionObserver.initiallyIntersecting;
+    queueMicrotask(() => {
+      if (!this.disconnected && this.observed.has(el)) this.callback([{ target: el, isIntersecting: initial }], this);
+    });
   }
 
   unobserve(el) {

@@ -435,3 +435,30 @@ test('retry() on a tile that cannot be seen pauses instead of connecting; it con
   assert.equal(ctx.signal.offers.length, 2);
   player.dispose();
 });
+
+test('a tile below the fold never opens a session: idle until the first intersection report, then paused', async () => {
+  const ctx = makeEnv();
+  FakeIntersectionObserver.initiallyIntersecting = false;
+  const states = [];
+  const player = createPlayer(new FakeVideo(), {
+    cameraId: 'c', signal: ctx.signal, env: ctx.env, onStateChange: (s) => states.push(s),
+  });
+  assert.equal(player.state, 'idle', 'waits for the observer instead of connecting blindly');
+  assert.equal(ctx.pcs.length, 0);
+  await flush();
+  assert.equal(player.state, 'paused');
+  assert.equal(ctx.signal.offers.length, 0);
+  assert.equal(ctx.pcs.length, 0);
+  FakeIntersectionObserver.instances[0].trigger(true);
+  await flush();
+  assert.equal(player.state, 'connecting');
+  assert.deepEqual(states, ['paused', 'connecting']);
+  player.dispose();
+});
+
+test('without IntersectionObserver the player starts at once and only watches the tab', async () => {
+  const ctx = makeEnv({ intersection: false });
+  const player = createPlayer(new FakeVideo(), { cameraId: 'c', signal: ctx.signal, env: ctx.env });
+  assert.equal(player.state, 'connecting');
+  player.dispose();
+});
