@@ -17,7 +17,7 @@ export { getLayout, setLayout } from './layout.js';
  * @property {string} [quality]            'stream2' (default) or 'stream1'
  * @property {RTCIceServer[]} [iceServers]
  * @property {boolean} [stats]             report stats to .NET every second ('OnPlayerStats'); off by default
- * @property {import('./player.js').PlayerEnv} [env]   tests only
+ * @property {import('./env.js').PlayerEnv} [env]   tests only
  */
 
 /**

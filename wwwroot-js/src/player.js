@@ -8,7 +8,9 @@ import {
   STATS_INTERVAL_MS,
 } from './constants.js';
 import { freezeFrameAsPoster, watchFirstFrame } from './first-frame.js';
+import { resolveEnv } from './env.js';
 import { PeerSession } from './peer-session.js';
+import { QualitySwitch } from './quality-switch.js';
 import { classifySignalError } from './signal-error.js';
 import { PlayerState, StateMachine } from './state-machine.js';
 import { summarizeStats } from './stats.js';
@@ -20,21 +22,6 @@ export { PlayerState } from './state-machine.js';
 export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
 
 /**
- * Browser facilities, injectable so the tests can drive time, visibility and the peer connection.
- * Every member defaults to the browser global of the same name.
- * @typedef {Object} PlayerEnv
- * @property {typeof RTCPeerConnection} [RTCPeerConnection]
- * @property {typeof MediaStream} [MediaStream]
- * @property {(fn: () => void, ms: number) => unknown} [setTimeout]
- * @property {(id: unknown) => void} [clearTimeout]
- * @property {() => number} [now]                                   monotonic ms clock
- * @property {() => number} [random]                                [0, 1) for the backoff jitter
- * @property {Document} [document]                                  visibility source, creates the HD helper element
- * @property {Window | EventTarget} [window]                        'pagehide' source
- * @property {typeof IntersectionObserver | null} [IntersectionObserver]  null disables off-screen detection
- */
-
-/**
  * @typedef {Object} PlayerOptions
  * @property {string} cameraId
  * @property {import('./peer-session.js').SignalAdapter} signal      carries offer/answer and hangup to the server
@@ -43,14 +30,7 @@ export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
  * @property {(state: string, detail: import('./state-machine.js').StateDetail) => void} [onStateChange]
  * @property {(stats: import('./stats.js').StatsSummary) => void} [onStats]  called every STATS_INTERVAL_MS while live
  * @property {boolean} [autoStart]                                    default true; false leaves the player idle until start()
- * @property {PlayerEnv} [env]
- */
-
-/**
- * @typedef {Object} PendingSwitch  a background session for the other quality, not yet on screen
- * @property {PeerSession} session
- * @property {HTMLVideoElement} video   hidden helper element that tells when the new stream decodes
- * @property {() => void} cancelFrame
+ * @property {import('./env.js').PlayerEnv} [env]
  */
 
 /**
@@ -64,12 +44,12 @@ export class CameraPlayer {
   /** @type {RTCIceServer[]} */ #iceServers;
   /** @type {string} the quality the user wants; the primary session may still be on the other one */ #quality;
   /** @type {((stats: import('./stats.js').StatsSummary) => void) | undefined} */ #onStats;
-  /** @type {Required<PlayerEnv>} */ #env;
+  /** @type {Required<import('./env.js').PlayerEnv>} */ #env;
   /** @type {StateMachine} */ #machine;
   /** @type {Backoff} */ #backoff;
   /** @type {VisibilityWatcher} */ #visibility;
   /** @type {PeerSession | null} the session whose picture is (or is about to be) in the element */ #primary = null;
-  /** @type {PendingSwitch | null} */ #pending = null;
+  /** @type {QualitySwitch | null} the other quality connecting in the background */ #pending = null;
   /** @type {Map<string, unknown>} named timers: connect, reconnect, grace, stats */ #timers = new Map();
   /** @type {(() => void) | null} */ #cancelFirstFrame = null;
   /** @type {number | null} clock time the current session went live */ #liveSince = null;
@@ -268,8 +248,7 @@ export class CameraPlayer {
       this.#cancelFirstFrame?.();
       this.#cancelFirstFrame = watchFirstFrame(this.#video, () => this.#onPrimaryFirstFrame(session));
     } else if (session === this.#pending?.session) {
-      this.#pending.video.srcObject = stream;
-      this.#play(this.#pending.video, false);
+      this.#pending.attachStream(stream);
     }
   }
 
@@ -280,7 +259,7 @@ export class CameraPlayer {
   #onSessionState(session, state) {
     if (this.#disposed) return;
     if (session === this.#pending?.session) {
-      if (state === 'failed' || state === 'closed') this.#switchFailed(this.#pending, 'connection failed');
+      this.#pending.connectionState(state);
       return;
     }
     if (session !== this.#primary) return;
@@ -374,45 +353,30 @@ export class CameraPlayer {
 
   /** @param {string} quality */
   #startSwitch(quality) {
-    const doc = this.#env.document;
-    const helper = /** @type {HTMLVideoElement} */ (doc.createElement('video'));
-    helper.muted = true;
-    helper.playsInline = true;
-    // No autoplay attribute: Chromium pauses invisible muted *autoplay* videos to save power; an explicit play() is not.
-    helper.setAttribute?.('aria-hidden', 'true');
-    // Tiny and transparent rather than display:none, so the browser still decodes and composites it.
-    Object.assign(helper.style ?? {}, {
-      position: 'fixed', left: '0', top: '0', width: '1px', height: '1px', opacity: '0', pointerEvents: 'none',
+    this.#pending = new QualitySwitch({
+      session: this.#newSession(quality),
+      env: this.#env,
+      onReady: (sw) => this.#completeSwitch(sw),
+      onFailed: (sw, message) => this.#switchFailed(sw, message),
     });
-    doc.body?.appendChild(helper);
-
-    const session = this.#newSession(quality);
-    /** @type {PendingSwitch} */
-    const pending = { session, video: helper, cancelFrame: () => {} };
-    this.#pending = pending;
-    pending.cancelFrame = watchFirstFrame(helper, () => this.#completeSwitch(pending));
-    this.#setTimer('switch', CONNECT_TIMEOUT_MS, () => this.#switchFailed(pending, 'timed out'));
     this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
-    session.open().catch((err) => this.#switchFailed(pending, classifySignalError(err).message));
   }
 
-  /** @param {PendingSwitch} pending */
-  #completeSwitch(pending) {
-    if (this.#disposed || pending !== this.#pending || !pending.session.stream) return;
-    this.#clearTimer('switch');
+  /** @param {QualitySwitch} sw */
+  #completeSwitch(sw) {
+    if (this.#disposed || sw !== this.#pending || !sw.session.stream) return;
     this.#pending = null;
     const old = this.#primary;
     // Keep the old picture as the poster so the element never flashes empty between srcObjects.
     this.#posterIsOurs = freezeFrameAsPoster(this.#video, this.#env.document) || this.#posterIsOurs;
     this.#cancelFirstFrame?.();
-    this.#primary = pending.session;
-    this.#video.srcObject = pending.session.stream;
+    this.#primary = sw.session;
+    this.#video.srcObject = sw.session.stream;
     this.#play(this.#video, true);
     this.#cancelFirstFrame = watchFirstFrame(this.#video, () => {
       this.#cancelFirstFrame = null;
       this.#clearPoster();
     });
-    removeHelper(pending.video);
     old?.close();
     this.#statsPrevious = null;
     this.#lastFramesDecoded = -1;
@@ -421,16 +385,15 @@ export class CameraPlayer {
   }
 
   /**
-   * @param {PendingSwitch} pending
+   * @param {QualitySwitch} sw
    * @param {string} message
    */
-  #switchFailed(pending, message) {
-    if (this.#disposed || pending !== this.#pending) return;
-    this.#closePending();
+  #switchFailed(sw, message) {
+    if (this.#disposed || sw !== this.#pending) return;
+    this.#pending = null;
     // Stay on what is playing and say so; the quality the user asked for is not available right now.
-    const current = this.#primary?.quality ?? this.#quality;
     const wanted = this.#quality;
-    this.#quality = current;
+    this.#quality = this.#primary?.quality ?? this.#quality;
     this.#transition(PlayerState.Live, {
       reason: 'quality_switch_failed',
       message: `could not switch to ${qualityName(wanted)}: ${message}`,
@@ -439,12 +402,8 @@ export class CameraPlayer {
 
   #closePending() {
     const pending = this.#pending;
-    if (!pending) return;
     this.#pending = null;
-    this.#clearTimer('switch');
-    pending.cancelFrame();
-    removeHelper(pending.video);
-    pending.session.close();
+    pending?.cancel();
   }
 
   // ---- stats and stall detection -----------------------------------------------------------------------------------
@@ -583,29 +542,4 @@ function validQuality(q) {
 /** @param {string} q */
 function qualityName(q) {
   return q === Quality.HD ? 'HD' : 'SD';
-}
-
-/** @param {HTMLVideoElement} helper */
-function removeHelper(helper) {
-  helper.srcObject = null;
-  helper.remove?.();
-}
-
-/**
- * @param {PlayerEnv | undefined} env
- * @returns {Required<PlayerEnv>}
- */
-function resolveEnv(env = {}) {
-  const g = /** @type {any} */ (globalThis);
-  return {
-    RTCPeerConnection: env.RTCPeerConnection ?? g.RTCPeerConnection,
-    MediaStream: env.MediaStream ?? g.MediaStream,
-    setTimeout: env.setTimeout ?? ((fn, ms) => g.setTimeout(fn, ms)),
-    clearTimeout: env.clearTimeout ?? ((id) => g.clearTimeout(id)),
-    now: env.now ?? (() => g.performance.now()),
-    random: env.random ?? Math.random,
-    document: env.document ?? g.document,
-    window: env.window ?? g.window,
-    IntersectionObserver: env.IntersectionObserver === undefined ? g.IntersectionObserver ?? null : env.IntersectionObserver,
-  };
 }
