@@ -209,7 +209,8 @@ export class CameraPlayer {
     this.#clearTimer('reconnect');
     const session = this.#newSession(this.#quality);
     this.#primary = session;
-    this.#transition(PlayerState.Connecting, { attempt: this.#backoff.attempt + 1 });
+    // attempt: which reconnect this is (matches the preceding 'reconnecting' detail); absent for a fresh start.
+    this.#transition(PlayerState.Connecting, this.#backoff.attempt > 0 ? { attempt: this.#backoff.attempt } : {});
     this.#setTimer('connect', CONNECT_TIMEOUT_MS, () =>
       this.#lost(session, 'timeout', `no video within ${CONNECT_TIMEOUT_MS / 1000} s`),
     );
@@ -244,7 +245,7 @@ export class CameraPlayer {
     if (this.#disposed) return;
     if (session === this.#primary) {
       this.#video.srcObject = stream;
-      this.#play(this.#video, true);
+      this.#play();
       this.#cancelFirstFrame?.();
       this.#cancelFirstFrame = watchFirstFrame(this.#video, () => this.#onPrimaryFirstFrame(session));
     } else if (session === this.#pending?.session) {
@@ -372,7 +373,7 @@ export class CameraPlayer {
     this.#cancelFirstFrame?.();
     this.#primary = sw.session;
     this.#video.srcObject = sw.session.stream;
-    this.#play(this.#video, true);
+    this.#play();
     this.#cancelFirstFrame = watchFirstFrame(this.#video, () => {
       this.#cancelFirstFrame = null;
       this.#clearPoster();
@@ -447,11 +448,9 @@ export class CameraPlayer {
 
   // ---- helpers -------------------------------------------------------------------------------------------------------
 
-  /**
-   * @param {HTMLVideoElement} video
-   * @param {boolean} report  whether a blocked autoplay is worth telling the user about
-   */
-  #play(video, report) {
+  /** Starts the tile's element; a refusal (autoplay policy) is reported on the tile and armed for a click. */
+  #play() {
+    const video = this.#video;
     let result;
     try {
       result = video.play?.();
@@ -461,7 +460,7 @@ export class CameraPlayer {
     if (!result || typeof result.catch !== 'function') return;
     result.catch((/** @type {any} */ err) => {
       // AbortError: a newer srcObject replaced this one, nothing is wrong.
-      if (!report || this.#disposed || err?.name === 'AbortError' || video.srcObject === null) return;
+      if (this.#disposed || err?.name === 'AbortError' || video.srcObject === null) return;
       const state = this.#machine.state;
       if (state !== PlayerState.Connecting && state !== PlayerState.Live) return;
       if (!this.#clickToPlayArmed) {
@@ -479,7 +478,7 @@ export class CameraPlayer {
   #onClickToPlay = () => {
     this.#clickToPlayArmed = false;
     this.#video.removeEventListener('click', this.#onClickToPlay);
-    if (!this.#disposed) this.#play(this.#video, true);
+    if (!this.#disposed) this.#play();
   };
 
   #clearPoster() {

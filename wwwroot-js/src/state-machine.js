@@ -38,7 +38,7 @@ const TRANSITIONS = Object.freeze({
  *                                  'auth_failed', 'unsupported_codec', 'not_found', 'bad_offer', 'signal_error',
  *                                  'hidden', 'autoplay_blocked', 'quality_switch_failed', 'disposed'
  * @property {string} [message]     human-readable text for the tile; the server's own message for signalling errors
- * @property {number} [attempt]     1-based reconnect attempt number
+ * @property {number} [attempt]     1-based reconnect attempt number (reconnecting, and the connecting that follows it)
  * @property {number} [delayMs]     delay before the next attempt (reconnecting)
  */
 

@@ -68,6 +68,7 @@ test('happy path: idle → connecting → live with a recvonly offer for the req
   ctx.video.decodeFrame();
   assert.equal(ctx.player.state, 'live');
   assert.deepEqual(ctx.names(), ['connecting', 'live']);
+  assert.equal(ctx.states[0].attempt, undefined, 'a fresh start is not a reconnect attempt');
   assert.equal(ctx.states[1].quality, 'stream2');
   assert.equal(ctx.video.muted, true);
   assert.equal(ctx.video.playsInline, true);
@@ -168,6 +169,7 @@ test('pc failed → reconnecting with delays doubling from the base and capped, 
     ctx.timers.advance(detail.delayMs);
     await flush();
     assert.equal(ctx.player.state, 'connecting');
+    assert.equal(ctx.states.at(-1).attempt, attempt + 1, 'connecting names the reconnect attempt it makes');
   }
   for (const [n, delay] of delays.entries()) {
     const ceiling = Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_BASE_DELAY_MS * 2 ** n);
