@@ -182,7 +182,10 @@ export class CameraPlayer {
     const report = await session.pc.getStats();
     if (session !== this.#primary) return null;
     const summary = summarizeStats(report, this.#statsPrevious);
-    if (summary) this.#statsPrevious = summary;
+    // Keep the newest sample as the base for rates, even when concurrent calls resolve out of order.
+    if (summary && (!this.#statsPrevious || summary.timestamp > this.#statsPrevious.timestamp)) {
+      this.#statsPrevious = summary;
+    }
     return summary;
   }
 

@@ -50,7 +50,12 @@ export function summarizeStats(report, previous) {
 
   let bitrateKbps = 0;
   let jitterBufferMs = jitterBufferEmittedCount > 0 ? (jitterBufferDelay / jitterBufferEmittedCount) * 1000 : 0;
-  if (previous && timestamp > previous.timestamp && bytesReceived >= previous.bytesReceived) {
+  if (previous && timestamp <= previous.timestamp && bytesReceived >= previous.bytesReceived) {
+    // The same (browsers cache reports for a moment) or an older report, e.g. the overlay and the stats loop asking
+    // at once: no new interval to measure, the previous rates still hold.
+    bitrateKbps = previous.bitrateKbps;
+    jitterBufferMs = previous.jitterBufferMs;
+  } else if (previous && timestamp > previous.timestamp && bytesReceived >= previous.bytesReceived) {
     const seconds = (timestamp - previous.timestamp) / 1000;
     bitrateKbps = ((bytesReceived - previous.bytesReceived) * 8) / seconds / 1000;
     const emitted = jitterBufferEmittedCount - num(previous.jitterBufferEmittedCount);

@@ -47,6 +47,14 @@ test('bitrate from the bytesReceived delta over the timestamp delta; jitter buff
   assert.equal(second.jitterBufferMs, 90);
 });
 
+test('the same report twice (concurrent callers, cached report) keeps the last measured rates instead of 0', () => {
+  const first = summarizeStats(report([inbound({ timestamp: 1000, bytesReceived: 100_000 })]), null);
+  const second = summarizeStats(report([inbound({ timestamp: 2000, bytesReceived: 225_000 })]), first);
+  const again = summarizeStats(report([inbound({ timestamp: 2000, bytesReceived: 225_000 })]), second);
+  assert.equal(second.bitrateKbps, 1000);
+  assert.equal(again.bitrateKbps, 1000);
+});
+
 test('a counter reset (new connection) or missing fields never yields negative or NaN numbers', () => {
   const first = summarizeStats(report([inbound({ timestamp: 5000, bytesReceived: 900_000 })]), null);
   const afterReset = summarizeStats(report([inbound({ timestamp: 6000, bytesReceived: 1000 })]), first);
