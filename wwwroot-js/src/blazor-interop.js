@@ -1,0 +1,106 @@
+// Glue between the Blazor tile component (CameraTile) and the player. The component imports this module once,
+// calls start() with its <video> ElementReference and a DotNetObjectReference, keeps the returned handle as an
+// IJSObjectReference and calls setQuality/retry/getStats/dispose on it.
+
+import { createPlayer } from './player.js';
+
+export { getLayout, setLayout } from './layout.js';
+
+/**
+ * @typedef {Object} DotNetRef  DotNetObjectReference as seen from JS
+ * @property {(method: string, ...args: unknown[]) => Promise<any>} invokeMethodAsync
+ */
+
+/**
+ * @typedef {Object} StartOptions
+ * @property {string} cameraId
+ * @property {string} [quality]            'stream2' (default) or 'stream1'
+ * @property {RTCIceServer[]} [iceServers]
+ * @property {boolean} [stats]             report stats to .NET every second ('OnPlayerStats'); off by default
+ * @property {import('./env.js').PlayerEnv} [env]   tests only
+ */
+
+/**
+ * @typedef {Object} PlayerHandle
+ * @property {(quality: string) => void} setQuality
+ * @property {() => void} retry
+ * @property {() => Promise<import('./stats.js').StatsSummary | null>} getStats
+ * @property {(enabled: boolean) => void} setStatsEnabled
+ * @property {() => string} getState
+ * @property {() => void} dispose
+ */
+
+/**
+ * Starts a player for one tile.
+ * .NET side contract (all [JSInvokable] on the component):
+ *   Task<{ sdp, sessionId }> OfferAsync(string quality, string sdp)   throws with the server's message on failure
+ *   Task HangupAsync(string sessionId)
+ *   Task OnPlayerStateChanged(string state, StateDetail detail)
+ *   Task OnPlayerStats(StatsSummary stats)
+ * The camera id is already known to the component, so OfferAsync does not take it.
+ * @param {HTMLVideoElement} videoElement
+ * @param {DotNetRef} dotnetRef
+ * @param {StartOptions} options
+ * @returns {PlayerHandle}
+ */
+export function start(videoElement, dotnetRef, options) {
+  let statsEnabled = Boolean(options?.stats);
+  let disposed = false;
+
+  /** @param {string} method @param {unknown[]} args */
+  const notify = (method, ...args) => {
+    if (disposed && method !== 'OnPlayerStateChanged') return;
+    try {
+      Promise.resolve(dotnetRef.invokeMethodAsync(method, ...args)).catch((err) => {
+        // The circuit is gone (navigation, reconnect UI): nothing on the .NET side is listening any more.
+        console.debug(`CamStudio player: ${method} not delivered`, err);
+      });
+    } catch (err) {
+      console.debug(`CamStudio player: ${method} not delivered`, err);
+    }
+  };
+
+  const player = createPlayer(videoElement, {
+    cameraId: options.cameraId,
+    quality: options.quality,
+    iceServers: options.iceServers,
+    env: options.env,
+    signal: {
+      offer: async (_cameraId, quality, sdp) => {
+        const answer = await dotnetRef.invokeMethodAsync('OfferAsync', quality, sdp);
+        return answer;
+      },
+      hangup: async (sessionId) => {
+        await dotnetRef.invokeMethodAsync('HangupAsync', sessionId);
+      },
+    },
+    onStateChange: (state, detail) => notify('OnPlayerStateChanged', state, detail),
+    onStats: (stats) => {
+      if (statsEnabled) notify('OnPlayerStats', stats);
+    },
+  });
+
+  // Arrow functions: Blazor may call these detached from the handle object.
+  return {
+    setQuality: (quality) => player.setQuality(quality),
+    retry: () => player.retry(),
+    getStats: () => player.getStats(),
+    setStatsEnabled: (enabled) => {
+      statsEnabled = Boolean(enabled);
+    },
+    getState: () => player.state,
+    dispose: () => {
+      if (disposed) return;
+      player.dispose(); // reports 'stopped' first, then nothing more goes to .NET
+      disposed = true;
+    },
+  };
+}
+
+/**
+ * Disposes a handle returned by start(); tolerates null so DisposeAsync can call it unconditionally.
+ * @param {PlayerHandle | null | undefined} handle
+ */
+export function stop(handle) {
+  handle?.dispose();
+}

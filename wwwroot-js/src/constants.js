@@ -1,0 +1,20 @@
+// Timing constants of the player, in one place so the README, the tests and the code agree.
+
+/** First reconnect delay; doubles per consecutive failed attempt. */
+export const RECONNECT_BASE_DELAY_MS = 500;
+/** Ceiling of the reconnect delay, so a camera that comes back is picked up within ~10 s. */
+export const RECONNECT_MAX_DELAY_MS = 10_000;
+/** Fraction of each delay taken off at random, so many tiles of one camera do not reconnect in lockstep. */
+export const RECONNECT_JITTER_RATIO = 0.2;
+/** Being live this long counts as a success: the next failure starts the backoff from the base delay again. */
+export const STABLE_LIVE_MS = 10_000;
+/** Offer → answer → ICE → DTLS → first decoded frame must finish within this, or the attempt is abandoned. */
+export const CONNECT_TIMEOUT_MS = 15_000;
+/** 'disconnected' often heals by itself (Wi-Fi roam, a lost consent check); only this long a 'disconnected' is a failure. */
+export const DISCONNECT_GRACE_MS = 3_000;
+/** Off-screen / hidden-tab tiles stop watching only after this, so scroll jitter does not churn sessions. */
+export const HIDDEN_TEARDOWN_DELAY_MS = 2_000;
+/** Stats sampling period while live (also drives stall detection). */
+export const STATS_INTERVAL_MS = 1_000;
+/** Live with no new decoded frame for this long (camera died, server stream restarting) → reconnect. */
+export const STALL_TIMEOUT_MS = 8_000;

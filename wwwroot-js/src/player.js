@@ -1,0 +1,547 @@
+import { Backoff } from './backoff.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  DISCONNECT_GRACE_MS,
+  HIDDEN_TEARDOWN_DELAY_MS,
+  STABLE_LIVE_MS,
+  STALL_TIMEOUT_MS,
+  STATS_INTERVAL_MS,
+} from './constants.js';
+import { freezeFrameAsPoster, watchFirstFrame } from './first-frame.js';
+import { resolveEnv } from './env.js';
+import { PeerSession } from './peer-session.js';
+import { QualitySwitch } from './quality-switch.js';
+import { classifySignalError } from './signal-error.js';
+import { PlayerState, StateMachine } from './state-machine.js';
+import { summarizeStats } from './stats.js';
+import { VisibilityWatcher } from './visibility.js';
+
+export { PlayerState } from './state-machine.js';
+
+/** Camera stream names as the server knows them. */
+export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
+
+/**
+ * @typedef {Object} PlayerOptions
+ * @property {string} cameraId
+ * @property {import('./peer-session.js').SignalAdapter} signal      carries offer/answer and hangup to the server
+ * @property {string} [quality]                                       'stream2' (SD, default) or 'stream1' (HD)
+ * @property {RTCIceServer[]} [iceServers]                            from the server's configuration
+ * @property {(state: string, detail: import('./state-machine.js').StateDetail) => void} [onStateChange]
+ * @property {(stats: import('./stats.js').StatsSummary) => void} [onStats]  called every STATS_INTERVAL_MS while live
+ * @property {boolean} [autoStart]                                    default true; false leaves the player idle until start()
+ * @property {import('./env.js').PlayerEnv} [env]
+ */
+
+/**
+ * Plays one camera in one <video> element over WebRTC. Owns the peer connection (two, briefly, during a quality switch),
+ * reconnects with backoff, stops watching while the tile cannot be seen, and cleans everything up on dispose.
+ */
+export class CameraPlayer {
+  /** @type {HTMLVideoElement} */ #video;
+  /** @type {string} */ #cameraId;
+  /** @type {import('./peer-session.js').SignalAdapter} */ #signal;
+  /** @type {RTCIceServer[]} */ #iceServers;
+  /** @type {string} the quality the user wants; the primary session may still be on the other one */ #quality;
+  /** @type {((stats: import('./stats.js').StatsSummary) => void) | undefined} */ #onStats;
+  /** @type {Required<import('./env.js').PlayerEnv>} */ #env;
+  /** @type {StateMachine} */ #machine;
+  /** @type {Backoff} */ #backoff;
+  /** @type {VisibilityWatcher} */ #visibility;
+  /** @type {PeerSession | null} the session whose picture is (or is about to be) in the element */ #primary = null;
+  /** @type {QualitySwitch | null} the other quality connecting in the background */ #pending = null;
+  /** @type {Map<string, unknown>} named timers: connect, reconnect, grace, stats */ #timers = new Map();
+  /** @type {(() => void) | null} */ #cancelFirstFrame = null;
+  /** @type {number | null} clock time the current session went live */ #liveSince = null;
+  /** @type {ReturnType<typeof summarizeStats>} */ #statsPrevious = null;
+  /** @type {number} */ #lastFramesDecoded = -1;
+  /** @type {number} clock time framesDecoded last grew */ #lastFrameProgressAt = 0;
+  /** @type {boolean} the element's poster is our frozen frame and must be cleared */ #posterIsOurs = false;
+  /** @type {boolean} start() was called before the visibility was known */ #startWhenSettled = false;
+  /** @type {boolean} a click listener is waiting to start blocked playback */ #clickToPlayArmed = false;
+  /** @type {boolean} */ #disposed = false;
+
+  /**
+   * @param {HTMLVideoElement} video
+   * @param {PlayerOptions} options
+   */
+  constructor(video, options) {
+    if (!video) throw new TypeError('a video element is required');
+    if (!options?.cameraId) throw new TypeError('options.cameraId is required');
+    if (typeof options.signal?.offer !== 'function' || typeof options.signal?.hangup !== 'function') {
+      throw new TypeError('options.signal must provide offer() and hangup()');
+    }
+    this.#video = video;
+    this.#cameraId = String(options.cameraId);
+    this.#signal = options.signal;
+    this.#iceServers = options.iceServers ?? [];
+    this.#quality = validQuality(options.quality ?? Quality.SD);
+    this.#onStats = options.onStats;
+    this.#env = resolveEnv(options.env);
+    const onStateChange = options.onStateChange ?? (() => {});
+    this.#machine = new StateMachine(onStateChange);
+    this.#backoff = new Backoff({ random: this.#env.random });
+
+    // Every browser autoplays muted inline video; iOS needs playsinline or it goes fullscreen.
+    video.muted = true;
+    video.playsInline = true;
+    video.autoplay = true;
+    video.setAttribute?.('playsinline', '');
+
+    this.#visibility = new VisibilityWatcher(video, {
+      document: this.#env.document,
+      IntersectionObserver: this.#env.IntersectionObserver ?? undefined,
+      setTimeout: this.#env.setTimeout,
+      clearTimeout: this.#env.clearTimeout,
+      delayMs: HIDDEN_TEARDOWN_DELAY_MS,
+      onHidden: () => this.#pause(),
+      onVisible: () => this.#resume(),
+      onSettled: () => {
+        if (!this.#startWhenSettled) return;
+        this.#startWhenSettled = false;
+        this.start();
+      },
+    });
+    this.#env.window?.addEventListener('pagehide', this.#onPageHide);
+    if (options.autoStart !== false) this.start();
+  }
+
+  /** Current state (see PlayerState). */
+  get state() {
+    return this.#machine.state;
+  }
+
+  /** The requested quality ('stream1' | 'stream2'). */
+  get quality() {
+    return this.#quality;
+  }
+
+  /**
+   * Leaves idle: connects, or pauses straight away if the tile cannot be seen. Stays idle until the first
+   * IntersectionObserver report (about a frame), so a tile below the fold never opens a session.
+   */
+  start() {
+    if (this.#disposed || this.#machine.state !== PlayerState.Idle) return;
+    if (!this.#visibility.settled && this.#visibility.visible) {
+      this.#startWhenSettled = true;
+      return;
+    }
+    if (!this.#visibility.visible) {
+      this.#transition(PlayerState.Paused, { reason: 'hidden' });
+      return;
+    }
+    this.#connect();
+  }
+
+  /**
+   * Switches between SD ('stream2') and HD ('stream1'). While live, the new quality connects in the background and
+   * replaces the picture only once it has decoded a frame; the old session is then closed and hung up.
+   * @param {string} quality
+   */
+  setQuality(quality) {
+    const q = validQuality(quality);
+    if (this.#disposed || q === this.#quality) return;
+    this.#quality = q;
+    const state = this.#machine.state;
+    if (state === PlayerState.Live && this.#primary) {
+      if (this.#pending) {
+        // Switched back before the switch finished: the picture on screen already is what is wanted.
+        this.#closePending();
+      }
+      if (this.#primary.quality !== q) this.#startSwitch(q);
+      else this.#transition(PlayerState.Live, {});
+    } else if (state === PlayerState.Connecting) {
+      // Nothing on screen yet to keep: start over with the wanted quality.
+      this.#connect();
+    }
+    // idle/reconnecting/paused/failed: the next attempt uses the new quality.
+  }
+
+  /** Tries again now: from 'failed' (the tile's retry button) or while waiting in 'reconnecting'. */
+  retry() {
+    const state = this.#machine.state;
+    if (state !== PlayerState.Failed && state !== PlayerState.Reconnecting) return;
+    this.#backoff.reset();
+    if (!this.#visibility.visible) {
+      // Retrying a tile nobody can see would count a viewer that is not there; it connects when it is shown.
+      this.#stopAttempt();
+      this.#clearTimer('reconnect');
+      this.#transition(PlayerState.Paused, { reason: 'hidden' });
+      return;
+    }
+    this.#connect();
+  }
+
+  /**
+   * A summary of the on-screen connection's stats, or null when there is none yet.
+   * @returns {Promise<import('./stats.js').StatsSummary | null>}
+   */
+  async getStats() {
+    const session = this.#primary;
+    if (!session?.pc || session.closed || typeof session.pc.getStats !== 'function') return null;
+    const report = await session.pc.getStats();
+    if (session !== this.#primary) return null;
+    const summary = summarizeStats(report, this.#statsPrevious);
+    // Keep the newest sample as the base for rates, even when concurrent calls resolve out of order.
+    if (summary && (!this.#statsPrevious || summary.timestamp > this.#statsPrevious.timestamp)) {
+      this.#statsPrevious = summary;
+    }
+    return summary;
+  }
+
+  /** Stops tracks, closes every peer connection, hangs up every session, removes listeners and timers. Idempotent. */
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#visibility.dispose();
+    this.#env.window?.removeEventListener('pagehide', this.#onPageHide);
+    this.#video.removeEventListener('click', this.#onClickToPlay);
+    this.#stopAttempt();
+    this.#clearTimer('reconnect');
+    this.#video.srcObject = null;
+    this.#clearPoster();
+    this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, reason: 'disposed' });
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------------------------------
+
+  #connect() {
+    if (this.#disposed) return;
+    // One attempt in flight, ever: whatever was there is torn down (and hung up) first.
+    this.#stopAttempt();
+    this.#clearTimer('reconnect');
+    const session = this.#newSession(this.#quality);
+    this.#primary = session;
+    // attempt: which reconnect this is (matches the preceding 'reconnecting' detail); absent for a fresh start.
+    this.#transition(PlayerState.Connecting, this.#backoff.attempt > 0 ? { attempt: this.#backoff.attempt } : {});
+    this.#setTimer('connect', CONNECT_TIMEOUT_MS, () =>
+      this.#lost(session, 'timeout', `no video within ${CONNECT_TIMEOUT_MS / 1000} s`),
+    );
+    session.open().catch((err) => {
+      if (session !== this.#primary || this.#disposed) return;
+      const e = classifySignalError(err);
+      if (e.retryable) this.#scheduleReconnect(e.reason, e.message);
+      else this.#fail(e.reason, e.message);
+    });
+  }
+
+  /** @param {string} quality */
+  #newSession(quality) {
+    /** @type {PeerSession} */
+    const session = new PeerSession({
+      cameraId: this.#cameraId,
+      quality,
+      iceServers: this.#iceServers,
+      signal: this.#signal,
+      env: this.#env,
+      onStream: (stream) => this.#onSessionStream(session, stream),
+      onConnectionState: (state) => this.#onSessionState(session, state),
+    });
+    return session;
+  }
+
+  /**
+   * @param {PeerSession} session
+   * @param {MediaStream} stream
+   */
+  #onSessionStream(session, stream) {
+    if (this.#disposed) return;
+    if (session === this.#primary) {
+      this.#video.srcObject = stream;
+      this.#play();
+      this.#cancelFirstFrame?.();
+      this.#cancelFirstFrame = watchFirstFrame(this.#video, () => this.#onPrimaryFirstFrame(session));
+    } else if (session === this.#pending?.session) {
+      this.#pending.attachStream(stream);
+    }
+  }
+
+  /**
+   * @param {PeerSession} session
+   * @param {string} state  RTCPeerConnectionState
+   */
+  #onSessionState(session, state) {
+    if (this.#disposed) return;
+    if (session === this.#pending?.session) {
+      this.#pending.connectionState(state);
+      return;
+    }
+    if (session !== this.#primary) return;
+    if (state === 'failed') this.#lost(session, 'ice_failed', 'connection failed');
+    else if (state === 'closed') this.#lost(session, 'ice_failed', 'connection closed');
+    else if (state === 'disconnected') {
+      if (!this.#timers.has('grace')) {
+        this.#setTimer('grace', DISCONNECT_GRACE_MS, () => this.#lost(session, 'ice_disconnected', 'connection lost'));
+      }
+    } else if (state === 'connected') this.#clearTimer('grace');
+  }
+
+  /** @param {PeerSession} session */
+  #onPrimaryFirstFrame(session) {
+    this.#cancelFirstFrame = null;
+    if (this.#disposed || session !== this.#primary) return;
+    this.#clearPoster();
+    if (this.#machine.state !== PlayerState.Connecting) return;
+    this.#clearTimer('connect');
+    this.#liveSince = this.#env.now();
+    this.#statsPrevious = null;
+    this.#lastFramesDecoded = -1;
+    this.#lastFrameProgressAt = this.#liveSince;
+    this.#transition(PlayerState.Live, {});
+    this.#scheduleStats();
+  }
+
+  /**
+   * The on-screen session broke for a retryable reason.
+   * @param {PeerSession} session
+   * @param {string} reason
+   * @param {string} message
+   */
+  #lost(session, reason, message) {
+    if (this.#disposed || session !== this.#primary) return;
+    this.#scheduleReconnect(reason, message);
+  }
+
+  /**
+   * @param {string} reason
+   * @param {string} message
+   */
+  #scheduleReconnect(reason, message) {
+    // A session that stayed up a while was a success; do not punish its failure with the long delays.
+    if (this.#liveSince !== null && this.#env.now() - this.#liveSince >= STABLE_LIVE_MS) this.#backoff.reset();
+    this.#stopAttempt();
+    this.#clearTimer('reconnect');
+    const delayMs = this.#backoff.next();
+    this.#transition(PlayerState.Reconnecting, { reason, message, attempt: this.#backoff.attempt, delayMs });
+    this.#setTimer('reconnect', delayMs, () => this.#connect());
+  }
+
+  /**
+   * @param {string} reason
+   * @param {string} message
+   */
+  #fail(reason, message) {
+    this.#stopAttempt();
+    this.#clearTimer('reconnect');
+    this.#transition(PlayerState.Failed, { reason, message });
+  }
+
+  #pause() {
+    const state = this.#machine.state;
+    if (state !== PlayerState.Connecting && state !== PlayerState.Live && state !== PlayerState.Reconnecting) return;
+    this.#stopAttempt();
+    this.#clearTimer('reconnect');
+    this.#transition(PlayerState.Paused, { reason: 'hidden' });
+  }
+
+  #resume() {
+    if (this.#machine.state !== PlayerState.Paused || this.#disposed) return;
+    this.#backoff.reset();
+    this.#connect();
+  }
+
+  /** Closes the primary and any pending session (hanging both up) and every timer tied to them. */
+  #stopAttempt() {
+    this.#closePending();
+    this.#cancelFirstFrame?.();
+    this.#cancelFirstFrame = null;
+    this.#clearTimer('connect');
+    this.#clearTimer('grace');
+    this.#clearTimer('stats');
+    this.#liveSince = null;
+    this.#primary?.close();
+    this.#primary = null;
+  }
+
+  // ---- quality switch -----------------------------------------------------------------------------------------------
+
+  /** @param {string} quality */
+  #startSwitch(quality) {
+    this.#pending = new QualitySwitch({
+      session: this.#newSession(quality),
+      env: this.#env,
+      onReady: (sw) => this.#completeSwitch(sw),
+      onFailed: (sw, message) => this.#switchFailed(sw, message),
+    });
+    this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
+  }
+
+  /** @param {QualitySwitch} sw */
+  #completeSwitch(sw) {
+    if (this.#disposed || sw !== this.#pending || !sw.session.stream) return;
+    this.#pending = null;
+    const old = this.#primary;
+    // Keep the old picture as the poster so the element never flashes empty between srcObjects.
+    this.#posterIsOurs = freezeFrameAsPoster(this.#video, this.#env.document) || this.#posterIsOurs;
+    this.#cancelFirstFrame?.();
+    this.#primary = sw.session;
+    this.#video.srcObject = sw.session.stream;
+    this.#play();
+    this.#cancelFirstFrame = watchFirstFrame(this.#video, () => {
+      this.#cancelFirstFrame = null;
+      this.#clearPoster();
+    });
+    old?.close();
+    this.#statsPrevious = null;
+    this.#lastFramesDecoded = -1;
+    this.#lastFrameProgressAt = this.#env.now();
+    this.#transition(PlayerState.Live, {});
+  }
+
+  /**
+   * @param {QualitySwitch} sw
+   * @param {string} message
+   */
+  #switchFailed(sw, message) {
+    if (this.#disposed || sw !== this.#pending) return;
+    this.#pending = null;
+    // Stay on what is playing and say so; the quality the user asked for is not available right now.
+    const wanted = this.#quality;
+    this.#quality = this.#primary?.quality ?? this.#quality;
+    this.#transition(PlayerState.Live, {
+      reason: 'quality_switch_failed',
+      message: `could not switch to ${qualityName(wanted)}: ${message}`,
+    });
+  }
+
+  #closePending() {
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.cancel();
+  }
+
+  // ---- stats and stall detection -----------------------------------------------------------------------------------
+
+  #scheduleStats() {
+    this.#setTimer('stats', STATS_INTERVAL_MS, () => {
+      this.#sampleStats().finally(() => {
+        if (!this.#disposed && this.#machine.state === PlayerState.Live && !this.#timers.has('stats')) {
+          this.#scheduleStats();
+        }
+      });
+    });
+  }
+
+  async #sampleStats() {
+    const session = this.#primary;
+    let summary;
+    try {
+      summary = await this.getStats();
+    } catch {
+      return; // the pc went away mid-call; the state machine handles that.
+    }
+    if (!summary || this.#disposed || session !== this.#primary || this.#machine.state !== PlayerState.Live) return;
+    const now = this.#env.now();
+    if (summary.framesDecoded > this.#lastFramesDecoded) {
+      this.#lastFramesDecoded = summary.framesDecoded;
+      this.#lastFrameProgressAt = now;
+    } else if (now - this.#lastFrameProgressAt >= STALL_TIMEOUT_MS && session) {
+      // Connected but no frames: the camera or the server's stream died under a healthy ICE/DTLS path.
+      this.#lost(session, 'stalled', `no video for ${STALL_TIMEOUT_MS / 1000} s`);
+      return;
+    }
+    if (this.#onStats) {
+      try {
+        this.#onStats(summary);
+      } catch (err) {
+        console.error('CamStudio player: onStats threw', err);
+      }
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------------------
+
+  /** Starts the tile's element; a refusal (autoplay policy) is reported on the tile and armed for a click. */
+  #play() {
+    const video = this.#video;
+    let result;
+    try {
+      result = video.play?.();
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    if (!result || typeof result.catch !== 'function') return;
+    result.catch((/** @type {any} */ err) => {
+      // AbortError: a newer srcObject replaced this one, nothing is wrong.
+      if (this.#disposed || err?.name === 'AbortError' || video.srcObject === null) return;
+      const state = this.#machine.state;
+      if (state !== PlayerState.Connecting && state !== PlayerState.Live) return;
+      if (!this.#clickToPlayArmed) {
+        // A click is a user gesture, which every autoplay policy accepts.
+        this.#clickToPlayArmed = true;
+        this.#video.addEventListener('click', this.#onClickToPlay);
+      }
+      this.#transition(state, {
+        reason: 'autoplay_blocked',
+        message: `the browser did not start playback (${err?.message ?? err}); click the video to play`,
+      });
+    });
+  }
+
+  #onClickToPlay = () => {
+    this.#clickToPlayArmed = false;
+    this.#video.removeEventListener('click', this.#onClickToPlay);
+    if (!this.#disposed) this.#play();
+  };
+
+  #clearPoster() {
+    if (!this.#posterIsOurs) return;
+    this.#posterIsOurs = false;
+    this.#video.removeAttribute?.('poster');
+    if (this.#video.poster) this.#video.poster = '';
+  }
+
+  /**
+   * @param {string} to
+   * @param {Partial<import('./state-machine.js').StateDetail>} detail
+   */
+  #transition(to, detail) {
+    // The quality on screen (during a switch, the old one until the new picture is shown).
+    const quality = this.#primary?.quality ?? this.#quality;
+    return this.#machine.transition(to, { quality, ...detail });
+  }
+
+  /**
+   * @param {string} name
+   * @param {number} ms
+   * @param {() => void} fn
+   */
+  #setTimer(name, ms, fn) {
+    this.#clearTimer(name);
+    const id = this.#env.setTimeout(() => {
+      if (this.#timers.get(name) !== id) return;
+      this.#timers.delete(name);
+      if (!this.#disposed) fn();
+    }, ms);
+    this.#timers.set(name, id);
+  }
+
+  /** @param {string} name */
+  #clearTimer(name) {
+    if (!this.#timers.has(name)) return;
+    this.#env.clearTimeout(this.#timers.get(name));
+    this.#timers.delete(name);
+  }
+
+  #onPageHide = () => this.dispose();
+}
+
+/**
+ * Creates a player for one tile and (unless options.autoStart is false) starts it.
+ * @param {HTMLVideoElement} video
+ * @param {PlayerOptions} options
+ */
+export function createPlayer(video, options) {
+  return new CameraPlayer(video, options);
+}
+
+/** @param {string} q */
+function validQuality(q) {
+  if (q !== Quality.HD && q !== Quality.SD) throw new TypeError(`unknown quality '${q}' (expected 'stream1' or 'stream2')`);
+  return q;
+}
+
+/** @param {string} q */
+function qualityName(q) {
+  return q === Quality.HD ? 'HD' : 'SD';
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Backoff } from '../src/backoff.js';
+import { getLayout, LAYOUTS, setLayout } from '../src/layout.js';
+import { classifySignalError } from '../src/signal-error.js';
+import { PlayerState, StateMachine } from '../src/state-machine.js';
+import { VisibilityWatcher } from '../src/visibility.js';
+import { FakeDocument, FakeIntersectionObserver, FakeTimers, FakeVideo } from './fakes.mjs';
+
+test('Backoff: 500, 1000, 2000, 4000, 8000, then capped at 10000 without jitter; reset starts over', () => {
+  const b = new Backoff({ random: () => 0 });
+  assert.deepEqual(Array.from({ length: 8 }, () => b.next()), [500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
+  b.reset();
+  assert.equal(b.next(), 500);
+});
+
+test('Backoff: jitter only shortens, by at most the jitter ratio, and never exceeds the cap', () => {
+  const max = new Backoff({ random: () => 0.999999 });
+  const delays = Array.from({ length: 10 }, () => max.next());
+  assert.deepEqual(delays.slice(0, 3), [400, 800, 1600]);
+  assert.ok(delays.every((d) => d <= 10000));
+  assert.equal(delays.at(-1), 8000);
+  const b = new Backoff({ random: () => 0.5 });
+  for (let n = 0; n < 40; n++) assert.ok(Number.isFinite(b.next()));
+});
+
+test('StateMachine: rejects invalid transitions and stopped is terminal', () => {
+  const seen = [];
+  const m = new StateMachine((s) => seen.push(s));
+  assert.equal(m.transition(PlayerState.Live, { quality: 'stream2' }), false, 'idle cannot jump to live');
+  assert.equal(m.transition(PlayerState.Connecting, { quality: 'stream2' }), true);
+  assert.equal(m.transition(PlayerState.Live, { quality: 'stream2' }), true);
+  assert.equal(m.transition(PlayerState.Stopped, { quality: 'stream2' }), true);
+  for (const s of Object.values(PlayerState)) assert.equal(m.transition(s, { quality: 'stream2' }), false);
+  assert.deepEqual(seen, ['connecting', 'live', 'stopped']);
+});
+
+test('StateMachine: a throwing onStateChange does not break the transition', (t) => {
+  t.mock.method(console, 'error', () => {});
+  const m = new StateMachine(() => {
+    throw new Error('ui bug');
+  });
+  assert.equal(m.transition(PlayerState.Connecting, { quality: 'stream2' }), true);
+  assert.equal(m.state, 'connecting');
+});
+
+test('classifySignalError: credentials, codec, unknown camera are final; the rest is retryable; message kept', () => {
+  const cases = [
+    ['auth_failed', 'auth_failed', false],
+    ['Camera rejected the login: wrong password', 'auth_failed', false],
+    ['RTSP 401 Unauthorized', 'auth_failed', false],
+    ['The offer has no H.264 codec', 'unsupported_codec', false],
+    ['stream1 is H.265 (HEVC); browsers cannot play it', 'unsupported_codec', false],
+    ['Unknown camera 42', 'not_found', false],
+    ['Malformed offer: missing m=video', 'bad_offer', false],
+    ['camera offline: connection refused', 'signal_error', true],
+    ['Invocation canceled due to the underlying connection being closed.', 'signal_error', true],
+  ];
+  for (const [message, reason, retryable] of cases) {
+    const e = classifySignalError(new Error(message));
+    assert.deepEqual([e.message, e.reason, e.retryable], [message, reason, retryable], message);
+  }
+  const explicit = classifySignalError({ message: 'wrong password', retryable: true, reason: 'custom' });
+  assert.deepEqual([explicit.reason, explicit.retryable], ['custom', true], 'explicit server flags win');
+  assert.equal(classifySignalError('plain string').message, 'plain string');
+});
+
+test('VisibilityWatcher: hidden is reported only after the delay, visible at once; dispose removes everything', () => {
+  FakeIntersectionObserver.reset();
+  const timers = new FakeTimers();
+  const doc = new FakeDocument();
+  const el = new FakeVideo();
+  const events = [];
+  const w = new VisibilityWatcher(el, {
+    document: doc, IntersectionObserver: FakeIntersectionObserver, setTimeout: timers.setTimeout,
+    clearTimeout: timers.clearTimeout, delayMs: 2000,
+    onHidden: () => events.push('hidden'), onVisible: () => events.push('visible'),
+  });
+  const io = FakeIntersectionObserver.instances[0];
+  io.trigger(true); // the initial callback
+  doc.setHidden(true);
+  io.trigger(false); // both hidden: still one pending timer
+  assert.equal(timers.pendingCount, 1);
+  timers.advance(2000);
+  assert.deepEqual(events, ['hidden']);
+  doc.setHidden(false);
+  assert.deepEqual(events, ['hidden'], 'tab visible but tile still off-screen');
+  io.trigger(true);
+  assert.deepEqual(events, ['hidden', 'visible']);
+  assert.equal(w.visible, true);
+  doc.setHidden(true);
+  w.dispose();
+  assert.equal(timers.pendingCount, 0);
+  assert.equal(doc.listenerCount(), 0);
+  assert.equal(io.disconnected, true);
+  timers.advance(10_000);
+  assert.deepEqual(events, ['hidden', 'visible']);
+});
+
+test('layout: remembers a valid layout per browser; unknown or broken storage falls back to auto', () => {
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  assert.equal(getLayout(storage), 'auto');
+  assert.equal(setLayout('3x3', storage), true);
+  assert.equal(getLayout(storage), '3x3');
+  assert.equal(setLayout('5x5', storage), false);
+  assert.equal(getLayout(storage), '3x3');
+  store.set('camstudio.live.layout', 'garbage');
+  assert.equal(getLayout(storage), 'auto');
+  const broken = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceeded'); } };
+  assert.equal(getLayout(broken), 'auto');
+  assert.equal(setLayout('1', broken), false);
+  assert.deepEqual(LAYOUTS, ['auto', '1', '2x2', '3x3', '4x4']);
+});
