@@ -57,6 +57,9 @@ public sealed partial class WebRtcServer : IAsyncDisposable
 
     public int SessionCount => _sessions.Count;
 
+    /// <summary>Sessions the UDP socket still routes to; equal to <see cref="SessionCount"/> unless one leaked.</summary>
+    public int RoutedSessionCount => _mux?.SessionCount ?? 0;
+
     public long SessionsCreated => Interlocked.Read(ref _sessionsCreated);
 
     public long OffersRejected => Interlocked.Read(ref _offersRejected);

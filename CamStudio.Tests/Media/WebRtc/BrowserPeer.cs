@@ -28,7 +28,7 @@ internal sealed class BrowserPeer : IAsyncDisposable
           async answer(sdp) { await this.pc.setRemoteDescription({ type: 'answer', sdp }); },
           async stats() {
             const r = { framesDecoded: 0, frameWidth: 0, frameHeight: 0, nackCount: 0, pliCount: 0, freezeCount: 0,
-                        packetsLost: 0, packetsReceived: 0 };
+                        packetsLost: 0, packetsReceived: 0, totalFreezesDuration: 0 };
             if (!this.pc) return r;
             (await this.pc.getStats()).forEach(s => {
               if (s.type === 'inbound-rtp' && s.kind === 'video') {
@@ -93,11 +93,13 @@ internal sealed class PeerStats
 
     public double PacketsReceived { get; set; }
 
+    public double TotalFreezesDuration { get; set; }
+
     public string ConnectionState { get; set; } = "";
 
     public double VideoWidth { get; set; }
 
     public override string ToString() =>
         $"state={ConnectionState} decoded={FramesDecoded} {FrameWidth}x{FrameHeight} received={PacketsReceived} " +
-        $"lost={PacketsLost} nack={NackCount} pli={PliCount} freezes={FreezeCount}";
+        $"lost={PacketsLost} nack={NackCount} pli={PliCount} freezes={FreezeCount} ({TotalFreezesDuration:0.00} s)";
 }

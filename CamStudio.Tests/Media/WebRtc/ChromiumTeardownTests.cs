@@ -62,6 +62,7 @@ public sealed class ChromiumTeardownTests(LiveVideoFixture live)
         session.CloseReason.Should().Be(ViewerCloseReason.ClosedByPeer);
         live.Server.TryGetSession(session.Id, out _).Should().BeFalse();
         live.Source.SubscriberCount.Should().Be(subscribersBefore, "the session no longer receives the camera's packets");
+        live.Server.RoutedSessionCount.Should().Be(live.Server.SessionCount, "the UDP socket forgets a closed session");
     }
 
     [Fact]
@@ -90,6 +91,7 @@ public sealed class ChromiumTeardownTests(LiveVideoFixture live)
         session.CloseReason.Should().Be(ViewerCloseReason.ConsentExpired);
         sinceKill.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(35));
         live.Server.TryGetSession(session.Id, out _).Should().BeFalse();
+        live.Server.RoutedSessionCount.Should().Be(live.Server.SessionCount, "the UDP socket forgets an expired session");
     }
 
     private static int KillProcessesWithArgument(string argument)
