@@ -4,6 +4,12 @@ using CamStudio.Benchmarks;
 
 // `--smoke`: every benchmark once (Dry job, in-process) so CI notices when the harness or the media core breaks it.
 // Anything else is handed to BenchmarkDotNet unchanged (e.g. --filter '*FanOut*', --artifacts DIR).
+if (args.Contains("--alloc-probe", StringComparer.Ordinal))
+{
+    await CamStudio.Benchmarks.Harness.AllocationProbe.RunAsync();
+    return 0;
+}
+
 bool smoke = args.Contains("--smoke", StringComparer.Ordinal);
 string[] rest = [.. args.Where(a => !string.Equals(a, "--smoke", StringComparison.Ordinal))];
 if (!rest.Contains("--filter", StringComparer.Ordinal))
