@@ -183,17 +183,46 @@ public sealed class UdpMux : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        // A dedicated thread with a blocking receive, not ReceiveFromAsync: while an async receive is pending, .NET's
+        // socket engine wakes on every send to the same socket (EPOLLOUT), costing a thread-pool work item every few
+        // dozen packets on the hot fan-out path. A blocking receive keeps the socket out of that engine.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ReceiveLoop(cancellationToken);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "CamStudio UDP mux",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void ReceiveLoop(CancellationToken cancellationToken)
     {
         // One buffer and one address object for the socket's lifetime: nothing is allocated per datagram.
         var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength, pinned: true);
         var remote = new SocketAddress(_socket.AddressFamily);
+
+        // A blocking receive does not see the token; closing the socket is what wakes it.
+        using CancellationTokenRegistration wake = cancellationToken.Register(static socket => ((Socket)socket!).Close(), _socket);
         while (!cancellationToken.IsCancellationRequested)
         {
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, remote);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
