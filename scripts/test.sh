@@ -54,6 +54,19 @@ if ((${#js_tests[@]} > 0)); then
   fi
 fi
 
+# The media benchmarks are not timed tests, but a one-iteration smoke run keeps them from rotting. It only
+# touches 127.0.0.1 and is skipped when the run is narrowed with dotnet test arguments.
+if (($# == 0)); then
+  step "Media benchmark smoke run"
+  if dotnet run -c Release --no-build --project CamStudio.Benchmarks -- --smoke </dev/null > "$results/bench-smoke.log" 2>&1; then
+    passed=$((passed + 1))
+  else
+    tail -n 40 "$results/bench-smoke.log" >&2
+    echo "FAILED:  media benchmark smoke run (see ${results#"$root"/}/bench-smoke.log)" >&2
+    failed=$((failed + 1))
+  fi
+fi
+
 step "dotnet test inside the private network namespace"
 netns=(unshare -n)
 if [[ $(id -u) -ne 0 ]]; then
