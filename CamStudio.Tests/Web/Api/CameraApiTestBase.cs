@@ -85,7 +85,12 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
 
     private void StartApp()
     {
-        var settings = new Dictionary<string, string?>(Database.Settings) { ["DataDirectory"] = DataDirectory };
+        var settings = new Dictionary<string, string?>(Database.Settings)
+        {
+            ["DataDirectory"] = DataDirectory,
+            // Every app instance binds its own ephemeral WebRTC port: parallel test apps must not fight over 8555.
+            ["WebRtc:UdpPort"] = "0",
+        };
         _factory = new CamStudioAppFactory(settings);
         Client = _factory.CreateClient();
     }
