@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace CamStudio.Media.Streaming;
 
 /// <summary>
-/// One camera stream (camera + quality, key "3/stream2"): the <see cref="H264RtpSource"/> the viewers subscribe to and the
+/// One camera stream (camera + quality, key "3-stream2", an SDP token because it names the media stream in answers): the <see cref="H264RtpSource"/> the viewers subscribe to and the
 /// <see cref="FfmpegSupervisor"/> that feeds it. FFmpeg runs while there are viewers, and for a grace period after the last
 /// one left. The source lives as long as this object, across FFmpeg restarts and reconfiguration, so connected viewers
 /// keep their session (no renegotiation) and resume at the next keyframe.
@@ -86,7 +86,7 @@ public sealed class CameraStream : IAsyncDisposable
     }
 
     public static string KeyFor(int cameraId, StreamQuality quality) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cameraId}/{(quality == StreamQuality.Stream1 ? "stream1" : "stream2")}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cameraId}-{(quality == StreamQuality.Stream1 ? "stream1" : "stream2")}");
 
     /// <summary>Counts a viewer (starting FFmpeg if needed, cancelling a pending grace stop). Dispose the lease when it leaves.</summary>
     public IDisposable AddViewer() => AddViewer(null);

@@ -38,7 +38,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         await Settled();
         _launcher.LaunchCount.Should().Be(0);
         _stream.GetStatus().State.Should().Be(CameraStreamState.Idle);
-        _stream.Key.Should().Be("3/stream2");
+        _stream.Key.Should().Be("3-stream2");
     }
 
     [Fact]
