@@ -24,6 +24,7 @@ app.UseWhen(context => !CameraApi.IsApiRequest(context),
 app.UseHttpsRedirection();
 
 app.UseAntiforgery();
+app.UseWebSockets();
 
 app.MapStaticAssets();
 app.MapOpenApi();

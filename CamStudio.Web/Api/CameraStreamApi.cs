@@ -52,6 +52,11 @@ public static class CameraStreamApi
             .WithName("DeleteWhepSession")
             .WithSummary("WHEP: ends the session created by the POST.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        cameras.MapGet("/{camera_id:int}/ws", CameraMjpegSocket.HandleAsync)
+            .WithName("CameraJpegWebSocket")
+            .WithSummary("Legacy WebSocket: JPEG frames as binary messages while connected (FFmpeg runs only then).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -23,6 +23,9 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
 
     protected IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The running app, e.g. for a WebSocket client (<c>Factory.Server.CreateWebSocketClient()</c>).</summary>
+    protected CamStudioAppFactory Factory => _factory!;
+
     public Task InitializeAsync()
     {
         StartApp();
