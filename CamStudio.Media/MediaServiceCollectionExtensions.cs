@@ -1,4 +1,6 @@
+using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CamStudio.Media;
 
-/// <summary>Registers the media core: the WebRTC server on its UDP port.</summary>
+/// <summary>Registers the media core: the WebRTC server on its UDP port, FFmpeg supervision and the camera streams.</summary>
 public static class MediaServiceCollectionExtensions
 {
     public static IServiceCollection AddCamStudioMedia(this IServiceCollection services, IConfiguration configuration)
@@ -20,6 +22,26 @@ public static class MediaServiceCollectionExtensions
         services.AddFfmpegSupervision();
         services.AddSingleton<WebRtcServer>();
         services.AddHostedService<WebRtcHost>();
+        services.AddCameraStreams(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// The on-demand camera streams (<see cref="CameraStreamHost"/>, also the hosted service that stops them) and the real
+    /// <see cref="ICameraRuntimeStatusProvider"/>, replacing the idle one the core registers.
+    /// </summary>
+    public static IServiceCollection AddCameraStreams(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<CameraStreamOptions>()
+            .Bind(configuration.GetSection(CameraStreamOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<CameraStreamHost>();
+        // Registered after the registry and the WebRTC host, so it is stopped before them: streams end cleanly first.
+        services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());
+        services.RemoveAll<ICameraRuntimeStatusProvider>();
+        services.AddSingleton<ICameraRuntimeStatusProvider>(sp => sp.GetRequiredService<CameraStreamHost>());
         return services;
     }
 }

@@ -1,10 +1,12 @@
 using CamStudio.Core;
+using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCamStudioCore(builder.Configuration);
+builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCameraApi();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
@@ -22,10 +24,12 @@ app.UseWhen(context => !CameraApi.IsApiRequest(context),
 app.UseHttpsRedirection();
 
 app.UseAntiforgery();
+app.UseWebSockets();
 
 app.MapStaticAssets();
 app.MapOpenApi();
 app.MapCameraApi();
+app.MapCameraStreamApi();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

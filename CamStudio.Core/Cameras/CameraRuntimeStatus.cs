@@ -16,8 +16,74 @@ public sealed record CameraRuntimeStatus
     public DateTimeOffset? LastFrameTime { get; init; }
     public int PeerConnectionCount { get; init; }
 
+    /// <summary>The state of the camera's busiest stream; see <see cref="Streams"/> for each quality.</summary>
+    public CameraStreamState State { get; init; } = CameraStreamState.Idle;
+
+    /// <summary>The most recent failure, user-facing and with credentials redacted; kept after recovery as history.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Measured access units per second (0 when no recent frame).</summary>
+    public double Fps { get; init; }
+
+    public double BitrateKbps { get; init; }
+
+    /// <summary>Seconds between the camera's last two keyframes.</summary>
+    public double KeyframeIntervalS { get; init; }
+
+    /// <summary>FFmpeg restarts after failures since the stream was started.</summary>
+    public int ReconnectCount { get; init; }
+
+    /// <summary>One entry per quality (stream1/stream2) that has a stream in memory; empty when idle.</summary>
+    public IReadOnlyList<CameraQualityStatus> Streams { get; init; } = [];
+
     /// <summary>A camera with no stream and no viewers.</summary>
     public static CameraRuntimeStatus Idle(int cameraId) => new() { CameraId = cameraId };
+}
+
+/// <summary>Runtime state of one stream (camera + quality).</summary>
+public sealed record CameraQualityStatus
+{
+    public required StreamQuality Quality { get; init; }
+    public CameraStreamState State { get; init; } = CameraStreamState.Idle;
+    public bool IsRunning { get; init; }
+    public int ViewerCount { get; init; }
+    public int PeerConnectionCount { get; init; }
+    public double UptimeSeconds { get; init; }
+    public DateTimeOffset? LastFrameTime { get; init; }
+    public string? LastError { get; init; }
+    public double Fps { get; init; }
+    public double BitrateKbps { get; init; }
+    public double KeyframeIntervalS { get; init; }
+    public int ReconnectCount { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+
+    /// <summary>When FFmpeg is next tried while reconnecting or after an authentication failure.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
+
+/// <summary>Where a camera stream is in its life; wire names are snake_case.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<CameraStreamState>))]
+public enum CameraStreamState
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("idle")]
+    Idle,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("starting")]
+    Starting,
+
+    /// <summary>Frames arrived within the last few seconds. Never reported from a live process alone.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("streaming")]
+    Streaming,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("reconnecting")]
+    Reconnecting,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("auth_failed")]
+    AuthFailed,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("stopping")]
+    Stopping,
 }
 
 /// <summary>A camera's configuration plus its <see cref="Status"/>, as <c>GET /api/cameras</c> returns it.</summary>

@@ -229,6 +229,7 @@ public sealed partial class H264RtpSource
     {
         _frames++;
         _lastFrameTime = now;
+        FrameReceived?.Invoke();
         int sinceStart = unchecked((int)(timestamp - _frameWindowStartTs));
         if (!_frameWindowStarted || ssrc != _frameWindowSsrc || sinceStart < -(int)RtpClockRate || sinceStart > 10 * RtpClockRate)
         {

@@ -60,6 +60,12 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
 
     public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
 
+    /// <summary>
+    /// Called on the receive loop, inside the fan-out lock, once per complete access unit. Must be cheap and must not
+    /// call back into this source (CameraStream uses it to tell the FFmpeg supervisor that video arrives).
+    /// </summary>
+    public Action? FrameReceived { get; set; }
+
     /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed. One buffer, reused.</summary>
     public async Task RunAsync(CancellationToken ct)
     {

@@ -31,6 +31,7 @@ public sealed partial class WebRtcServer : IAsyncDisposable
     private IReadOnlyList<IPEndPoint> _candidates = [];
     private long _sessionsCreated;
     private long _offersRejected;
+    private int _disposed;
 
     public WebRtcServer(IOptions<WebRtcOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
@@ -211,6 +212,12 @@ public sealed partial class WebRtcServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Called twice in an app: by WebRtcHost on shutdown and by the DI container that owns the singleton.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (ViewerSession session in _sessions.Values)
         {
             session.Close(ViewerCloseReason.ClosedByServer);

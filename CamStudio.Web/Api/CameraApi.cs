@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Streaming;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -121,6 +122,8 @@ public static class CameraApi
         switch (result)
         {
             case CameraSaved saved:
+                // A running stream restarts FFmpeg with the new settings; its viewers stay connected.
+                await services.Streams.ReconfigureAsync(cameraId, cancellationToken);
                 SetETag(response, saved.Camera);
                 return TypedResults.Ok(saved.Camera);
             case CameraNotFound:
@@ -137,10 +140,17 @@ public static class CameraApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCamera(
         [FromRoute(Name = "camera_id")] int cameraId,
         [AsParameters] CameraApiServices services,
-        CancellationToken cancellationToken) =>
-        await services.Store.DeleteAsync(cameraId, cancellationToken)
-            ? TypedResults.NoContent()
-            : CameraProblems.NotFound(cameraId);
+        CancellationToken cancellationToken)
+    {
+        if (!await services.Store.DeleteAsync(cameraId, cancellationToken))
+        {
+            return CameraProblems.NotFound(cameraId);
+        }
+
+        // Stops FFmpeg and ends the camera's viewers (ViewerCloseReason.SourceRemoved).
+        await services.Streams.RemoveAsync(cameraId, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     private static void SetETag(HttpResponse response, CameraResponse camera) =>
         response.Headers.ETag = string.Create(CultureInfo.InvariantCulture, $"\"{camera.Version}\"");
@@ -171,7 +181,7 @@ public static class CameraApi
 }
 
 /// <summary>The services every camera endpoint uses, bound with <c>[AsParameters]</c>.</summary>
-internal sealed record CameraApiServices(ICameraStore Store, ICameraRuntimeStatusProvider StatusProvider)
+internal sealed record CameraApiServices(ICameraStore Store, ICameraRuntimeStatusProvider StatusProvider, CameraStreamHost Streams)
 {
     public CameraWithStatus WithStatus(CameraResponse camera) => new(camera, StatusProvider.GetStatus(camera.CameraId));
 }

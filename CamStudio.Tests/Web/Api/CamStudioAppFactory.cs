@@ -10,6 +10,8 @@ public sealed class CamStudioAppFactory(IReadOnlyDictionary<string, string?> set
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // An ephemeral WebRTC port unless a test says otherwise: apps running in parallel must not fight over 8555.
+        builder.UseSetting("WebRtc:UdpPort", "0");
         foreach ((string key, string? value) in settings)
         {
             builder.UseSetting(key, value);

@@ -16,7 +16,11 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
     ];
 
     private static readonly string[] s_statusFields =
-        ["camera_id", "is_running", "viewer_count", "stream_type", "uptime_seconds", "last_frame_time", "peer_connection_count"];
+    [
+        "camera_id", "is_running", "viewer_count", "stream_type", "uptime_seconds", "last_frame_time", "peer_connection_count",
+        // Added by the streams layer (issue 4); the original seven keep their names.
+        "state", "last_error", "fps", "bitrate_kbps", "keyframe_interval_s", "reconnect_count", "streams",
+    ];
 
     [Fact]
     public async Task Create_returns_201_with_location_and_exactly_the_snake_case_fields()

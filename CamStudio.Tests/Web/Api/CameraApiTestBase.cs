@@ -23,6 +23,9 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
 
     protected IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The running app, e.g. for a WebSocket client (<c>Factory.Server.CreateWebSocketClient()</c>).</summary>
+    protected CamStudioAppFactory Factory => _factory!;
+
     public Task InitializeAsync()
     {
         StartApp();
@@ -85,7 +88,12 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
 
     private void StartApp()
     {
-        var settings = new Dictionary<string, string?>(Database.Settings) { ["DataDirectory"] = DataDirectory };
+        var settings = new Dictionary<string, string?>(Database.Settings)
+        {
+            ["DataDirectory"] = DataDirectory,
+            // Every app instance binds its own ephemeral WebRTC port: parallel test apps must not fight over 8555.
+            ["WebRtc:UdpPort"] = "0",
+        };
         _factory = new CamStudioAppFactory(settings);
         Client = _factory.CreateClient();
     }

@@ -1,0 +1,291 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.WebRtc;
+using Microsoft.Extensions.Logging;
+
+namespace CamStudio.Media.Streaming;
+
+/// <summary>
+/// One camera stream (camera + quality, key "3-stream2", an SDP token because it names the media stream in answers): the <see cref="H264RtpSource"/> the viewers subscribe to and the
+/// <see cref="FfmpegSupervisor"/> that feeds it. FFmpeg runs while there are viewers, and for a grace period after the last
+/// one left. The source lives as long as this object, across FFmpeg restarts and reconfiguration, so connected viewers
+/// keep their session (no renegotiation) and resume at the next keyframe.
+/// </summary>
+public sealed partial class CameraStream : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IFfmpegLauncher _launcher;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly CameraStreamOptions _options;
+    private readonly FfmpegSupervisorOptions? _supervisorOptions;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sourceLoop;
+    private readonly Dictionary<ViewerLease, ViewerSession?> _viewers = [];
+    private FfmpegSupervisor _supervisor;
+    private ITimer? _graceTimer;
+    private bool _running;
+    private bool _disposed;
+    private int _pendingReconciles;
+
+    public CameraStream(CameraStreamSource source, StreamQuality quality, IFfmpegLauncher launcher, ILoggerFactory loggerFactory,
+        TimeProvider timeProvider, CameraStreamOptions options, FfmpegSupervisorOptions? supervisorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _launcher = launcher ?? throw new ArgumentNullException(nameof(launcher));
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _supervisorOptions = supervisorOptions;
+        CameraId = source.CameraId;
+        Quality = quality;
+        Key = KeyFor(source.CameraId, quality);
+        Source = new H264RtpSource(loggerFactory.CreateLogger<H264RtpSource>(), timeProvider, options.GopCacheMaxBytes);
+        try
+        {
+            _supervisor = CreateSupervisor(source);
+        }
+        catch
+        {
+            Source.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        // Hot path: one short lock in the supervisor per access unit, no allocation.
+        Source.FrameReceived = ReportFrame;
+        _sourceLoop = Source.RunAsync(_stop.Token);
+    }
+
+    public string Key { get; }
+
+    public int CameraId { get; }
+
+    public StreamQuality Quality { get; }
+
+    /// <summary>What viewer sessions subscribe to; one per stream for its whole life.</summary>
+    public H264RtpSource Source { get; }
+
+    /// <summary>The current supervisor (replaced by <see cref="ReconfigureAsync"/>).</summary>
+    public FfmpegSupervisor Supervisor { get { lock (_lock) { return _supervisor; } } }
+
+    public int ViewerCount { get { lock (_lock) { return _viewers.Count; } } }
+
+    /// <summary>True while FFmpeg is wanted (viewers, or the grace period after the last one).</summary>
+    public bool IsRunning { get { lock (_lock) { return _running; } } }
+
+    /// <summary>True while the last viewer's grace period runs.</summary>
+    public bool IsInGracePeriod { get { lock (_lock) { return _graceTimer is not null; } } }
+
+    /// <summary>No start/stop is queued or under way (for tests waiting on the lifecycle).</summary>
+    public bool IsSettled => Volatile.Read(ref _pendingReconciles) == 0;
+
+    public IReadOnlyList<ViewerSession> Sessions
+    {
+        get { lock (_lock) { return _viewers.Values.OfType<ViewerSession>().ToArray(); } }
+    }
+
+    public static string KeyFor(int cameraId, StreamQuality quality) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cameraId}-{(quality == StreamQuality.Stream1 ? "stream1" : "stream2")}");
+
+    /// <summary>Counts a viewer (starting FFmpeg if needed, cancelling a pending grace stop). Dispose the lease when it leaves.</summary>
+    public IDisposable AddViewer() => AddViewer(null);
+
+    /// <summary>Counts <paramref name="session"/> as a viewer until it closes.</summary>
+    public void Attach(ViewerSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IDisposable lease = AddViewer(session);
+        session.Closed += (_, _) => lease.Dispose();
+        if (session.State == ViewerSessionState.Closed)
+        {
+            lease.Dispose(); // closed before we subscribed
+        }
+    }
+
+    /// <summary>Applies new camera settings: restarts FFmpeg with them if it runs; viewers stay connected.</summary>
+    public async Task ReconfigureAsync(CameraStreamSource source, CancellationToken cancellationToken)
+    {
+        FfmpegSupervisor replacement = CreateSupervisor(source);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            FfmpegSupervisor old;
+            bool running;
+            lock (_lock)
+            {
+                old = _supervisor;
+                _supervisor = replacement;
+                running = _running;
+            }
+
+            await old.StopAsync(cancellationToken).ConfigureAwait(false);
+            if (running)
+            {
+                await replacement.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Ends every viewer with <paramref name="reason"/> (e.g. the camera was deleted).</summary>
+    public void CloseViewers(ViewerCloseReason reason)
+    {
+        foreach (ViewerSession session in Sessions)
+        {
+            session.Close(reason);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        FfmpegSupervisor supervisor;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+            supervisor = _supervisor;
+        }
+
+        Source.FrameReceived = null;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _running = false;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _sourceLoop.ConfigureAwait(false);
+        await Source.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private IDisposable AddViewer(ViewerSession? session)
+    {
+        var lease = new ViewerLease(this);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _viewers.Add(lease, session);
+            // A viewer returning within the grace period finds FFmpeg still running: no restart.
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+        }
+
+        _ = ReconcileAsync();
+        return lease;
+    }
+
+    private void RemoveViewer(ViewerLease lease)
+    {
+        lock (_lock)
+        {
+            if (!_viewers.Remove(lease) || _viewers.Count > 0 || _disposed || !_running)
+            {
+                return;
+            }
+
+            _graceTimer?.Dispose();
+            _graceTimer = _time.CreateTimer(static s => ((CameraStream)s!).OnGraceElapsed(), this, _options.GracePeriod, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnGraceElapsed()
+    {
+        lock (_lock)
+        {
+            if (_graceTimer is null)
+            {
+                return; // a viewer came back just in time
+            }
+
+            _graceTimer.Dispose();
+            _graceTimer = null;
+        }
+
+        _ = ReconcileAsync();
+    }
+
+    /// <summary>Brings FFmpeg in line with demand. Serialized, so a stop in progress and a returning viewer cannot race.</summary>
+    private async Task ReconcileAsync()
+    {
+        Interlocked.Increment(ref _pendingReconciles);
+        try
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                FfmpegSupervisor supervisor;
+                bool want;
+                bool running;
+                lock (_lock)
+                {
+                    supervisor = _supervisor;
+                    want = !_disposed && (_viewers.Count > 0 || _graceTimer is not null);
+                    running = _running;
+                    _running = want;
+                }
+
+                if (want && !running)
+                {
+                    await supervisor.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                else if (!want && running)
+                {
+                    await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            StreamLog.ReconcileFailed(_loggerFactory.CreateLogger<CameraStream>(), Key, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingReconciles);
+        }
+    }
+
+    private void ReportFrame() => Volatile.Read(ref _supervisor).ReportFrameReceived();
+
+    private FfmpegSupervisor CreateSupervisor(CameraStreamSource source)
+    {
+        IReadOnlyList<string> arguments = CameraStreamArguments.Build(source, Quality, Source.Port, out IReadOnlyList<string?> secrets);
+        return new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),
+            _time, _supervisorOptions);
+    }
+
+    private sealed class ViewerLease(CameraStream owner) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.RemoveViewer(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Ffmpeg;
+
+namespace CamStudio.Media.Streaming;
+
+/// <summary>FFmpeg arguments (and the secrets to redact) for one camera stream. Pure, so it is unit tested.</summary>
+public static class CameraStreamArguments
+{
+    /// <summary>The demo pattern's frame rate and GOP: like a typical camera sub stream.</summary>
+    public const int DemoFramesPerSecond = 25;
+
+    public const int DemoGopSeconds = 2;
+
+    /// <summary>Builds the argument list for <paramref name="quality"/> of <paramref name="source"/> sending RTP to <paramref name="rtpPort"/>.</summary>
+    /// <exception cref="ArgumentException">A camera field is unsafe for an RTSP URL (message never echoes the password).</exception>
+    public static IReadOnlyList<string> Build(CameraStreamSource source, StreamQuality quality, int rtpPort, out IReadOnlyList<string?> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Source == CameraSourceKind.DemoPattern)
+        {
+            secrets = [];
+            (int width, int height) = quality == StreamQuality.Stream1 ? (1280, 720) : (640, 360);
+            return FfmpegArguments.ForTestPattern(rtpPort, width, height, DemoFramesPerSecond, DemoGopSeconds);
+        }
+
+        string path = quality == StreamQuality.Stream1 ? source.HdPath : source.SdPath;
+        var rtsp = new RtspSource(
+            source.Host,
+            source.RtspPort,
+            path,
+            string.IsNullOrEmpty(source.Username) ? null : source.Username,
+            string.IsNullOrEmpty(source.Password) ? null : source.Password);
+        secrets = [rtsp.Password];
+        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort);
+    }
+}

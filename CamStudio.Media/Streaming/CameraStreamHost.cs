@@ -1,0 +1,221 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.WebRtc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CamStudio.Media.Streaming;
+
+/// <summary>
+/// Every camera stream in memory, keyed by camera and quality: get-or-create, remove, reconfigure, status. Viewers join
+/// through <see cref="OpenViewerAsync"/>; the first one starts FFmpeg, the rest share it. Stops every stream on shutdown.
+/// </summary>
+public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvider, IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, CameraStream> _streams = new(StringComparer.Ordinal);
+    private readonly ICameraStore _store;
+    private readonly WebRtcServer _webRtc;
+    private readonly IFfmpegLauncher _launcher;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CameraStreamOptions _options;
+    private bool _stopped;
+
+    public CameraStreamHost(ICameraStore store, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
+        ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _webRtc = webRtc ?? throw new ArgumentNullException(nameof(webRtc));
+        _launcher = launcher ?? throw new ArgumentNullException(nameof(launcher));
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        _logger = loggerFactory.CreateLogger<CameraStreamHost>();
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options.Value;
+    }
+
+    /// <summary>Supervisor timing for new streams (tests shorten it); null means the defaults.</summary>
+    public FfmpegSupervisorOptions? SupervisorOptions { get; init; }
+
+    public IReadOnlyList<CameraStream> Streams { get { lock (_lock) { return _streams.Values.ToArray(); } } }
+
+    /// <summary>The stream for <paramref name="quality"/> (the camera's own setting when null); null if the camera does not exist.</summary>
+    public async Task<CameraStream?> GetOrCreateAsync(int cameraId, StreamQuality? quality, CancellationToken cancellationToken)
+    {
+        CameraStreamSource? source = await _store.GetStreamSourceAsync(cameraId, cancellationToken).ConfigureAwait(false);
+        if (source is null)
+        {
+            return null;
+        }
+
+        StreamQuality selected = quality ?? source.StreamQuality;
+        string key = CameraStream.KeyFor(cameraId, selected);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            if (_streams.TryGetValue(key, out CameraStream? existing))
+            {
+                return existing;
+            }
+
+            // Cheap and synchronous (binds a loopback socket, builds arguments), so it may run under the lock.
+            var stream = new CameraStream(source, selected, _launcher, _loggerFactory, _time, _options, SupervisorOptions);
+            _streams[key] = stream;
+            StreamLog.StreamCreated(_logger, key, stream.Source.Port);
+            return stream;
+        }
+    }
+
+    public CameraStream? TryGetStream(int cameraId, StreamQuality quality)
+    {
+        lock (_lock)
+        {
+            return _streams.GetValueOrDefault(CameraStream.KeyFor(cameraId, quality));
+        }
+    }
+
+    /// <summary>Answers a browser's offer with a viewer of the camera's stream. Null when the camera does not exist.</summary>
+    public async Task<CameraViewerResult?> OpenViewerAsync(int cameraId, string offerSdp, StreamQuality? quality, CancellationToken cancellationToken)
+    {
+        CameraStream? stream = await GetOrCreateAsync(cameraId, quality, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        ViewerSessionResult result = _webRtc.CreateSession(offerSdp, stream.Source, stream.Key);
+        if (result.Session is not { } session)
+        {
+            return new CameraViewerResult(stream, null, null, result.Error, null);
+        }
+
+        stream.Attach(session);
+        StreamLog.ViewerJoined(_logger, session.Id, stream.Key);
+        // The session still opens for a camera that refuses our credentials: video starts once it is fixed.
+        string? warning = stream.GetStatus().State == CameraStreamState.AuthFailed
+            ? "The camera rejected the username or password; video starts when the camera accepts them. (" + stream.Supervisor.LastError + ")"
+            : null;
+        return new CameraViewerResult(stream, session, result.AnswerSdp, null, warning);
+    }
+
+    /// <summary>Ends a viewer of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
+    public bool CloseViewer(int cameraId, string sessionId)
+    {
+        if (!_webRtc.TryGetSession(sessionId, out ViewerSession? session) || session is null
+            || !Streams.Any(s => s.CameraId == cameraId && string.Equals(s.Key, session.CameraKey, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return _webRtc.CloseSession(sessionId, ViewerCloseReason.ClosedByPeer);
+    }
+
+    /// <summary>Stops the camera's streams and ends their viewers (the camera was deleted).</summary>
+    public async Task RemoveAsync(int cameraId, CancellationToken cancellationToken)
+    {
+        List<CameraStream> removed = [];
+        lock (_lock)
+        {
+            foreach (CameraStream stream in _streams.Values.Where(s => s.CameraId == cameraId).ToArray())
+            {
+                _streams.Remove(stream.Key);
+                removed.Add(stream);
+            }
+        }
+
+        foreach (CameraStream stream in removed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            stream.CloseViewers(ViewerCloseReason.SourceRemoved);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            StreamLog.StreamRemoved(_logger, stream.Key);
+        }
+    }
+
+    /// <summary>Applies changed camera settings to its streams; running ones restart FFmpeg, viewers stay.</summary>
+    public async Task ReconfigureAsync(int cameraId, CancellationToken cancellationToken)
+    {
+        CameraStream[] streams = Streams.Where(s => s.CameraId == cameraId).ToArray();
+        if (streams.Length == 0)
+        {
+            return;
+        }
+
+        CameraStreamSource? source = await _store.GetStreamSourceAsync(cameraId, cancellationToken).ConfigureAwait(false);
+        if (source is null)
+        {
+            await RemoveAsync(cameraId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (CameraStream stream in streams)
+        {
+            StreamLog.StreamReconfigured(_logger, stream.Key);
+            await stream.ReconfigureAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public CameraRuntimeStatus GetStatus(int cameraId)
+    {
+        CameraQualityStatus[] qualities = Streams.Where(s => s.CameraId == cameraId)
+            .Select(s => s.GetStatus())
+            .OrderBy(s => s.Quality)
+            .ToArray();
+        if (qualities.Length == 0)
+        {
+            return CameraRuntimeStatus.Idle(cameraId);
+        }
+
+        // The headline is the stream people watch (or the one that is busy), the list has each quality.
+        CameraQualityStatus main = qualities
+            .OrderByDescending(s => s.ViewerCount)
+            .ThenByDescending(s => s.IsRunning)
+            .First();
+        return new CameraRuntimeStatus
+        {
+            CameraId = cameraId,
+            IsRunning = qualities.Any(s => s.IsRunning),
+            ViewerCount = qualities.Sum(s => s.ViewerCount),
+            PeerConnectionCount = qualities.Sum(s => s.PeerConnectionCount),
+            UptimeSeconds = main.UptimeSeconds,
+            LastFrameTime = main.LastFrameTime,
+            State = main.State,
+            LastError = main.LastError,
+            Fps = main.Fps,
+            BitrateKbps = main.BitrateKbps,
+            KeyframeIntervalS = main.KeyframeIntervalS,
+            ReconnectCount = main.ReconnectCount,
+            Streams = qualities,
+        };
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        CameraStream[] streams;
+        lock (_lock)
+        {
+            _stopped = true;
+            streams = [.. _streams.Values];
+            _streams.Clear();
+        }
+
+        foreach (CameraStream stream in streams)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// The outcome of <see cref="CameraStreamHost.OpenViewerAsync"/>: a session and answer, or the offer's problem (Error).
+/// Warning is set when the session opened but video cannot flow yet (e.g. the camera refuses the credentials).
+/// </summary>
+public sealed record CameraViewerResult(CameraStream Stream, ViewerSession? Session, string? AnswerSdp, string? Error, string? Warning);

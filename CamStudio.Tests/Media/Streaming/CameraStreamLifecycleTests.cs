@@ -1,0 +1,162 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.Streaming;
+using CamStudio.Tests.Media.Ffmpeg;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CamStudio.Tests.Media.Streaming;
+
+/// <summary>
+/// The on-demand lifecycle (the original design's manual tests), on a manual clock with a fake FFmpeg launcher:
+/// first viewer starts FFmpeg, others share it, the last one leaving stops it exactly at the grace period, and a viewer
+/// returning within the grace period finds the same process.
+/// </summary>
+public sealed class CameraStreamLifecycleTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(30);
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly FakeLauncher _launcher = new();
+    private CameraStream _stream = null!;
+
+    public Task InitializeAsync()
+    {
+        _stream = new CameraStream(
+            Camera(), StreamQuality.Stream2, _launcher, NullLoggerFactory.Instance, _time,
+            new CameraStreamOptions { GracePeriod = s_grace },
+            // The lifecycle is under test here, not stall detection: the fake FFmpeg never sends frames.
+            new FfmpegSupervisorOptions { FirstFrameTimeout = TimeSpan.FromDays(1), StallTimeout = TimeSpan.FromDays(1) });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _stream.DisposeAsync();
+
+    [Fact]
+    public async Task Nothing_runs_before_the_first_viewer()
+    {
+        await Settled();
+        _launcher.LaunchCount.Should().Be(0);
+        _stream.GetStatus().State.Should().Be(CameraStreamState.Idle);
+        _stream.Key.Should().Be("3-stream2");
+    }
+
+    [Fact]
+    public async Task The_first_viewer_starts_ffmpeg_and_the_second_shares_it()
+    {
+        using IDisposable first = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "the first viewer launched FFmpeg");
+        _launcher.Last.Arguments.Should().Contain("rtp://127.0.0.1:" + _stream.Source.Port, "FFmpeg feeds this stream's source");
+
+        using IDisposable second = _stream.AddViewer();
+        await Settled();
+
+        _launcher.LaunchCount.Should().Be(1, "the second viewer shares the running FFmpeg");
+        _stream.ViewerCount.Should().Be(2);
+        _stream.GetStatus().ViewerCount.Should().Be(2);
+        _stream.GetStatus().IsRunning.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_last_viewer_leaving_stops_ffmpeg_exactly_at_the_grace_period()
+    {
+        IDisposable first = _stream.AddViewer();
+        IDisposable second = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+
+        first.Dispose();
+        await Settled();
+        _stream.IsInGracePeriod.Should().BeFalse("a viewer is still watching");
+        second.Dispose();
+        _stream.IsInGracePeriod.Should().BeTrue();
+
+        _time.Advance(s_grace - TimeSpan.FromMilliseconds(1));
+        await Settled();
+        _launcher.Last.StopRequested.Should().BeFalse("the grace period has not passed yet");
+        _stream.IsRunning.Should().BeTrue();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.True(() => _launcher.Last.StopRequested && _launcher.Last.Disposed, s_wait, "FFmpeg stopped at the grace period");
+        await Settled();
+        _stream.IsRunning.Should().BeFalse();
+        _stream.Supervisor.State.Should().Be(FfmpegSupervisorState.Idle);
+        _stream.GetStatus().State.Should().Be(CameraStreamState.Idle);
+        _launcher.LaunchCount.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_viewer_returning_within_the_grace_period_finds_the_same_ffmpeg()
+    {
+        IDisposable first = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        first.Dispose();
+        _time.Advance(s_grace - TimeSpan.FromSeconds(1));
+
+        using IDisposable back = _stream.AddViewer();
+        await Settled();
+        _stream.IsInGracePeriod.Should().BeFalse("the returning viewer cancels the stop");
+        _time.Advance(s_grace * 2);
+        await Settled();
+
+        _launcher.LaunchCount.Should().Be(1, "no restart, no new process");
+        _launcher.Last.StopRequested.Should().BeFalse();
+        _stream.IsRunning.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_viewer_after_the_grace_stop_starts_a_new_ffmpeg()
+    {
+        IDisposable first = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        first.Dispose();
+        _time.Advance(s_grace);
+        await Eventually.True(() => _launcher.Last.StopRequested, s_wait, "FFmpeg stopped");
+        await Settled();
+
+        using IDisposable again = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 2, s_wait, "a new FFmpeg for the new viewer");
+    }
+
+    [Fact]
+    public async Task Reconfigure_restarts_a_running_ffmpeg_with_the_new_settings_and_keeps_the_source()
+    {
+        using IDisposable viewer = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        int port = _stream.Source.Port;
+
+        await _stream.ReconfigureAsync(Camera(host: "10.0.0.99"), CancellationToken.None);
+
+        await Eventually.True(() => _launcher.LaunchCount == 2, s_wait, "FFmpeg relaunched");
+        _launcher.Runs[0].StopRequested.Should().BeTrue();
+        _launcher.Last.Arguments.Should().Contain(a => a.Contains("10.0.0.99", StringComparison.Ordinal));
+        _stream.Source.Port.Should().Be(port, "viewers stay subscribed to the same source");
+    }
+
+    [Fact]
+    public async Task A_frame_makes_the_stream_streaming_and_silence_makes_it_not()
+    {
+        using IDisposable viewer = _stream.AddViewer();
+        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        _stream.GetStatus().State.Should().Be(CameraStreamState.Starting);
+
+        _stream.Supervisor.ReportFrameReceived();
+        _stream.Supervisor.State.Should().Be(FfmpegSupervisorState.Streaming);
+        // No frame has reached the source, so its last_frame_time is empty: never "streaming" without frames.
+        _stream.GetStatus().State.Should().Be(CameraStreamState.Reconnecting);
+    }
+
+    private async Task Settled() => await Eventually.True(() => _stream.IsSettled, s_wait, "the lifecycle settled");
+
+    internal static CameraStreamSource Camera(string host = "10.0.0.5") => new()
+    {
+        CameraId = 3,
+        Source = CameraSourceKind.Rtsp,
+        Host = host,
+        RtspPort = 554,
+        HdPath = "/stream1",
+        SdPath = "/stream2",
+        Username = "admin",
+        Password = "p@ss:/?#w rd",
+        StreamQuality = StreamQuality.Stream2,
+    };
+}

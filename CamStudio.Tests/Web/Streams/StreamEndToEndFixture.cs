@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CamStudio.Media.Streaming;
+using CamStudio.Tests.Infrastructure;
+using CamStudio.Tests.Media.WebRtc;
+using CamStudio.Tests.Web.Api;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CamStudio.Tests.Web.Streams;
+
+[CollectionDefinition(Name)]
+public sealed class StreamEndToEndCollection : ICollectionFixture<StreamEndToEndFixture>
+{
+    public const string Name = "Camera streams end to end";
+}
+
+/// <summary>
+/// The whole app (in-memory HTTP, real UDP for WebRTC) advertising the namespace address, with a 2 s grace period, the
+/// GStreamer RTSP test camera (720p/360p, 4 s GOP, basic+digest auth) and headless Chromium. Runs only inside
+/// <c>unshare -n scripts/netns-run.sh</c>.
+/// </summary>
+public sealed class StreamEndToEndFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-e2e-" + Guid.NewGuid().ToString("N"));
+    private CamStudioAppFactory? _app;
+    private ChromiumBrowser? _chromium;
+
+    public RtspTestCamera Camera { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public IBrowser Browser => _chromium!.Browser;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public CameraStreamHost Streams => Services.GetRequiredService<CameraStreamHost>();
+
+    public async Task InitializeAsync()
+    {
+        string host = NetworkNamespace.RequireWebRtcHost().ToString();
+        Camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions { GopSeconds = 4 }, CancellationToken.None);
+        _app = new CamStudioAppFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["DataDirectory"] = _dataDirectory,
+            ["WebRtc:UdpPort"] = "0",
+            ["WebRtc:AdvertisedAddresses:0"] = host,
+            ["Streams:GracePeriod"] = GracePeriod.ToString("c", CultureInfo.InvariantCulture),
+        });
+        Client = _app.CreateClient();
+        _chromium = await ChromiumBrowser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        if (Camera is not null)
+        {
+            await Camera.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Creates a camera pointing at <paramref name="camera"/> (default: the fixture's) and returns its id.</summary>
+    public async Task<int> CreateCameraAsync(string? password = null, RtspTestCamera? camera = null)
+    {
+        camera ??= Camera;
+        using HttpResponseMessage response = await Client.PostAsJsonAsync("/api/cameras/create", new
+        {
+            name = "E2E " + Guid.NewGuid().ToString("N")[..8],
+            source = "rtsp",
+            ip_address = "127.0.0.1",
+            rtsp_port = camera.Port,
+            hd_path = RtspTestCamera.MainStream,
+            sd_path = RtspTestCamera.SubStream,
+            username = camera.User,
+            password = password ?? camera.Password,
+            stream_quality = "stream1",
+        });
+        string body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(201, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
+    }
+
+    public async Task<JsonElement> GetStatusAsync(int cameraId) =>
+        await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{cameraId}/status");
+
+    /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what)
+    {
+        JsonElement last = default;
+        try
+        {
+            await Eventually.WaitUntilAsync(async () => condition(last = await GetStatusAsync(cameraId)), deadline, what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; last status: {last}", ex);
+        }
+
+        return last;
+    }
+
+    /// <summary>Offers from <paramref name="peer"/> through the JSON endpoint, applies the answer, returns the whole answer.</summary>
+    internal async Task<JsonElement> ConnectAsync(int cameraId, BrowserPeer peer, string? quality = null)
+    {
+        string offer = await peer.CreateOfferAsync();
+        using HttpResponseMessage response = await Client.PostAsJsonAsync(
+            $"/api/cameras/{cameraId}/webrtc/offer", new { sdp = offer, type = "offer", quality });
+        string body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(200, body);
+        JsonElement answer = JsonDocument.Parse(body).RootElement.Clone();
+        await peer.SetAnswerAsync(answer.GetProperty("sdp").GetString()!);
+        return answer;
+    }
+
+    /// <summary>FFmpeg processes (from /proc) whose command line sends RTP to this stream's port.</summary>
+    public static int CountFfmpegFor(CameraStream stream)
+    {
+        string target = "rtp://127.0.0.1:" + stream.Source.Port.ToString(CultureInfo.InvariantCulture);
+        int count = 0;
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                string[] args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                bool zombie = stat.Split(") ")[^1].StartsWith('Z');
+                if (!zombie && args.Length > 0 && Path.GetFileName(args[0]) == "ffmpeg" && args.Contains(target))
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return count;
+    }
+}
