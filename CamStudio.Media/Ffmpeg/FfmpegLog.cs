@@ -39,6 +39,9 @@ internal static partial class FfmpegLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "FFmpeg for {Name} failed ({Failure}): {Error}; restarting in {DelayMs} ms")]
     public static partial void Restarting(ILogger logger, string name, FfmpegFailure failure, string error, double delayMs);
 
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Information, Message = "Camera for {Name} answers again; restarting FFmpeg now")]
+    public static partial void CameraBack(ILogger logger, string name);
+
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "FFmpeg for {Name} could not be started: {Error}")]
     public static partial void LaunchFailed(ILogger logger, string name, string error);
 }

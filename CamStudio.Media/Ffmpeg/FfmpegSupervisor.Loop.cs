@@ -36,15 +36,7 @@ public sealed partial class FfmpegSupervisor
                     : _backoff.NextDelay(attempt++);
                 FfmpegLog.Restarting(_logger, _name, diagnosis.Failure, LastError ?? string.Empty, delay.TotalMilliseconds);
 
-                // Create the timer before publishing NextAttemptAt: anyone acting on it (a test advancing a fake clock)
-                // must find the timer already scheduled.
-                Task wait = Task.Delay(delay, _time, cancellationToken);
-                lock (_lock)
-                {
-                    _nextAttemptAt = _time.GetUtcNow() + delay;
-                }
-
-                await wait.ConfigureAwait(false);
+                await WaitBeforeRetryAsync(delay, diagnosis.Failure, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,6 +66,58 @@ public sealed partial class FfmpegSupervisor
             }
         }
     }
+
+    /// <summary>
+    /// The backoff delay, cut short when the reachability probe sees an unreachable camera come back. Configuration
+    /// errors (wrong password, path, codec) always wait the full delay: the camera is there, it just says no.
+    /// </summary>
+    private async Task WaitBeforeRetryAsync(TimeSpan delay, FfmpegFailure failure, CancellationToken cancellationToken)
+    {
+        // Create the timer before publishing NextAttemptAt: anyone acting on it (a test advancing a fake clock)
+        // must find the timer already scheduled.
+        DateTimeOffset deadline = _time.GetUtcNow() + delay;
+        Func<CancellationToken, Task<bool>>? probe = _options.ReachabilityProbe;
+        bool probing = probe is not null &&
+            failure is not (FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.UnsupportedCodec);
+        Task wait = Task.Delay(probing ? Min(_options.ProbeInterval, delay) : delay, _time, cancellationToken);
+        lock (_lock)
+        {
+            _nextAttemptAt = deadline;
+        }
+
+        await wait.ConfigureAwait(false);
+        bool sawDown = false;
+        while (probing && _time.GetUtcNow() < deadline)
+        {
+            bool up;
+            try
+            {
+                up = await probe!(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                up = false;
+            }
+
+            if (up && sawDown)
+            {
+                FfmpegLog.CameraBack(_logger, _name);
+                return;
+            }
+
+            // Reachable from the start: the failure is not about reachability, so probing cannot help this time.
+            probing = !up;
+            sawDown |= !up;
+            TimeSpan remaining = deadline - _time.GetUtcNow();
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(probing ? Min(_options.ProbeInterval, remaining) : remaining, _time, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>One FFmpeg from launch to failure. Returns why it failed and how long it streamed.</summary>
     private async Task<(FfmpegDiagnosis Diagnosis, TimeSpan StreamedFor)> RunOnceAsync(CancellationToken cancellationToken)

@@ -37,6 +37,16 @@ public sealed record FfmpegSupervisorOptions
 
     /// <summary>How long FFmpeg gets to quit after 'q' before its process tree is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// A cheap "is the camera there?" check (a TCP connect to its RTSP port), run every <see cref="ProbeInterval"/>
+    /// during a backoff. When it sees the camera come back after having seen it gone, FFmpeg starts at once instead
+    /// of at the end of the backoff, so viewers resume within about a second of a rebooted camera serving again.
+    /// Null (the demo pattern, tests) means plain backoff.
+    /// </summary>
+    public Func<CancellationToken, Task<bool>>? ReachabilityProbe { get; init; }
+
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>Raised by <see cref="FfmpegSupervisor.StateChanged"/>.</summary>

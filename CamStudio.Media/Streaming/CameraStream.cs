@@ -272,8 +272,11 @@ public sealed partial class CameraStream : IAsyncDisposable
     private FfmpegSupervisor CreateSupervisor(CameraStreamSource source)
     {
         IReadOnlyList<string> arguments = CameraStreamArguments.Build(source, Quality, Source.Port, out IReadOnlyList<string?> secrets);
+        FfmpegSupervisorOptions? options = source.Source == CameraSourceKind.Rtsp
+            ? (_supervisorOptions ?? new FfmpegSupervisorOptions()) with { ReachabilityProbe = ct => TcpReachability.CanConnectAsync(source.Host, source.RtspPort, ct) }
+            : _supervisorOptions;
         return new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),
-            _time, _supervisorOptions);
+            _time, options);
     }
 
     private sealed class ViewerLease(CameraStream owner) : IDisposable

@@ -217,6 +217,67 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         _launcher.LaunchCount.Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_camera_that_comes_back_is_restarted_at_once_not_at_the_end_of_the_backoff()
+    {
+        // Regression: a rebooted camera used to wait out the backoff (up to 30 s) before viewers saw video again.
+        var answers = new Queue<bool>([false, false, true]);
+        int probes = 0;
+        FfmpegSupervisor supervisor = await StartAsync(new FfmpegSupervisorOptions
+        {
+            InitialBackoff = TimeSpan.FromSeconds(10),
+            ProbeInterval = TimeSpan.FromSeconds(1),
+            ReachabilityProbe = _ =>
+            {
+                Interlocked.Increment(ref probes);
+                lock (answers)
+                {
+                    return Task.FromResult(answers.Count > 0 ? answers.Dequeue() : true);
+                }
+            },
+        });
+        await WaitForLaunch(1);
+        _launcher.Last.Exit(1, Refused);
+        TimeSpan delay = await WaitForBackoff(supervisor);
+        delay.Should().BeGreaterThan(TimeSpan.FromSeconds(7));
+
+        for (int i = 1; i <= 3; i++)
+        {
+            int before = i;
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Eventually.True(() => Volatile.Read(ref probes) >= before, s_wait, "probe #" + before);
+        }
+
+        await WaitForLaunch(2);
+    }
+
+    [Fact]
+    public async Task A_reachable_camera_that_keeps_failing_still_waits_out_the_backoff()
+    {
+        int probes = 0;
+        FfmpegSupervisor supervisor = await StartAsync(new FfmpegSupervisorOptions
+        {
+            InitialBackoff = TimeSpan.FromSeconds(10),
+            ProbeInterval = TimeSpan.FromSeconds(1),
+            ReachabilityProbe = _ =>
+            {
+                Interlocked.Increment(ref probes);
+                return Task.FromResult(true);
+            },
+        });
+        await WaitForLaunch(1);
+        _launcher.Last.Exit(1, Refused);
+        TimeSpan delay = await WaitForBackoff(supervisor);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(() => Volatile.Read(ref probes) == 1, s_wait, "the first probe");
+        _time.Advance(delay - TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
+        _launcher.LaunchCount.Should().Be(1, "a camera that answers was never gone: its failure is not cut short");
+        probes.Should().Be(1, "once the camera answers, probing stops for this backoff");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForLaunch(2);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_supervisor is not null)

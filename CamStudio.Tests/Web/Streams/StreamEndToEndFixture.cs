@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 
 namespace CamStudio.Tests.Web.Streams;
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class StreamEndToEndCollection : ICollectionFixture<StreamEndToEndFixture>
 {
     public const string Name = "Camera streams end to end";
