@@ -1,11 +1,13 @@
 using CamStudio.Core;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
+using CamStudio.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCameraApi();
+builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
@@ -26,6 +28,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapOpenApi();
 app.MapCameraApi();
+app.MapCamStudioOperations();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
