@@ -110,8 +110,8 @@ public sealed class MetricsCollector(
             new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
         writer.Single("process_threads", "gauge", "OS threads of the process.", process.Threads.Count);
 
-        GCMemoryInfo gc = GC.GetGCMemoryInfo();
-        writer.Single("dotnet_gc_heap_size_bytes", "gauge", "Managed heap size after the last GC.", gc.HeapSizeBytes);
+        // GetTotalMemory rather than GCMemoryInfo: the latter reads 0 until the first collection.
+        writer.Single("dotnet_gc_heap_size_bytes", "gauge", "Bytes currently allocated on the managed heap.", GC.GetTotalMemory(forceFullCollection: false));
         writer.Single("dotnet_gc_allocated_bytes_total", "counter", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
         writer.Declare("dotnet_gc_collections_total", "counter", "Garbage collections by generation.");
         for (int generation = 0; generation <= GC.MaxGeneration; generation++)
