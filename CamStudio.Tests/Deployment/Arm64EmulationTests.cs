@@ -14,6 +14,7 @@ namespace CamStudio.Tests.Deployment;
 /// stores and returns a camera over the API. Uses the build named by CAMSTUDIO_ARM64_BUILD (scripts/test.sh publishes
 /// it before entering the network namespace, where NuGet is unreachable); otherwise publishes with scripts/publish.sh.
 /// </summary>
+[Collection(Arm64EmulationCollection.Name)]
 public sealed class Arm64EmulationTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan s_startDeadline = TimeSpan.FromSeconds(150);
@@ -106,4 +107,14 @@ public sealed class Arm64EmulationTests(ITestOutputHelper output) : IDisposable
         exitCode.Should().Be(0, publishOutput);
         return Path.Combine(RepositoryPaths.Root, "artifacts", "publish", "linux-arm64");
     }
+}
+
+/// <summary>
+/// Emulated start-up saturates a core for about a minute: run it alone, after the parallel tests, so it cannot starve
+/// the timing-sensitive media tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Arm64EmulationCollection
+{
+    public const string Name = "Arm64 emulation (runs alone)";
 }
