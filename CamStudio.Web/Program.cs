@@ -2,12 +2,14 @@ using CamStudio.Core;
 using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
+using CamStudio.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCameraApi();
+builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
@@ -30,6 +32,7 @@ app.MapStaticAssets();
 app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
+app.MapCamStudioOperations();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -3,16 +3,25 @@
 #   install-deps.sh app    -> what running the app needs (FFmpeg)
 #   install-deps.sh test   -> everything the test suite needs (FFmpeg, PostgreSQL, Chromium,
 #                             the GStreamer RTSP test camera, iproute2 for the network namespace)
+#   install-deps.sh arm64  -> test + running the Raspberry Pi (linux-arm64) build on x86-64: qemu-user-static and the
+#                             arm64 runtime libraries through multiarch (dpkg --add-architecture arm64)
 set -euo pipefail
 profile="${1:-app}"
 pkgs=(ffmpeg)
-if [[ "$profile" == "test" || "$profile" == "bench" ]]; then
+if [[ "$profile" == "test" || "$profile" == "bench" || "$profile" == "arm64" ]]; then
   pkgs+=(postgresql chromium iproute2 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
          gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
          gstreamer1.0-tools gstreamer1.0-x)
 fi
 if [[ "$profile" == "bench" ]]; then
   pkgs+=(janus)
+fi
+if [[ "$profile" == "arm64" ]]; then
+  pkgs+=(qemu-user-static libc6:arm64 libstdc++6:arm64 libicu72:arm64 libssl3:arm64 zlib1g:arm64)
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    # apt-get update below (only run when something is missing) then fetches the arm64 package lists.
+    if [[ $(id -u) -ne 0 ]]; then sudo dpkg --add-architecture arm64; else dpkg --add-architecture arm64; fi
+  fi
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -2,8 +2,10 @@
 # THE test command (README, CI). Works on a fresh Debian 12 machine as root:
 #   scripts/test.sh                         # everything
 #   scripts/test.sh --filter "FullyQualifiedName~Infrastructure"   # extra args go to `dotnet test`
-# 1. installs the real parts the tests use (FFmpeg, PostgreSQL, Chromium, GStreamer RTSP camera, iproute2);
-# 2. restores and builds Release with warnings as errors, on the host network (registries are reachable);
+# 1. installs the real parts the tests use (FFmpeg, PostgreSQL, Chromium, GStreamer RTSP camera, iproute2,
+#    qemu-user-static + the arm64 multiarch libraries for the Raspberry Pi build);
+# 2. restores and builds Release with warnings as errors, on the host network (registries are reachable), and
+#    publishes the linux-arm64 build that Arm64EmulationTests runs under qemu (CAMSTUDIO_ARM64_BUILD);
 # 3. runs the browser-module tests (node --test) when wwwroot-js/test has any;
 # 4. runs `dotnet test --no-build` inside a private network namespace (scripts/netns-run.sh), where WebRTC
 #    gets the address 10.213.0.1 and nothing can leave the machine.
@@ -22,7 +24,7 @@ export CAMSTUDIO_TEST_ARTIFACTS="$results"
 step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - started))"; }
 
 step "Installing test dependencies"
-bash scripts/install-deps.sh test
+bash scripts/install-deps.sh arm64
 
 mkdir -p "$results"
 find "$results" -mindepth 1 -delete
@@ -30,6 +32,10 @@ find "$results" -mindepth 1 -delete
 step "Restoring and building (Release, warnings as errors)"
 dotnet restore CamStudio.sln
 dotnet build CamStudio.sln -c Release --no-restore -warnaserror -p:TreatWarningsAsErrors=true
+
+step "Publishing the Raspberry Pi build (linux-arm64) for the emulation test"
+bash scripts/publish.sh linux-arm64
+export CAMSTUDIO_ARM64_BUILD="$root/artifacts/publish/linux-arm64"
 
 passed=0 failed=0 skipped=0
 
