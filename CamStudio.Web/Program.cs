@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCameraApi();
+builder.Services.AddCamStudioUi();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
