@@ -10,6 +10,7 @@ builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCameraApi();
 builder.Services.AddCamStudioOperations(builder.Configuration);
+builder.Services.AddCamStudioUi();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 

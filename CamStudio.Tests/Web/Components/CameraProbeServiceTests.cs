@@ -1,0 +1,104 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Ffmpeg;
+using CamStudio.Tests.Infrastructure;
+using CamStudio.Web.Services;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CamStudio.Tests.Web.Components;
+
+/// <summary>The form's "Test connection" against real ffprobe: a closed port and the RTSP test camera on 127.0.0.1.</summary>
+public sealed class CameraProbeServiceTests : IDisposable
+{
+    private const string Secret = "Hunter2:Secret@1";
+
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
+
+    private CancellationToken Ct => _timeout.Token;
+
+    private readonly CameraProbeService _probe = new(NullLogger<CameraProbeService>.Instance);
+
+    [Fact]
+    public async Task ClosedPort_SaysHostUnreachable_WithoutThePassword()
+    {
+        int closedPort = FreePort.Tcp();
+
+        CameraProbeResult result = await _probe.ProbeAsync(Request(closedPort, "stream1", "admin", Secret), Ct);
+
+        result.Succeeded.Should().BeFalse();
+        result.Failure.Should().Be(FfmpegFailure.HostUnreachable);
+        result.Message.Should().StartWith($"Host unreachable: nothing answered at 127.0.0.1:{closedPort}.")
+            .And.Contain("Connection refused");
+        result.Message.Should().NotContain(Secret).And.NotContain(Uri.EscapeDataString(Secret));
+    }
+
+    [Fact]
+    public async Task RealCamera_ReportsCodecResolutionAndFrameRate()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+
+        CameraProbeResult result = await _probe.ProbeAsync(Request(camera.Port, RtspTestCamera.SubStream, camera.User, camera.Password), Ct);
+
+        result.Succeeded.Should().BeTrue(result.Message);
+        result.Video!.IsH264.Should().BeTrue();
+        result.Message.Should().Be("Connected: H.264 (High), 640×360 at 25 fps.");
+    }
+
+    [Fact]
+    public async Task RealCamera_WrongPassword_SaysSo_WithoutEchoingIt()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+
+        CameraProbeResult result = await _probe.ProbeAsync(Request(camera.Port, RtspTestCamera.MainStream, camera.User, Secret), Ct);
+
+        result.Failure.Should().Be(FfmpegFailure.AuthFailed);
+        result.Message.Should().StartWith("Wrong username or password").And.NotContain(Secret);
+    }
+
+    [Fact]
+    public async Task RealCamera_UnknownPath_SaysNoSuchStreamPath()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), Ct);
+
+        CameraProbeResult result = await _probe.ProbeAsync(Request(camera.Port, "Streaming/Channels/101", camera.User, camera.Password), Ct);
+
+        result.Failure.Should().Be(FfmpegFailure.StreamNotFound);
+        result.Message.Should().Be(
+            "No such stream path: the camera has no stream at \"/Streaming/Channels/101\". Pick the camera's brand preset or check the path in its manual.");
+    }
+
+    [Fact]
+    public void H265Stream_IsRefusedWithAdviceToUseSdOrSwitchToH264()
+    {
+        // ffprobe -show_streams -of json output for an HEVC main stream (fields trimmed to those the parser reads).
+        const string json = """{"streams":[{"index":0,"codec_name":"hevc","profile":"Main","codec_type":"video","width":3840,"height":2160,"avg_frame_rate":"20/1"}]}""";
+
+        CameraProbeResult result = CameraProbeService.Interpret(Request(554, "h265Preview_01_main", "admin", Secret), 0, json, string.Empty);
+
+        result.Succeeded.Should().BeFalse();
+        result.Failure.Should().Be(FfmpegFailure.UnsupportedCodec);
+        result.Message.Should().Contain("H.265 (HEVC)").And.Contain("browsers cannot play").And.Contain("SD stream").And.Contain("H.264");
+    }
+
+    [Fact]
+    public async Task DemoSource_SaysItIsTheBuiltInPattern_WithoutRunningFfprobe()
+    {
+        var request = new CameraProbeRequest { Source = CameraSourceKind.DemoPattern, Host = "", Port = 554, Path = "stream2" };
+
+        CameraProbeResult result = await _probe.ProbeAsync(request, Ct);
+
+        result.Succeeded.Should().BeTrue();
+        result.Message.Should().Be(CameraProbeService.DemoMessage);
+    }
+
+    public void Dispose() => _timeout.Dispose();
+
+    private static CameraProbeRequest Request(int port, string path, string user, string password) => new()
+    {
+        Source = CameraSourceKind.Rtsp,
+        Host = "127.0.0.1",
+        Port = port,
+        Path = path,
+        Username = user,
+        Password = password,
+    };
+}

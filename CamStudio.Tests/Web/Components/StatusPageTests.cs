@@ -1,0 +1,60 @@
+using AngleSharp.Dom;
+using Bunit;
+using CamStudio.Core.Cameras;
+using CamStudio.Web.Components.Status;
+
+namespace CamStudio.Tests.Web.Components;
+
+public sealed class StatusPageTests : UiTestContext
+{
+    [Fact]
+    public async Task EveryCamera_ShowsItsStateAndCounters()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        CameraResponse idle = await CreateCameraAsync("Idle cam");
+        CameraResponse connecting = await CreateCameraAsync("Connecting cam");
+        CameraResponse live = await CreateCameraAsync("Live cam");
+        CameraResponse stalled = await CreateCameraAsync("Stalled cam");
+        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2 });
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 2, PeerConnectionCount = 3, UptimeSeconds = 3725,
+        });
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = stalled.CameraId, IsRunning = true, LastFrameTime = now.AddSeconds(-42), ViewerCount = 1, PeerConnectionCount = 1, UptimeSeconds = 95,
+        });
+
+        IRenderedComponent<StatusPage> page = Render<StatusPage>();
+        page.WaitForElements("tbody tr", 4);
+
+        Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "0", "0", "—", "—");
+        Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "0", "0", "2s", "—");
+        Row(page, live)[..6].Should().Equal("Live cam", "Live", "webrtc", "2", "3", "1h 02m");
+        Row(page, live)[6].Should().BeOneOf("just now", "1s ago");
+        Row(page, stalled)[..6].Should().Equal("Stalled cam", "Reconnecting", "webrtc", "1", "1", "1m 35s");
+        Row(page, stalled)[6].Should().MatchRegex("^4[2-5]s ago$");
+    }
+
+    [Fact]
+    public async Task Status_IsRefreshedByTheServerTimer()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door");
+        IRenderedComponent<StatusPage> page = Render<StatusPage>();
+        page.WaitForElements("tbody tr", 1);
+        Row(page, camera)[1].Should().Be("Idle");
+
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = camera.CameraId, IsRunning = true, LastFrameTime = DateTimeOffset.UtcNow, ViewerCount = 4, PeerConnectionCount = 4,
+        });
+
+        page.WaitForAssertion(() => Row(page, camera)[1..5].Should().Equal("Live", "webrtc", "4", "4"), TimeSpan.FromSeconds(5));
+    }
+
+    private static string[] Row(IRenderedComponent<StatusPage> page, CameraResponse camera)
+    {
+        IElement row = page.Find($"td[data-camera-id='{camera.CameraId}']").ParentElement!;
+        return row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
+    }
+}

@@ -1,0 +1,103 @@
+using Bunit;
+using CamStudio.Core;
+using CamStudio.Core.Cameras;
+using CamStudio.Core.Data;
+using CamStudio.Web.Services;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+
+namespace CamStudio.Tests.Web.Components;
+
+/// <summary>
+/// bunit with MudBlazor and the real camera store (CameraService over a fresh SQLite file, real Data Protection), so a
+/// save, a duplicate name or a version conflict is the store's real answer. The runtime status provider is a fake
+/// the test sets per camera; the streams layer that fills it in is tested on its own.
+/// </summary>
+public abstract class UiTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-ui-" + Guid.NewGuid().ToString("N"));
+
+    protected UiTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDirectory"] = _dataDirectory })
+            .Build();
+        Services.AddSingleton(configuration);
+        Services.AddLogging();
+        Services.AddSingleton<IHostEnvironment>(new TestHostEnvironment());
+        Services.AddCamStudioCore(configuration);
+        Services.RemoveAll<ICameraRuntimeStatusProvider>();
+        Services.AddSingleton<ICameraRuntimeStatusProvider>(Statuses);
+        Services.AddSingleton(new CameraProbeService(NullLogger<CameraProbeService>.Instance));
+    }
+
+    /// <summary>Runtime status per camera, as the streams layer would report it.</summary>
+    protected FakeStatusProvider Statuses { get; } = new();
+
+    protected ICameraStore Store => Services.GetRequiredService<ICameraStore>();
+
+    public async Task InitializeAsync()
+    {
+        // The same migrations the app applies at start-up.
+        await using CamStudioDbContext context = await Services.GetRequiredService<IDbContextFactory<CamStudioDbContext>>()
+            .CreateDbContextAsync();
+        await context.Database.MigrateAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Stores a camera through the real store and returns it.</summary>
+    protected async Task<CameraResponse> CreateCameraAsync(string name, string? password = null, Action<CameraCreateRequest>? configure = null)
+    {
+        var request = new CameraCreateRequest
+        {
+            Name = name,
+            IpAddress = "192.0.2.10",
+            Brand = "hikvision",
+            Username = "admin",
+            Password = password,
+        };
+        configure?.Invoke(request);
+        CameraResult result = await Store.CreateAsync(request, CancellationToken.None);
+        return result.Should().BeOfType<CameraSaved>().Subject.Camera;
+    }
+
+    private sealed class TestHostEnvironment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = Environments.Development;
+        public string ApplicationName { get; set; } = "CamStudio.Tests";
+        public string ContentRootPath { get; set; } = Path.GetTempPath();
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
+
+/// <summary>Reports whatever status a test put in; idle for the rest.</summary>
+public sealed class FakeStatusProvider : ICameraRuntimeStatusProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, CameraRuntimeStatus> _statuses = new();
+
+    public void Set(CameraRuntimeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        _statuses[status.CameraId] = status;
+    }
+
+    public CameraRuntimeStatus GetStatus(int cameraId) =>
+        _statuses.TryGetValue(cameraId, out CameraRuntimeStatus? status) ? status : CameraRuntimeStatus.Idle(cameraId);
+}

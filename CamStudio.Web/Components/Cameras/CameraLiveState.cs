@@ -1,0 +1,89 @@
+using CamStudio.Core.Cameras;
+
+namespace CamStudio.Web.Components.Cameras;
+
+/// <summary>What an operator is told about a camera: the streams layer's state in plain words.</summary>
+public enum CameraLiveState
+{
+    /// <summary>No one is watching, so no stream runs (wire state <c>idle</c>).</summary>
+    Idle,
+
+    /// <summary>The stream is starting and no frame has arrived yet (<c>starting</c>).</summary>
+    Connecting,
+
+    /// <summary>Frames are arriving (<c>streaming</c>).</summary>
+    Live,
+
+    /// <summary>The camera stopped sending and the stream is being restarted (<c>reconnecting</c>).</summary>
+    Reconnecting,
+
+    /// <summary>The stream is shutting down (<c>stopping</c>) or the state is unknown.</summary>
+    Offline,
+
+    /// <summary>The camera rejected the credentials (<c>auth_failed</c>).</summary>
+    WrongPassword,
+}
+
+/// <summary>Maps runtime status to <see cref="CameraLiveState"/>, a label and a colour.</summary>
+public static class CameraLiveStates
+{
+    /// <summary>How old the last frame may be before a running stream counts as reconnecting.</summary>
+    public static readonly TimeSpan FrameStaleAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>Maps the streams layer's wire state names (idle, starting, streaming, reconnecting, auth_failed, stopping).</summary>
+    public static CameraLiveState FromWireName(string? state) => state switch
+    {
+        "idle" => CameraLiveState.Idle,
+        "starting" => CameraLiveState.Connecting,
+        "streaming" => CameraLiveState.Live,
+        "reconnecting" => CameraLiveState.Reconnecting,
+        "auth_failed" => CameraLiveState.WrongPassword,
+        _ => CameraLiveState.Offline,
+    };
+
+    /// <summary>
+    /// Derives the state from the fields <see cref="CameraRuntimeStatus"/> has today (running flag and last-frame time).
+    /// When the streams layer adds its explicit state (with auth_failed), map that through <see cref="FromWireName"/>
+    /// here instead; every page goes through this one method.
+    /// </summary>
+    public static CameraLiveState FromStatus(CameraRuntimeStatus status, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.State == CameraStreamState.AuthFailed)
+        {
+            return CameraLiveState.WrongPassword;
+        }
+
+        if (!status.IsRunning)
+        {
+            return CameraLiveState.Idle;
+        }
+
+        if (status.LastFrameTime is not { } lastFrame)
+        {
+            return CameraLiveState.Connecting;
+        }
+
+        return now - lastFrame <= FrameStaleAfter ? CameraLiveState.Live : CameraLiveState.Reconnecting;
+    }
+
+    public static string Label(CameraLiveState state) => state switch
+    {
+        CameraLiveState.Idle => "Idle",
+        CameraLiveState.Connecting => "Connecting",
+        CameraLiveState.Live => "Live",
+        CameraLiveState.Reconnecting => "Reconnecting",
+        CameraLiveState.WrongPassword => "Wrong password",
+        _ => "Offline",
+    };
+
+    public static MudBlazor.Color Color(CameraLiveState state) => state switch
+    {
+        CameraLiveState.Idle => MudBlazor.Color.Default,
+        CameraLiveState.Connecting => MudBlazor.Color.Info,
+        CameraLiveState.Live => MudBlazor.Color.Success,
+        CameraLiveState.Reconnecting => MudBlazor.Color.Warning,
+        CameraLiveState.WrongPassword => MudBlazor.Color.Error,
+        _ => MudBlazor.Color.Dark,
+    };
+}

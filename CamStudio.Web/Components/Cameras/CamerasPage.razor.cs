@@ -1,0 +1,88 @@
+using System.Globalization;
+using CamStudio.Core.Cameras;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace CamStudio.Web.Components.Cameras;
+
+/// <summary>The camera list: configuration plus live state and viewers, with edit and delete.</summary>
+public partial class CamerasPage
+{
+    private List<CameraRow>? _rows;
+
+    [Inject]
+    private ICameraStore Store { get; set; } = default!;
+
+    [Inject]
+    private ICameraRuntimeStatusProvider StatusProvider { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    protected override void Refresh()
+    {
+        if (_rows is null)
+        {
+            return;
+        }
+
+        DateTimeOffset now = Clock.GetUtcNow();
+        for (int i = 0; i < _rows.Count; i++)
+        {
+            _rows[i] = CameraRow.Create(_rows[i].Camera, StatusProvider, now);
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        IReadOnlyList<CameraResponse> cameras = await Store.ListAsync(CancellationToken.None);
+        DateTimeOffset now = Clock.GetUtcNow();
+        _rows = cameras.Select(c => CameraRow.Create(c, StatusProvider, now)).ToList();
+    }
+
+    private async Task DeleteAsync(CameraResponse camera)
+    {
+        bool? confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Delete camera?",
+            $"Delete \"{camera.Name}\"? Its stream stops and anyone watching it is disconnected. This cannot be undone.",
+            yesText: "Delete",
+            cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        bool deleted = await Store.DeleteAsync(camera.CameraId, CancellationToken.None);
+        Snackbar.Add(deleted ? $"Deleted \"{camera.Name}\"." : $"\"{camera.Name}\" was already deleted.",
+            deleted ? Severity.Success : Severity.Info);
+        await LoadAsync();
+    }
+
+    private static string Address(CameraResponse camera) =>
+        camera.Source == CameraSourceKind.DemoPattern
+            ? "Built-in test pattern"
+            : camera.IpAddress.Contains(':', StringComparison.Ordinal)
+                ? string.Create(CultureInfo.InvariantCulture, $"[{camera.IpAddress}]:{camera.RtspPort}")
+                : string.Create(CultureInfo.InvariantCulture, $"{camera.IpAddress}:{camera.RtspPort}");
+
+    private static string BrandName(CameraResponse camera) =>
+        camera.Source == CameraSourceKind.DemoPattern ? "—"
+        : CameraBrandPresets.TryGet(camera.Brand, out CameraBrandPreset? preset) ? preset.DisplayName : camera.Brand;
+}
+
+/// <summary>One camera with the status read at the last refresh.</summary>
+public sealed record CameraRow(CameraResponse Camera, CameraRuntimeStatus Status, CameraLiveState State)
+{
+    public static CameraRow Create(CameraResponse camera, ICameraRuntimeStatusProvider provider, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(camera);
+        ArgumentNullException.ThrowIfNull(provider);
+        CameraRuntimeStatus status = provider.GetStatus(camera.CameraId);
+        return new CameraRow(camera, status, CameraLiveStates.FromStatus(status, now));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using CamStudio.Core.Cameras;
+
+namespace CamStudio.Web.Components.Status;
+
+/// <summary>Short, invariant renderings of status numbers for the tables.</summary>
+public static class StatusFormat
+{
+    public static string Uptime(CameraRuntimeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.IsRunning ? Duration(TimeSpan.FromSeconds(status.UptimeSeconds)) : "—";
+    }
+
+    public static string LastFrameAge(CameraRuntimeStatus status, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.LastFrameTime is not { } last)
+        {
+            return "—";
+        }
+
+        TimeSpan age = now - last;
+        return age < TimeSpan.FromSeconds(1)
+            ? "just now"
+            : Duration(age) + " ago";
+    }
+
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
+        return span.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h {span.Minutes:00}m")
+            : span.TotalMinutes >= 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}m {span.Seconds:00}s")
+                : string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds}s");
+    }
+}

@@ -1,0 +1,16 @@
+using CamStudio.Web.Services;
+using MudBlazor.Services;
+
+namespace CamStudio.Web.Components;
+
+/// <summary>DI wiring for the operator UI: MudBlazor and the services its pages use.</summary>
+public static class UiServiceCollectionExtensions
+{
+    public static IServiceCollection AddCamStudioUi(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMudServices();
+        services.AddSingleton(sp => new CameraProbeService(sp.GetRequiredService<ILogger<CameraProbeService>>()));
+        return services;
+    }
+}
