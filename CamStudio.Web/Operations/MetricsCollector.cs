@@ -43,6 +43,16 @@ public sealed class MetricsCollector(
         PerCamera(writer, statuses, "camstudio_camera_viewers", "Viewers watching the camera.", s => s.ViewerCount);
         PerCamera(writer, statuses, "camstudio_camera_peer_connections", "WebRTC peer connections of the camera.", s => s.PeerConnectionCount);
         PerCamera(writer, statuses, "camstudio_camera_uptime_seconds", "Seconds the camera's stream has been running.", s => s.UptimeSeconds);
+        PerCamera(writer, statuses, "camstudio_camera_fps", "Measured frames per second of the camera's stream.", s => s.Fps);
+        PerCamera(writer, statuses, "camstudio_camera_bitrate_kbps", "Measured bitrate of the camera's stream in kbit/s.", s => s.BitrateKbps);
+        PerCamera(writer, statuses, "camstudio_camera_keyframe_interval_seconds", "Seconds between the camera's last two keyframes.", s => s.KeyframeIntervalS);
+        PerCamera(writer, statuses, "camstudio_camera_reconnects", "FFmpeg restarts after failures since the stream started.", s => s.ReconnectCount);
+
+        writer.Declare("camstudio_camera_state", "gauge", "1 for the camera's current stream state (idle, starting, streaming, reconnecting, auth_failed, stopping).");
+        foreach (CameraRuntimeStatus status in statuses)
+        {
+            writer.Sample("camstudio_camera_state", 1, ("camera_id", Id(status.CameraId)), ("state", StateName(status.State)));
+        }
 
         writer.Declare("camstudio_camera_last_frame_age_seconds", "gauge", "Seconds since the camera's last frame (absent before the first frame).");
         foreach (CameraRuntimeStatus status in statuses)
@@ -53,6 +63,16 @@ public sealed class MetricsCollector(
             }
         }
     }
+
+    private static string StateName(CameraStreamState state) => state switch
+    {
+        CameraStreamState.Idle => "idle",
+        CameraStreamState.Starting => "starting",
+        CameraStreamState.Streaming => "streaming",
+        CameraStreamState.Reconnecting => "reconnecting",
+        CameraStreamState.AuthFailed => "auth_failed",
+        _ => "stopping",
+    };
 
     private static void PerCamera(
         PrometheusTextWriter writer, CameraRuntimeStatus[] statuses, string name, string help, Func<CameraRuntimeStatus, double> value)

@@ -13,7 +13,9 @@ public sealed class MetricsEndpointTests
     private static readonly string[] s_perCameraMetrics =
     [
         "camstudio_camera_info", "camstudio_camera_running", "camstudio_camera_viewers",
-        "camstudio_camera_peer_connections", "camstudio_camera_uptime_seconds",
+        "camstudio_camera_peer_connections", "camstudio_camera_uptime_seconds", "camstudio_camera_fps",
+        "camstudio_camera_bitrate_kbps", "camstudio_camera_keyframe_interval_seconds", "camstudio_camera_reconnects",
+        "camstudio_camera_state",
     ];
 
     private static readonly string[] s_processMetrics =
@@ -78,7 +80,8 @@ public sealed class MetricsEndpointTests
         var status = new FixedStatus(new CameraRuntimeStatus
         {
             CameraId = 7, IsRunning = true, ViewerCount = 3, PeerConnectionCount = 4, UptimeSeconds = 42.5,
-            LastFrameTime = clock.GetUtcNow().AddSeconds(-2.25),
+            LastFrameTime = clock.GetUtcNow().AddSeconds(-2.25), State = CameraStreamState.Streaming, Fps = 25,
+            BitrateKbps = 2048.5, KeyframeIntervalS = 4, ReconnectCount = 2,
         });
         var collector = new MetricsCollector(store, status, new ServiceCollection().BuildServiceProvider(), clock);
 
@@ -92,6 +95,14 @@ public sealed class MetricsEndpointTests
         Value(metrics, "camstudio_camera_peer_connections", "7").Should().Be(4);
         Value(metrics, "camstudio_camera_uptime_seconds", "7").Should().Be(42.5);
         Value(metrics, "camstudio_camera_last_frame_age_seconds", "7").Should().Be(2.25);
+        Value(metrics, "camstudio_camera_fps", "7").Should().Be(25);
+        Value(metrics, "camstudio_camera_bitrate_kbps", "7").Should().Be(2048.5);
+        Value(metrics, "camstudio_camera_keyframe_interval_seconds", "7").Should().Be(4);
+        Value(metrics, "camstudio_camera_reconnects", "7").Should().Be(2);
+        metrics.Samples.Should().Contain(s => s.Name == "camstudio_camera_state" && s.Labels["camera_id"] == "7" &&
+            s.Labels["state"] == "streaming" && s.Value == 1);
+        metrics.Samples.Should().Contain(s => s.Name == "camstudio_camera_state" && s.Labels["camera_id"] == "8" &&
+            s.Labels["state"] == "idle");
         metrics.Samples.Should().NotContain(s => s.Name == "camstudio_camera_last_frame_age_seconds" && s.Labels["camera_id"] == "8",
             "a camera that never had a frame has no age");
         Value(metrics, "camstudio_webrtc_enabled").Should().Be(0);
