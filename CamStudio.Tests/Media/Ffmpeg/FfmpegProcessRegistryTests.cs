@@ -1,6 +1,8 @@
 using CamStudio.Media.Ffmpeg;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using CamStudio.Tests.Infrastructure;
+
 namespace CamStudio.Tests.Media.Ffmpeg;
 
 /// <summary>No orphan FFmpeg survives the app: proven with real FFmpeg processes.</summary>
@@ -18,11 +20,11 @@ public class FfmpegProcessRegistryTests
         FfmpegProcess second = FfmpegProcess.Start("ffmpeg", s_endless, [], registry, NullLogger.Instance);
         int[] pids = [first.ProcessId, second.ProcessId];
         registry.ProcessIds.Should().BeEquivalentTo(pids);
-        pids.Should().OnlyContain(pid => !Eventually.ProcessIsGone(pid));
+        pids.Should().OnlyContain(pid => !ProcessState.IsGone(pid));
 
         await registry.StopAsync(CancellationToken.None);
 
-        await Eventually.True(() => pids.All(Eventually.ProcessIsGone), s_wait, "no FFmpeg with those PIDs is alive");
+        await Eventually.WaitUntilAsync(() => pids.All(ProcessState.IsGone), s_wait, "no FFmpeg with those PIDs is alive");
         (await first.Exited.WaitAsync(s_wait)).Should().Be(137);
         (await second.Exited.WaitAsync(s_wait)).Should().Be(137);
         registry.ProcessIds.Should().BeEmpty();
@@ -40,7 +42,7 @@ public class FfmpegProcessRegistryTests
 
         registry.Dispose();
 
-        await Eventually.True(() => Eventually.ProcessIsGone(pid), s_wait, "FFmpeg killed on dispose");
+        await Eventually.WaitUntilAsync(() => ProcessState.IsGone(pid), s_wait, "FFmpeg killed on dispose");
         Action late = () => FfmpegProcess.Start("ffmpeg", s_endless, [], registry, NullLogger.Instance);
         late.Should().Throw<InvalidOperationException>().WithMessage("*shutting down*");
     }

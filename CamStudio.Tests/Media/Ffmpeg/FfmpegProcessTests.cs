@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using CamStudio.Media.Ffmpeg;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using CamStudio.Tests.Infrastructure;
+
 namespace CamStudio.Tests.Media.Ffmpeg;
 
 /// <summary>Real child processes: FFmpeg 5.1 from the Debian package, /bin/sleep and /bin/sh.</summary>
@@ -18,7 +20,7 @@ public sealed class FfmpegProcessTests : IDisposable
         await using FfmpegProcess ffmpeg = Start("ffmpeg",
             ["-hide_banner", "-nostats", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "null", "-"]);
         // FFmpeg reads keys only once it is transcoding; it says so on stderr.
-        await Eventually.True(() => ffmpeg.RecentStderr().Any(l => l.Contains("Press [q] to stop", StringComparison.Ordinal)),
+        await Eventually.WaitUntilAsync(() => ffmpeg.RecentStderr().Any(l => l.Contains("Press [q] to stop", StringComparison.Ordinal)),
             s_wait, "FFmpeg is running");
 
         var clock = Stopwatch.StartNew();
@@ -26,7 +28,7 @@ public sealed class FfmpegProcessTests : IDisposable
 
         exitCode.Should().Be(0, "'q' ends FFmpeg cleanly; a kill would give 137");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
-        Eventually.ProcessIsGone(ffmpeg.ProcessId).Should().BeTrue();
+        ProcessState.IsGone(ffmpeg.ProcessId).Should().BeTrue();
     }
 
     [Fact]
@@ -39,7 +41,7 @@ public sealed class FfmpegProcessTests : IDisposable
 
         exitCode.Should().Be(137, "SIGKILL");
         clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300)).And.BeLessThan(TimeSpan.FromSeconds(10));
-        await Eventually.True(() => Eventually.ProcessIsGone(sleeper.ProcessId), s_wait, "sleep is gone");
+        await Eventually.WaitUntilAsync(() => ProcessState.IsGone(sleeper.ProcessId), s_wait, "sleep is gone");
     }
 
     [Fact]
@@ -59,20 +61,20 @@ public sealed class FfmpegProcessTests : IDisposable
     public async Task Kill_takes_the_whole_process_tree()
     {
         await using FfmpegProcess shell = Start("/bin/sh", ["-c", "sleep 60 & echo child=$! >&2; wait"]);
-        await Eventually.True(() => shell.RecentStderr().Any(l => l.StartsWith("child=", StringComparison.Ordinal)), s_wait, "child started");
+        await Eventually.WaitUntilAsync(() => shell.RecentStderr().Any(l => l.StartsWith("child=", StringComparison.Ordinal)), s_wait, "child started");
         int child = int.Parse(shell.RecentStderr().First(l => l.StartsWith("child=", StringComparison.Ordinal))[6..],
             System.Globalization.CultureInfo.InvariantCulture);
-        Eventually.ProcessIsGone(child).Should().BeFalse();
+        ProcessState.IsGone(child).Should().BeFalse();
         try
         {
             await shell.StopAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
 
-            await Eventually.True(() => Eventually.ProcessIsGone(child), s_wait, "the grandchild died with its parent");
+            await Eventually.WaitUntilAsync(() => ProcessState.IsGone(child), s_wait, "the grandchild died with its parent");
         }
         finally
         {
             // If the assertion failed, don't leave the orphan behind for the rest of the run.
-            if (!Eventually.ProcessIsGone(child))
+            if (!ProcessState.IsGone(child))
             {
                 using Process orphan = Process.GetProcessById(child);
                 orphan.Kill();

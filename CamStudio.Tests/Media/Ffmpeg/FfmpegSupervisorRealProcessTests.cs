@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using CamStudio.Media.Ffmpeg;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using CamStudio.Tests.Infrastructure;
+
 namespace CamStudio.Tests.Media.Ffmpeg;
 
 /// <summary>The supervisor with the real launcher and real FFmpeg; only the backoff clock is manual.</summary>
@@ -29,13 +31,13 @@ public sealed class FfmpegSupervisorRealProcessTests : IDisposable
 
         for (int launches = 1; launches <= 3; launches++)
         {
-            await Eventually.True(() => supervisor.NextAttemptAt is not null, s_wait, "FFmpeg failed and a retry is scheduled");
+            await Eventually.WaitUntilAsync(() => supervisor.NextAttemptAt is not null, s_wait, "FFmpeg failed and a retry is scheduled");
             supervisor.State.Should().Be(FfmpegSupervisorState.Reconnecting);
             supervisor.LastFailure.Should().Be(FfmpegFailure.HostUnreachable);
             supervisor.LastError.Should().Be("The camera could not be reached. (Connection refused)");
             supervisor.LaunchCount.Should().Be(launches, "the supervisor waits for the clock, it does not spin");
             time.Advance(supervisor.NextAttemptAt!.Value - time.GetUtcNow());
-            await Eventually.True(() => supervisor.LaunchCount == launches + 1, s_wait, "relaunch after the backoff");
+            await Eventually.WaitUntilAsync(() => supervisor.LaunchCount == launches + 1, s_wait, "relaunch after the backoff");
         }
 
         await supervisor.StopAsync(CancellationToken.None);
@@ -54,9 +56,9 @@ public sealed class FfmpegSupervisorRealProcessTests : IDisposable
 
         await supervisor.StartAsync(CancellationToken.None);
 
-        await Eventually.True(() => supervisor.State == FfmpegSupervisorState.AuthFailed, TimeSpan.FromSeconds(5), "auth_failed within 5 s");
+        await Eventually.WaitUntilAsync(() => supervisor.State == FfmpegSupervisorState.AuthFailed, TimeSpan.FromSeconds(5), "auth_failed within 5 s");
         supervisor.LastError.Should().Be("The camera rejected the username or password.");
-        await Eventually.True(() => supervisor.NextAttemptAt is not null, s_wait, "slow retry scheduled");
+        await Eventually.WaitUntilAsync(() => supervisor.NextAttemptAt is not null, s_wait, "slow retry scheduled");
         (supervisor.NextAttemptAt!.Value - time.GetUtcNow()).TotalSeconds.Should().BeInRange(24, 36);
         time.Advance(TimeSpan.FromSeconds(23));
         supervisor.LaunchCount.Should().Be(1);
@@ -87,7 +89,7 @@ public sealed class FfmpegSupervisorRealProcessTests : IDisposable
 
         supervisor.State.Should().Be(FfmpegSupervisorState.Idle);
         supervisor.LastError.Should().BeNull("a requested stop is not an error");
-        await Eventually.True(() => Eventually.ProcessIsGone(pid), s_wait, "FFmpeg gone after stop");
+        await Eventually.WaitUntilAsync(() => ProcessState.IsGone(pid), s_wait, "FFmpeg gone after stop");
     }
 
     public void Dispose() => _registry.Dispose();

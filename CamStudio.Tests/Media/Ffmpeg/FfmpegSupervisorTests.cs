@@ -1,6 +1,8 @@
 using CamStudio.Media.Ffmpeg;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using CamStudio.Tests.Infrastructure;
+
 namespace CamStudio.Tests.Media.Ffmpeg;
 
 /// <summary>The supervisor's state machine and backoff, driven by a fake launcher and a manual clock.</summary>
@@ -52,12 +54,12 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         supervisor.StreamingSince.Should().Be(_time.GetUtcNow());
 
         // The watcher re-arms from the first-frame deadline (15 s) to the stall deadline (5 s) once it sees the frame.
-        await Eventually.True(() => _time.PendingDueTimes.Contains(_time.GetUtcNow() + TimeSpan.FromSeconds(5)), s_wait, "stall timer armed");
+        await Eventually.WaitUntilAsync(() => _time.PendingDueTimes.Contains(_time.GetUtcNow() + TimeSpan.FromSeconds(5)), s_wait, "stall timer armed");
         _time.Advance(TimeSpan.FromSeconds(5));
-        await Eventually.True(() => supervisor.State == FfmpegSupervisorState.Reconnecting, s_wait, "stall detected");
+        await Eventually.WaitUntilAsync(() => supervisor.State == FfmpegSupervisorState.Reconnecting, s_wait, "stall detected");
 
         supervisor.LastError.Should().Be("The camera stopped sending video. (no video for 5 s)");
-        await Eventually.True(() => _launcher.Runs[0].StopRequested && _launcher.Runs[0].Disposed, s_wait, "stalled FFmpeg stopped");
+        await Eventually.WaitUntilAsync(() => _launcher.Runs[0].StopRequested && _launcher.Runs[0].Disposed, s_wait, "stalled FFmpeg stopped");
 
         TimeSpan delay = await WaitForBackoff(supervisor);
         _time.Advance(delay);
@@ -95,7 +97,7 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
 
         _time.Advance(TimeSpan.FromSeconds(15));
 
-        await Eventually.True(() => supervisor.State == FfmpegSupervisorState.Reconnecting, s_wait, "first-frame timeout");
+        await Eventually.WaitUntilAsync(() => supervisor.State == FfmpegSupervisorState.Reconnecting, s_wait, "first-frame timeout");
         supervisor.LastError.Should().Contain("no video for 15 s");
     }
 
@@ -245,7 +247,7 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         {
             int before = i;
             _time.Advance(TimeSpan.FromSeconds(1));
-            await Eventually.True(() => Volatile.Read(ref probes) >= before, s_wait, "probe #" + before);
+            await Eventually.WaitUntilAsync(() => Volatile.Read(ref probes) >= before, s_wait, "probe #" + before);
         }
 
         await WaitForLaunch(2);
@@ -270,7 +272,7 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         TimeSpan delay = await WaitForBackoff(supervisor);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.True(() => Volatile.Read(ref probes) == 1, s_wait, "the first probe");
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref probes) == 1, s_wait, "the first probe");
         _time.Advance(delay - TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
         _launcher.LaunchCount.Should().Be(1, "a camera that answers was never gone: its failure is not cut short");
         probes.Should().Be(1, "once the camera answers, probing stops for this backoff");
@@ -303,12 +305,12 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
 
     /// <summary>Waits until run #count is launched and the supervisor watches it (frames and stderr are accepted).</summary>
     private Task WaitForLaunch(int count) =>
-        Eventually.True(() => _launcher.LaunchCount == count && _supervisor!.ProcessId == _launcher.Last.ProcessId, s_wait, "launch #" + count);
+        Eventually.WaitUntilAsync(() => _launcher.LaunchCount == count && _supervisor!.ProcessId == _launcher.Last.ProcessId, s_wait, "launch #" + count);
 
     /// <summary>Waits until the supervisor sits in its backoff delay and returns how long that delay is.</summary>
     private async Task<TimeSpan> WaitForBackoff(FfmpegSupervisor supervisor)
     {
-        await Eventually.True(() => supervisor.NextAttemptAt is not null, s_wait, "backoff scheduled");
+        await Eventually.WaitUntilAsync(() => supervisor.NextAttemptAt is not null, s_wait, "backoff scheduled");
         return supervisor.NextAttemptAt!.Value - _time.GetUtcNow();
     }
 }

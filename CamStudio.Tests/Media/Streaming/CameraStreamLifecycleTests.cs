@@ -4,6 +4,8 @@ using CamStudio.Media.Streaming;
 using CamStudio.Tests.Media.Ffmpeg;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using CamStudio.Tests.Infrastructure;
+
 namespace CamStudio.Tests.Media.Streaming;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     public async Task The_first_viewer_starts_ffmpeg_and_the_second_shares_it()
     {
         using IDisposable first = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "the first viewer launched FFmpeg");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "the first viewer launched FFmpeg");
         _launcher.Last.Arguments.Should().Contain("rtp://127.0.0.1:" + _stream.Source.Port, "FFmpeg feeds this stream's source");
 
         using IDisposable second = _stream.AddViewer();
@@ -62,7 +64,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     {
         IDisposable first = _stream.AddViewer();
         IDisposable second = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
 
         first.Dispose();
         await Settled();
@@ -76,7 +78,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         _stream.IsRunning.Should().BeTrue();
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await Eventually.True(() => _launcher.Last.StopRequested && _launcher.Last.Disposed, s_wait, "FFmpeg stopped at the grace period");
+        await Eventually.WaitUntilAsync(() => _launcher.Last.StopRequested && _launcher.Last.Disposed, s_wait, "FFmpeg stopped at the grace period");
         await Settled();
         _stream.IsRunning.Should().BeFalse();
         _stream.Supervisor.State.Should().Be(FfmpegSupervisorState.Idle);
@@ -88,7 +90,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     public async Task A_viewer_returning_within_the_grace_period_finds_the_same_ffmpeg()
     {
         IDisposable first = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         first.Dispose();
         _time.Advance(s_grace - TimeSpan.FromSeconds(1));
 
@@ -107,26 +109,26 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     public async Task A_viewer_after_the_grace_stop_starts_a_new_ffmpeg()
     {
         IDisposable first = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         first.Dispose();
         _time.Advance(s_grace);
-        await Eventually.True(() => _launcher.Last.StopRequested, s_wait, "FFmpeg stopped");
+        await Eventually.WaitUntilAsync(() => _launcher.Last.StopRequested, s_wait, "FFmpeg stopped");
         await Settled();
 
         using IDisposable again = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 2, s_wait, "a new FFmpeg for the new viewer");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 2, s_wait, "a new FFmpeg for the new viewer");
     }
 
     [Fact]
     public async Task Reconfigure_restarts_a_running_ffmpeg_with_the_new_settings_and_keeps_the_source()
     {
         using IDisposable viewer = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         int port = _stream.Source.Port;
 
         await _stream.ReconfigureAsync(Camera(host: "10.0.0.99"), CancellationToken.None);
 
-        await Eventually.True(() => _launcher.LaunchCount == 2, s_wait, "FFmpeg relaunched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 2, s_wait, "FFmpeg relaunched");
         _launcher.Runs[0].StopRequested.Should().BeTrue();
         _launcher.Last.Arguments.Should().Contain(a => a.Contains("10.0.0.99", StringComparison.Ordinal));
         _stream.Source.Port.Should().Be(port, "viewers stay subscribed to the same source");
@@ -136,7 +138,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     public async Task A_frame_makes_the_stream_streaming_and_silence_makes_it_not()
     {
         using IDisposable viewer = _stream.AddViewer();
-        await Eventually.True(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         _stream.GetStatus().State.Should().Be(CameraStreamState.Starting);
 
         _stream.Supervisor.ReportFrameReceived();
@@ -145,7 +147,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         _stream.GetStatus().State.Should().Be(CameraStreamState.Reconnecting);
     }
 
-    private async Task Settled() => await Eventually.True(() => _stream.IsSettled, s_wait, "the lifecycle settled");
+    private async Task Settled() => await Eventually.WaitUntilAsync(() => _stream.IsSettled, s_wait, "the lifecycle settled");
 
     internal static CameraStreamSource Camera(string host = "10.0.0.5") => new()
     {

@@ -49,7 +49,7 @@ public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite()
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
 
         await Eventually.WaitUntilAsync(() => GetService<FfmpegProcessRegistry>().ProcessIds.Count == 0
-            && CamStudio.Tests.Media.Ffmpeg.Eventually.ProcessIsGone(running[0]), s_deadline, "FFmpeg stopped with the client");
+            && CamStudio.Tests.Media.Ffmpeg.ProcessState.IsGone(running[0]), s_deadline, "FFmpeg stopped with the client");
     }
 
     [Fact]

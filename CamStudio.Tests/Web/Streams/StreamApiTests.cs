@@ -191,7 +191,7 @@ public sealed class StreamApiTests() : CameraApiTestBase(TestDatabase.Sqlite())
         combined.GetProperty("status").GetProperty("state").GetString().Should().Be("idle");
     }
 
-    private static bool ProcessIsGone(int pid) => CamStudio.Tests.Media.Ffmpeg.Eventually.ProcessIsGone(pid);
+    private static bool ProcessIsGone(int pid) => CamStudio.Tests.Media.Ffmpeg.ProcessState.IsGone(pid);
 
     private async Task<int> CreateDemoCameraAsync() =>
         (await CreateCameraAsync(new { name = UniqueName("Demo"), source = "demo" })).GetProperty("camera_id").GetInt32();
