@@ -45,7 +45,9 @@ public class SrtpAllocationTests
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        allocated.Should().Be(0);
+        // A per-packet allocation would cost at least 24 bytes x 4,000 operations = 96 KB; the runtime may allocate a
+        // few hundred bytes once on this thread while tiered JIT swaps in optimised code, which is not per packet.
+        allocated.Should().BeLessThan(1024, "protect and unprotect must not allocate per packet");
         accepted.Should().Be(1_002, "every RTP and RTCP packet round-tripped");
     }
 }

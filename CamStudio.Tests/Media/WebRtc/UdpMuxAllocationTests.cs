@@ -32,7 +32,10 @@ public class UdpMuxAllocationTests
         Dispatch(mux, remote, check, dtls, rtcp, 1_000);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        allocated.Should().Be(0);
+        // A per-datagram copy would cost at least 24 bytes x 3,000 datagrams = 72 KB. The runtime itself may allocate a
+        // few hundred bytes once on this thread while tiered JIT swaps in optimised code mid-loop (seen: 272 B in CI),
+        // which is not a per-packet cost.
+        allocated.Should().BeLessThan(1024, "dispatch must not allocate per datagram");
         session.Dtls.Should().Be(1_100);
         session.Rtcp.Should().Be(1_100);
         mux.Counters.StunAnswered.Should().Be(1 + 1_100);
