@@ -1,4 +1,5 @@
 using System.Globalization;
+using CamStudio.Media.Ffmpeg;
 
 namespace CamStudio.Tests.Infrastructure;
 
@@ -72,6 +73,9 @@ public sealed class RtspTestCamera : IAsyncDisposable
             : Uri.EscapeDataString(user) + ":" + Uri.EscapeDataString(password ?? "") + "@";
         return string.Create(CultureInfo.InvariantCulture, $"rtsp://{credentials}127.0.0.1:{Port}{path}");
     }
+
+    /// <summary>The camera as production code sees it: host, port, path and the camera's credentials.</summary>
+    public RtspSource Source(string path = MainStream) => new("127.0.0.1", Port, path, User, Password);
 
     /// <summary>Kills the camera without warning, like a power cut. The port stops answering.</summary>
     public async Task KillAsync(CancellationToken cancellationToken = default)

@@ -44,7 +44,7 @@ public sealed class LiveVideoFixture : IAsyncLifetime
 
         Source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System);
         _sourceLoop = Source.RunAsync(_stop.Token);
-        _ffmpeg = FfmpegRtpSender.StartFromRtsp(_camera.Url(RtspTestCamera.MainStream), Source.Port);
+        _ffmpeg = FfmpegRtpSender.StartFromRtsp(_camera.Source(RtspTestCamera.MainStream), Source.Port);
 
         Server = new WebRtcServer(
             Options.Create(new WebRtcOptions { UdpPort = 0, AdvertisedAddresses = [host.ToString()] }),
