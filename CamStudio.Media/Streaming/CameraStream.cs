@@ -250,6 +250,7 @@ public sealed partial class CameraStream : IAsyncDisposable
                 else if (!want && running)
                 {
                     await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    Source.DiscardCache();
                 }
             }
             finally

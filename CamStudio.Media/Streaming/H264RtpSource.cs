@@ -139,6 +139,18 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets the cached GOP (FFmpeg was stopped). Without this, the first viewer of the next run would be shown the
+    /// previous run's picture, possibly minutes old, as if it were live; it waits for the new run's keyframe instead.
+    /// </summary>
+    public void DiscardCache()
+    {
+        lock (_lock)
+        {
+            OnSourceRestart();
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

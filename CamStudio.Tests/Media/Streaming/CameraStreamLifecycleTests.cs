@@ -120,6 +120,27 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_grace_stop_forgets_the_cached_picture_so_the_next_run_never_shows_it_as_live()
+    {
+        IDisposable first = _stream.AddViewer();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        using (var feeder = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            var to = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _stream.Source.Port);
+            await feeder.SendAsync(H264RtpSourceTests.Rtp(1, 3600, false, H264RtpSourceTests.ParameterSets()), to);
+            await feeder.SendAsync(H264RtpSourceTests.Rtp(2, 3600, true, H264RtpSourceTests.FuA(5, start: true, end: true)), to);
+        }
+
+        await Eventually.WaitUntilAsync(() => _stream.Source.Stats.GopCachePackets == 2, s_wait, "the keyframe is cached");
+        first.Dispose();
+        _time.Advance(s_grace);
+        await Eventually.WaitUntilAsync(() => _launcher.Last.StopRequested, s_wait, "FFmpeg stopped");
+        await Settled();
+
+        _stream.Source.Stats.GopCachePackets.Should().Be(0, "a picture from the stopped run is not live video");
+    }
+
+    [Fact]
     public async Task Reconfigure_restarts_a_running_ffmpeg_with_the_new_settings_and_keeps_the_source()
     {
         using IDisposable viewer = _stream.AddViewer();

@@ -42,7 +42,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     private void Send(H264RtpSource source, byte[] packet) =>
         _sender.SendTo(packet, new IPEndPoint(IPAddress.Loopback, source.Port));
 
-    private static byte[] Rtp(ushort seq, uint ts, bool marker, byte[] payload)
+    internal static byte[] Rtp(ushort seq, uint ts, bool marker, byte[] payload)
     {
         byte[] p = new byte[12 + payload.Length];
         p[0] = 0x80;
@@ -55,10 +55,10 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         return p;
     }
 
-    private static byte[] ParameterSets() => H264NalTests.StapA(H264NalTests.s_sps640x360, H264NalTests.s_pps);
+    internal static byte[] ParameterSets() => H264NalTests.StapA(H264NalTests.s_sps640x360, H264NalTests.s_pps);
 
     // RFC 6184 §5.8 FU-A: FU indicator (NRI from the NAL, type 28), FU header (S, E, NAL type), fragment.
-    private static byte[] FuA(int nalType, bool start, bool end, int fragmentLength = 100)
+    internal static byte[] FuA(int nalType, bool start, bool end, int fragmentLength = 100)
     {
         byte[] p = new byte[2 + fragmentLength];
         p[0] = 0x60 | 28;
@@ -76,6 +76,32 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     }
 
     private static bool MarkerOf(byte[] packet) => (packet[1] & 0x80) != 0;
+
+    [Fact]
+    public async Task DiscardCache_AfterAStop_ANewViewerGetsNoStalePicture_AndStartsAtTheNextKeyframe()
+    {
+        H264RtpSource source = StartSource();
+        using var watcher = new RecordingSink();
+        using IDisposable watching = source.Subscribe(watcher);
+        Send(source, Rtp(1, 3600, false, ParameterSets()));
+        Send(source, Rtp(2, 3600, true, FuA(5, start: true, end: true)));
+        Send(source, Rtp(3, 7200, true, PSlice()));
+        await watcher.WaitForCountAsync(3);
+        source.Stats.GopCachePackets.Should().Be(3);
+
+        source.DiscardCache();
+
+        source.Stats.GopCachePackets.Should().Be(0);
+        using var next = new RecordingSink();
+        using IDisposable nextSubscription = source.Subscribe(next);
+        next.Count.Should().Be(0, "the previous run's picture is not live video");
+        Send(source, Rtp(4, 10800, true, PSlice()));
+        Send(source, Rtp(5, 14400, false, ParameterSets()));
+        Send(source, Rtp(6, 14400, true, FuA(5, start: true, end: true)));
+        await next.WaitForCountAsync(2);
+        next.SourceSequenceNumbers().Should().Equal(5, 6);
+        next.Snapshot()[0].Info.IsKeyFrameStart.Should().BeTrue();
+    }
 
     [Fact]
     public async Task LateSubscriber_GetsSpsPpsIdrFromCacheFirst_ThenLive_WithNoGapOrDuplicate()
