@@ -1,0 +1,1 @@
+export async function runJanusFanout() { throw new Error('not implemented yet'); }

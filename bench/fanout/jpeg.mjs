@@ -1,0 +1,1 @@
+export async function runJpegFanout() { throw new Error('not implemented yet'); }
