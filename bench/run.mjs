@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only fanout,memory,janus,jpeg,browser] [--auth] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,browser,janus,jpeg] [--auth] [--out artifacts/bench]
+//                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,14 +24,14 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     auth: { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'artifacts/bench') },
-    publish: { type: 'string', default: join(repoRoot, 'artifacts/publish/linux-x64') },
+    app: { type: 'string', default: join(repoRoot, 'artifacts/publish/linux-x64') },
     address: { type: 'string', default: '10.213.0.1' },
   },
 });
 
 // Smoke: one camera, few viewers, short windows (< 2 min in CI). Full: both cameras, 1/10/50 viewers.
 const plan = args.smoke
-  ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 5000, settleMs: 1000, viewerWorkers: 1 }
+  ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 4000, settleMs: 1000, viewerWorkers: 1 }
   : { cameras: ['720p', '1080p'], fanout: [{ camera: '720p', levels: [1, 10, 50] }, { camera: '1080p', levels: [1, 10] }],
       jpegLevels: [1, 10], windowMs: 20000, settleMs: 3000, viewerWorkers: 2 };
 const parts = new Set((args.only ?? 'memory,fanout,browser,janus,jpeg').split(','));
@@ -43,10 +44,11 @@ const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
 
 let failed = false;
+let camstudio;
 try {
   const cameras = [];
   for (const name of plan.cameras) cameras.push(await startTestCamera({ name, repoRoot, logDir }));
-  const camstudio = await startCamStudio({ publishDir: args.publish, advertisedAddress: args.address, logDir, auth: args.auth });
+  camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir, auth: args.auth });
   for (const camera of cameras) camera.cameraId = await createCamera(camstudio.api, camera);
   const ctx = createContext({ repoRoot, outDir, logDir, smoke: args.smoke, address: args.address, camstudio, cameras,
     results, windowMs: plan.windowMs, settleMs: plan.settleMs, viewerWorkers: plan.viewerWorkers });
@@ -95,6 +97,7 @@ try {
   results.fail('harness', e);
   console.error(e);
 } finally {
+  await camstudio?.stop().catch(() => {});
   await stopAllChildren();
   const md = results.write(outDir);
   console.log(`\n${md}`);

@@ -6,8 +6,8 @@
 #   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, browser, janus, jpeg
 # 1. installs the parts (FFmpeg, the GStreamer RTSP test camera, Chromium, Janus) and the Node dependencies of bench/
 #    (npm ci from the committed package-lock.json);
-# 2. publishes CamStudio Release for linux-x64 (scripts/publish.sh) unless CAMSTUDIO_BENCH_NO_PUBLISH=1 and a
-#    publish exists;
+# 2. publishes CamStudio Release for linux-x64 (scripts/publish.sh, ReadyToRun as installed on a Pi), unless
+#    CAMSTUDIO_BENCH_APP names a folder that already holds CamStudio.Web (scripts/test.sh passes its Release build);
 # 3. runs bench/run.mjs inside a private network namespace (scripts/netns-run.sh): WebRTC uses 10.213.0.1, nothing
 #    leaves the machine.
 # Results: artifacts/bench/results.json (machine-readable) and results.md (the tables for docs/benchmarks.md).
@@ -22,12 +22,14 @@ if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split("."
 fi
 (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 
-if [[ "${CAMSTUDIO_BENCH_NO_PUBLISH:-0}" != 1 || ! -x artifacts/publish/linux-x64/CamStudio.Web ]]; then
+app="${CAMSTUDIO_BENCH_APP:-}"
+if [[ -z "$app" ]]; then
   bash scripts/publish.sh linux-x64
+  app=artifacts/publish/linux-x64
 fi
 
 netns=(unshare -n)
 if [[ $(id -u) -ne 0 ]]; then
   netns=(unshare -rn)
 fi
-"${netns[@]}" scripts/netns-run.sh node bench/run.mjs "$@" </dev/null
+"${netns[@]}" scripts/netns-run.sh node bench/run.mjs --app "$app" "$@" </dev/null

@@ -28,6 +28,7 @@ export async function runCamStudioFanout(ctx, camera, levels) {
     return await measureLevels({
       label: `CamStudio ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
+      clientPids: () => pool.pids(),
       addViewers: (n) => openOrThrow(pool, n, camstudioTarget(ctx, camera)),
       counters: () => pool.counters(),
       log: ctx.log,

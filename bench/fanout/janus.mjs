@@ -14,6 +14,7 @@ export async function runJanusFanout(ctx, camera, levels) {
     return await measureLevels({
       label: `Janus ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [janus.pid, feed.pid],
+      clientPids: () => pool.pids(),
       addViewers: (n) => openOrThrow(pool, n, { kind: 'janus', janusUrl: janus.url, mountpointId: 1 }),
       counters: () => pool.counters(),
       log: ctx.log,

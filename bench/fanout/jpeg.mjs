@@ -23,6 +23,7 @@ export async function runJpegFanout(ctx, camera, levels) {
     return await measureLevels({
       label: `JPEG WebSocket ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
+      clientPids: () => [process.pid],
       addViewers: async (n) => { clients.push(...await Promise.all(Array.from({ length: n }, () => openClient(ctx, camera)))); },
       counters: async () => clients.map((c) => ({ packets: c.packets, bytes: c.bytes })),
       log: ctx.log,

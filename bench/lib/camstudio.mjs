@@ -10,12 +10,16 @@ import { freeTcpPort, freeUdpPort } from './net.mjs';
 import { createApiClient } from './api.mjs';
 
 /**
- * @param {{ publishDir: string, advertisedAddress: string, logDir: string, gracePeriod?: string,
+ * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string,
  *           auth?: boolean }} options
  */
 export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02', auth = false }) {
-  const executable = join(publishDir, 'CamStudio.Web');
-  if (!existsSync(executable)) throw new Error(`${executable} not found: run scripts/publish.sh linux-x64 first`);
+  // A self-contained publish has an app host; a plain build output (CI's smoke run reuses scripts/test.sh's
+  // Release build) runs through the dotnet host, which loads the app into the same process.
+  const appHost = join(publishDir, 'CamStudio.Web');
+  const dll = join(publishDir, 'CamStudio.Web.dll');
+  const launch = existsSync(appHost) ? [appHost] : existsSync(dll) ? ['dotnet', dll] : null;
+  if (!launch) throw new Error(`no CamStudio.Web in ${publishDir}: run scripts/publish.sh linux-x64 first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'camstudio-bench-'));
   const httpPort = await freeTcpPort('127.0.0.1');
   const udpPort = await freeUdpPort(advertisedAddress);
@@ -31,8 +35,8 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
     // Short grace period: a reference measured after CamStudio must not share the machine with its idle FFmpeg.
     Streams__GracePeriod: gracePeriod,
   };
-  const token = auth ? await provisionApiToken(executable, publishDir, env, logDir) : undefined;
-  const proc = startChild(executable, ['--contentRoot', publishDir], { env, cwd: publishDir, logFile: join(logDir, 'camstudio.log') });
+  const token = auth ? await provisionApiToken(launch, publishDir, env, logDir) : undefined;
+  const proc = startChild(launch[0], [...launch.slice(1), '--contentRoot', publishDir], { env, cwd: publishDir, logFile: join(logDir, 'camstudio.log') });
   const api = createApiClient(`http://127.0.0.1:${httpPort}`, { token });
   await waitFor(async () => {
     if (!proc.running) throw new Error(`CamStudio exited (log: ${proc.logFile})`);
@@ -53,9 +57,9 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
  * `users add --password-stdin` and `tokens create`, which print and exit without serving). Used once the
  * security branch is merged (run.mjs --auth); until then the API is open and no header is sent.
  */
-async function provisionApiToken(executable, publishDir, env, logDir) {
+async function provisionApiToken(launch, publishDir, env, logDir) {
   const run = async (args, stdin) => {
-    const child = startChild(executable, args, { env, cwd: publishDir, logFile: join(logDir, 'camstudio-cli.log'), stdin });
+    const child = startChild(launch[0], [...launch.slice(1), ...args], { env, cwd: publishDir, logFile: join(logDir, 'camstudio-cli.log'), stdin });
     let out = '';
     child.child.stdout.on('data', (d) => { out += d; });
     const { code } = await child.exited;

@@ -72,14 +72,16 @@ export function treeRss(rootPids) {
  * Samples the CPU of the trees under rootPids every intervalMs until stop(). Each sample is the CPU used in that
  * interval in percent of one core; stop() returns median/p95/mean over the samples.
  * @param {() => number[]} rootPids evaluated at every sample (a reference may start processes mid-run)
+ * @param {{ intervalMs?: number, tree?: boolean }} [options] tree: false samples only the listed processes
  */
-export function startCpuSampler(rootPids, { intervalMs = 1000 } = {}) {
+export function startCpuSampler(rootPids, { intervalMs = 1000, tree = true } = {}) {
   const last = new Map();
   const samples = [];
   let lastTime = process.hrtime.bigint();
   const snapshot = () => {
     const now = new Map();
-    for (const s of processTree(rootPids())) now.set(s.pid, s.ticks);
+    const stats = tree ? processTree(rootPids()) : rootPids().map(readStat).filter(Boolean);
+    for (const s of stats) now.set(s.pid, s.ticks);
     return now;
   };
   for (const [pid, ticks] of snapshot()) last.set(pid, ticks);
