@@ -26,6 +26,9 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: join(repoRoot, 'artifacts/bench') },
     app: { type: 'string', default: join(repoRoot, 'artifacts/publish/linux-x64') },
     address: { type: 'string', default: '10.213.0.1' },
+    levels: { type: 'string' },
+    cameras: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
@@ -34,12 +37,20 @@ const plan = args.smoke
   ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 4000, settleMs: 1000, viewerWorkers: 1 }
   : { cameras: ['720p', '1080p'], fanout: [{ camera: '720p', levels: [1, 10, 50] }, { camera: '1080p', levels: [1, 10] }],
       jpegLevels: [1, 10], windowMs: 20000, settleMs: 3000, viewerWorkers: 2 };
+// Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
+if (args.cameras) {
+  plan.cameras = args.cameras.split(',');
+  plan.fanout = plan.fanout.filter((f) => plan.cameras.includes(f.camera));
+}
+if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
+if (args.workers) plan.viewerWorkers = Number(args.workers);
 const parts = new Set((args.only ?? 'memory,fanout,browser,janus,jpeg').split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
 mkdirSync(logDir, { recursive: true });
-const command = `scripts/bench.sh${args.smoke ? ' --smoke' : ''}${args.only ? ` --only ${args.only}` : ''}`;
+const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers']
+  .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`), args.auth && '--auth'].filter(Boolean).join(' ');
 const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
 

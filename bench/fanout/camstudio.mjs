@@ -29,6 +29,7 @@ export async function runCamStudioFanout(ctx, camera, levels) {
       label: `CamStudio ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
       clientPids: () => pool.pids(),
+      sourceInfo: () => sourceRate(ctx, camera),
       addViewers: (n) => openOrThrow(pool, n, camstudioTarget(ctx, camera)),
       counters: () => pool.counters(),
       log: ctx.log,
@@ -70,4 +71,10 @@ export async function measureMemory(ctx, cameras) {
     return d;
   });
   return { idle, perCamera };
+}
+
+/** The camera's input as CamStudio measures it (status fps and bitrate of the relayed stream). */
+export async function sourceRate(ctx, camera) {
+  const status = await cameraStatus(ctx.api, camera.cameraId);
+  return { fps: status.fps, bitrateKbps: Math.round(status.bitrate_kbps), state: status.state };
 }

@@ -1,19 +1,20 @@
 // One fan-out measurement, the same for CamStudio and both references: add viewers up to each level, wait until
 // every viewer receives media, then sample the server's process tree CPU for a fixed window while counting what
 // each viewer received in that window. A level where any viewer got nothing is a failed measurement.
-import { startCpuSampler, treeRss, loadAverage } from '../lib/proc.mjs';
+import { startCpuSampler, treeRss, loadAverage, udpCounters } from '../lib/proc.mjs';
 import { waitFor, delay } from '../lib/process.mjs';
 import { summarize, round } from '../lib/stats.mjs';
 
 /**
  * @param {{ label: string, levels: number[], windowMs: number, settleMs: number,
  *           serverPids: () => number[], clientPids?: () => number[],
+ *           sourceInfo?: () => Promise<object>,
  *           addViewers: (count: number) => Promise<void>,
  *           counters: () => Promise<{ packets: number, bytes: number }[]>,
  *           log: (msg: string) => void }} options
  * @returns {Promise<object[]>} one entry per level
  */
-export async function measureLevels({ label, levels, windowMs, settleMs, serverPids, clientPids = () => [], addViewers, counters, log }) {
+export async function measureLevels({ label, levels, windowMs, settleMs, serverPids, clientPids = () => [], sourceInfo, addViewers, counters, log }) {
   const out = [];
   let current = 0;
   for (const level of levels) {
@@ -29,11 +30,16 @@ export async function measureLevels({ label, levels, windowMs, settleMs, serverP
     const sampler = startCpuSampler(serverPids, { intervalMs: 1000 });
     // The viewers' own CPU is sampled apart: it shares the machine but is never counted for the server.
     const clientSampler = startCpuSampler(clientPids, { intervalMs: 1000, tree: false });
+    const udpBefore = udpCounters();
     await delay(windowMs);
+    const udpAfter = udpCounters();
     const cpu = sampler.stop();
     const clientCpu = clientSampler.stop();
     const after = await counters();
     const rss = treeRss(serverPids());
+    // What the server itself received from the camera in this window (when it can tell): viewers can only get
+    // what arrived, and the shared test camera's encoder slows down when the machine is overloaded.
+    const source = sourceInfo ? await sourceInfo().catch((e) => ({ error: e.message })) : undefined;
     const seconds = windowMs / 1000;
     const perViewer = after.map((v, i) => ({
       packets: v.packets - (before[i]?.packets ?? 0),
@@ -51,11 +57,15 @@ export async function measureLevels({ label, levels, windowMs, settleMs, serverP
       viewerKbps: { median: round(kbps.median), min: round(kbps.min) },
       viewerPacketsPerSecond: round(summarize(perViewer.map((v) => v.packets / seconds)).median),
       viewersWithoutMedia: starved,
+      source,
+      udpInDatagrams: udpAfter.InDatagrams - udpBefore.InDatagrams,
+      udpReceiveBufferDrops: udpAfter.RcvbufErrors - udpBefore.RcvbufErrors,
     };
     log(`${label} ${level} viewers: CPU median ${entry.cpuPercent.median} % p95 ${entry.cpuPercent.p95} % of one core, ` +
-      `viewer rate median ${entry.viewerKbps.median} kbit/s (min ${entry.viewerKbps.min}), RSS ${Math.round(rss.total / 2 ** 20)} MiB, ` +
+      `viewer rate median ${entry.viewerKbps.median} kbit/s (min ${entry.viewerKbps.min})` +
+      `${source?.bitrateKbps !== undefined ? ` of ${source.bitrateKbps} kbit/s at ${source.fps} fps from the camera` : ''}, RSS ${Math.round(rss.total / 2 ** 20)} MiB, ` +
       `viewers' own CPU ${entry.viewerClientsCpuPercent.median} %, load ${entry.loadAverage1m}, ` +
-      `${starved} viewers without media`);
+      `UDP receive-buffer drops ${entry.udpReceiveBufferDrops}, ${starved} viewers without media`);
     if (starved > 0) throw new Error(`${label}: ${starved} of ${level} viewers received no RTP in the ${seconds} s window`);
     out.push(entry);
   }

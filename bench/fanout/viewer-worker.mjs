@@ -4,8 +4,22 @@
 // Protocol (process.send): { cmd: 'open', kind: 'camstudio'|'janus', count, ... } -> { opened, errors }
 //                          { cmd: 'stats' } -> { viewers: [{ packets, bytes, connected }] }
 //                          { cmd: 'close' } -> { closed }
+import dgram from 'node:dgram';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { createApiClient } from '../lib/api.mjs';
+
+// On a shared 2-core machine a viewer process can be off the CPU for longer than the default 208 KiB socket
+// buffer lasts at 2-4 Mbit/s; the kernel then drops datagrams, the viewer NACKs and the server under test
+// retransmits: the harness would load the server it measures. werift does not expose its sockets, so every UDP
+// socket in this process asks for 4 MiB (the namespace's net.core.rmem_max) when it starts listening.
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+const bind = dgram.Socket.prototype.bind;
+dgram.Socket.prototype.bind = function bindWithLargeBuffer(...args) {
+  this.once('listening', () => {
+    try { this.setRecvBufferSize(RECEIVE_BUFFER_BYTES); } catch { /* keep the default */ }
+  });
+  return bind.apply(this, args);
+};
 
 /** @type {{ pc: RTCPeerConnection, packets: number, bytes: number, close: () => Promise<void> }[]} */
 const viewers = [];

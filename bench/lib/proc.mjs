@@ -114,3 +114,15 @@ export function startCpuSampler(rootPids, { intervalMs = 1000, tree = true } = {
 export function loadAverage() {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
+
+/**
+ * UDP counters of the current network namespace (/proc/net/snmp): inside the benchmark's private namespace they
+ * cover exactly the benchmark's traffic, so RcvbufErrors > 0 means some receiver (a viewer, or the server's input
+ * socket) could not keep up and the kernel dropped datagrams.
+ */
+export function udpCounters() {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = lines[0].split(/\s+/).slice(1);
+  const values = lines[1].split(/\s+/).slice(1).map(Number);
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}
