@@ -29,7 +29,7 @@ export async function runCamStudioFanout(ctx, camera, levels) {
       label: `CamStudio ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
       clientPids: () => pool.pids(),
-      sourceInfo: () => sourceRate(ctx, camera),
+      sourceInfo: (phase) => (phase === 'end' ? sourceRate(ctx, camera) : undefined),
       addViewers: (n) => openOrThrow(pool, n, camstudioTarget(ctx, camera)),
       counters: () => pool.counters(),
       log: ctx.log,

@@ -47,9 +47,12 @@ export function reportFanout(ctx) {
         to.map((n) => [`1 → ${n} viewers`, mc[n], mj[n], mp[n], ratio(mc[n], mj[n])]),
         '(median CPU at n viewers − median CPU at 1 viewer) / (n − 1).');
     }
-    const rate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min})` : null);
-    ctx.results.table(`What each viewer received (${camera}), kbit/s of RTP payload in the window`,
-      ['viewers', '<CamStudio', '<Janus', '<JPEG WS'], levels.map((n) => [n, rate(at(cs, n)), rate(at(janus, n)), rate(at(jpeg, n))]));
+    const rate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min})${l.source?.bitrateKbps !== undefined ? ` of ${l.source.bitrateKbps} in` : ''}` : null);
+    const jpegRate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min}), ${l.viewerPacketsPerSecond} JPEG/s` : null);
+    ctx.results.table(`What each viewer received (${camera}), kbit/s of payload in the window`,
+      ['viewers', '<CamStudio', '<Janus', '<JPEG WS'], levels.map((n) => [n, rate(at(cs, n)), rate(at(janus, n)), jpegRate(at(jpeg, n))]),
+      'Median over viewers (slowest in brackets), and what the server got from the camera in the same window ("of … in"). '
+      + 'UDP receive-buffer drops in the namespace: ' + [...cs, ...janus].map((l) => l.udpReceiveBufferDrops).reduce((a, b) => a + b, 0) + '.');
     const perViewerMem = (list) => {
       const a = list[0], b = list[list.length - 1];
       return a && b && b.viewers > a.viewers ? round((b.rssBytes.roots - a.rssBytes.roots) / (b.viewers - a.viewers) / 1024, 0) : null;

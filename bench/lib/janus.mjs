@@ -99,10 +99,26 @@ export const freeRtpPort = () => freeUdpPortPair('127.0.0.1');
 
 /** FFmpeg pulling the camera over RTSP/TCP and sending RTP to a Janus mountpoint: CamStudio's own input arguments. */
 export function startRtpFeed({ camera, port, logDir }) {
-  return startChild('ffmpeg', [
-    '-hide_banner', '-nostats', '-loglevel', 'error',
+  const feed = startChild('ffmpeg', [
+    '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-stats_period', '1',
     '-rtsp_transport', 'tcp', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', camera.url,
     '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-bsf:v', 'dump_extra=freq=keyframe',
     '-f', 'rtp', '-payload_type', '96', '-pkt_size', '1200', `rtp://127.0.0.1:${port}`,
   ], { logFile: join(logDir, `janus-ffmpeg-${camera.name}.log`) });
+  // -progress reports frames and bytes sent once a second: the input rate Janus got, to set against what its
+  // viewers received (CamStudio reports the same from its status endpoint).
+  const progress = { frames: 0, bytes: 0, at: Date.now() };
+  let buffer = '';
+  feed.child.stdout.on('data', (chunk) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop();
+    for (const line of lines) {
+      const [key, value] = line.split('=');
+      if (key === 'frame') progress.frames = Number(value);
+      else if (key === 'total_size' && /^\d+$/.test(value)) { progress.bytes = Number(value); progress.at = Date.now(); }
+    }
+  });
+  feed.progress = progress;
+  return feed;
 }
