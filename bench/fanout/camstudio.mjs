@@ -29,7 +29,7 @@ export async function runCamStudioFanout(ctx, camera, levels) {
       label: `CamStudio ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
       clientPids: () => pool.pids(),
-      sourceInfo: (phase) => (phase === 'end' ? sourceRate(ctx, camera) : undefined),
+      sourceInfo: (phase, started) => (phase === 'start' ? startSourceRate(ctx, camera) : started?.stop()),
       addViewers: (n) => openOrThrow(pool, n, camstudioTarget(ctx, camera)),
       counters: () => pool.counters(),
       log: ctx.log,
@@ -73,8 +73,20 @@ export async function measureMemory(ctx, cameras) {
   return { idle, perCamera };
 }
 
-/** The camera's input as CamStudio measures it (status fps and bitrate of the relayed stream). */
-export async function sourceRate(ctx, camera) {
-  const status = await cameraStatus(ctx.api, camera.cameraId);
-  return { fps: status.fps, bitrateKbps: Math.round(status.bitrate_kbps), state: status.state };
+/**
+ * The camera's input as CamStudio measures it: its status reports the bitrate of the last second, so it is polled
+ * once a second through the window and averaged (one small HTTP request a second inside the measured process).
+ */
+export function startSourceRate(ctx, camera) {
+  const samples = [];
+  const timer = setInterval(() => {
+    cameraStatus(ctx.api, camera.cameraId).then((s) => samples.push(s)).catch(() => {});
+  }, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      const mean = (f) => Math.round(samples.reduce((a, s) => a + f(s), 0) / Math.max(1, samples.length) * 10) / 10;
+      return { fps: mean((s) => s.fps), bitrateKbps: Math.round(mean((s) => s.bitrate_kbps)), samples: samples.length };
+    },
+  };
 }

@@ -30,7 +30,7 @@ export async function measureLevels({ label, levels, windowMs, settleMs, serverP
     const sampler = startCpuSampler(serverPids, { intervalMs: 1000 });
     // The viewers' own CPU is sampled apart: it shares the machine but is never counted for the server.
     const clientSampler = startCpuSampler(clientPids, { intervalMs: 1000, tree: false });
-    if (sourceInfo) await sourceInfo('start').catch(() => {});
+    const source0 = sourceInfo ? await Promise.resolve().then(() => sourceInfo('start')).catch(() => undefined) : undefined;
     const udpBefore = udpCounters();
     await delay(windowMs);
     const udpAfter = udpCounters();
@@ -40,7 +40,7 @@ export async function measureLevels({ label, levels, windowMs, settleMs, serverP
     const rss = treeRss(serverPids());
     // What the server itself received from the camera in this window (when it can tell): viewers can only get
     // what arrived, and the shared test camera's encoder slows down when the machine is overloaded.
-    const source = sourceInfo ? await sourceInfo('end').catch((e) => ({ error: e.message })) : undefined;
+    const source = sourceInfo ? await Promise.resolve().then(() => sourceInfo('end', source0)).catch((e) => ({ error: e.message })) : undefined;
     const seconds = windowMs / 1000;
     const perViewer = after.map((v, i) => ({
       packets: v.packets - (before[i]?.packets ?? 0),
