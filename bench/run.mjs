@@ -67,7 +67,11 @@ try {
   const byName = (name) => cameras.find((c) => c.name === name);
 
   const step = async (metric, fn) => {
-    try { await fn(); } catch (e) { results.fail(metric, e); if (process.env.BENCH_DEBUG) console.error(e); }
+    try { await fn(); } catch (e) {
+      if (e.levels) results.set(metric.split('.')[0], metric.split('.').slice(1).join('.'), e.levels);
+      results.fail(metric, e);
+      if (process.env.BENCH_DEBUG) console.error(e);
+    }
   };
 
   if (parts.has('memory')) {

@@ -74,17 +74,20 @@ export async function measureMemory(ctx, cameras) {
 }
 
 /**
- * The camera's input as CamStudio measures it: its status reports the bitrate of the last second, so it is polled
- * once a second through the window and averaged (one small HTTP request a second inside the measured process).
+ * The camera's input as CamStudio measures it: its status reports the bitrate of the last second, so it is sampled
+ * every few seconds through the window and averaged (rarely, because each request is CPU of the measured process).
  */
+const SOURCE_POLL_MS = 4000;
+
 export function startSourceRate(ctx, camera) {
   const samples = [];
   const timer = setInterval(() => {
     cameraStatus(ctx.api, camera.cameraId).then((s) => samples.push(s)).catch(() => {});
-  }, 1000);
+  }, Math.min(SOURCE_POLL_MS, ctx.windowMs / 3));
   return {
     stop() {
       clearInterval(timer);
+      if (samples.length === 0) return undefined;
       const mean = (f) => Math.round(samples.reduce((a, s) => a + f(s), 0) / Math.max(1, samples.length) * 10) / 10;
       return { fps: mean((s) => s.fps), bitrateKbps: Math.round(mean((s) => s.bitrate_kbps)), samples: samples.length };
     },
