@@ -55,7 +55,7 @@ export async function measureLevels({ label, levels, windowMs, settleMs, serverP
       viewerClientsCpuPercent: { median: round(clientCpu.median), p95: round(clientCpu.p95) },
       loadAverage1m: loadAverage()[0],
       rssBytes: rss,
-      viewerKbps: { median: round(kbps.median), min: round(kbps.min) },
+      viewerKbps: { median: round(kbps.median), min: round(kbps.min), total: round(kbps.mean * kbps.n) },
       viewerPacketsPerSecond: round(summarize(perViewer.map((v) => v.packets / seconds)).median),
       viewersWithoutMedia: starved,
       source,

@@ -47,6 +47,12 @@ export function reportFanout(ctx) {
         to.map((n) => [`1 → ${n} viewers`, mc[n], mj[n], mp[n], ratio(mc[n], mj[n])]),
         '(median CPU at n viewers − median CPU at 1 viewer) / (n − 1).');
     }
+    // The shared test camera slows down when the machine is overloaded, and CPU follows the bytes relayed:
+    // CPU per delivered Mbit/s compares levels and runs whose input rate differed.
+    const perMbit = (l) => (l?.viewerKbps.total > 0 ? round(l.cpuPercent.median / (l.viewerKbps.total / 1000), 2) : null);
+    ctx.results.table(`CPU per delivered Mbit/s (${camera}), % of one core per Mbit/s received by all viewers together`,
+      ['viewers', 'CamStudio', 'Janus', 'JPEG WS', 'CamStudio/Janus'],
+      levels.map((n) => [n, perMbit(at(cs, n)), perMbit(at(janus, n)), perMbit(at(jpeg, n)), ratio(perMbit(at(cs, n)), perMbit(at(janus, n)))]));
     const rate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min})${l.source?.bitrateKbps !== undefined ? ` of ${l.source.bitrateKbps} in` : ''}` : null);
     const jpegRate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min}), ${l.viewerPacketsPerSecond} JPEG/s` : null);
     ctx.results.table(`What each viewer received (${camera}), kbit/s of payload in the window`,
