@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
 
 // Smoke: one camera, few viewers, short windows (< 2 min in CI). Full: both cameras, 1/10/50 viewers.
 const plan = args.smoke
-  ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 4000, settleMs: 1000, viewerWorkers: 1 }
+  ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 3000, settleMs: 500, viewerWorkers: 1 }
   : { cameras: ['720p', '1080p'], fanout: [{ camera: '720p', levels: [1, 10, 50] }, { camera: '1080p', levels: [1, 10] }],
       jpegLevels: [1, 10], windowMs: 20000, settleMs: 3000, viewerWorkers: 4 };
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
