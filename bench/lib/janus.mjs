@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { startChild, waitFor } from './process.mjs';
 import { freeTcpPort, freeUdpPortPair } from './net.mjs';
 
-const JANUS_LIB = '/usr/lib/x86_64-linux-gnu/janus';
+// Debian's multiarch library folder of the janus package.
+const JANUS_LIB = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/janus`;
 
 /**
  * @param {{ address: string, logDir: string, mountpoints: { id: number, name: string, port: number }[] }} options
