@@ -5,7 +5,7 @@
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestCamera } from './lib/camera.mjs';
@@ -48,6 +48,8 @@ const parts = new Set((args.only ?? 'memory,fanout,browser,janus,jpeg').split(',
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
+// Child logs are appended within a run (a reference started twice keeps both phases); a new run starts clean.
+rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers']
   .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`), args.auth && '--auth'].filter(Boolean).join(' ');
