@@ -155,7 +155,9 @@ class StampSource:
             data = stamp_band(stamp, self._width) + self._backgrounds[n % NOISE_FRAMES]
             buf = Gst.Buffer.new_wrapped(data)
             buf.duration = Gst.SECOND // self._fps
-            if self._appsrc.emit("push-buffer", buf) != Gst.FlowReturn.OK:
+            # FLUSHING until the media's pipeline is activated (media-configure comes before that): keep going, only
+            # the media's 'unprepared' signal ends a source.
+            if self._appsrc.emit("push-buffer", buf) == Gst.FlowReturn.EOS:
                 return
             if self._log is not None:
                 with _stamp_log_lock:
