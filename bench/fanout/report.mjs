@@ -1,0 +1,62 @@
+// Tables for the fan-out and memory metrics (results.md and docs/benchmarks.md), with the ratios to the references.
+import { marginalPerViewer } from './measure.mjs';
+import { round } from '../lib/stats.mjs';
+
+const MIB = 2 ** 20;
+const mib = (bytes) => round(bytes / MIB, 1);
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? round(a / b, 2) : null);
+
+export function reportMemory(ctx, memory) {
+  ctx.results.set('memory', 'camstudio', memory);
+  ctx.results.table('Memory: CamStudio resident set (VmRSS)',
+    ['<state', 'CamStudio RSS (MiB)', 'Δ CamStudio (MiB)', 'FFmpeg RSS (MiB)'],
+    [['idle (no stream)', mib(memory.idle.roots), null, mib(memory.idle.children)],
+      ...memory.perCamera.map((c) => [`+ camera ${c.camera} streaming to 1 viewer`, mib(c.total.roots), mib(c.appDeltaBytes), mib(c.total.children)])],
+    'Δ = growth of the CamStudio process when that camera starts (H.264 source, GOP cache of up to one GOP, one viewer session); '
+    + 'FFmpeg = the camera pullers (separate processes, all cameras so far).');
+}
+
+export function reportFanout(ctx) {
+  const fanout = ctx.results.data.metrics.fanout ?? {};
+  const cameras = [...new Set(Object.keys(fanout).map((k) => k.split('.')[1]))];
+  for (const camera of cameras) {
+    const cs = fanout[`camstudio.${camera}`] ?? [];
+    const janus = fanout[`janus.${camera}`] ?? [];
+    const jpeg = fanout[`jpeg.${camera}`] ?? [];
+    const levels = [...new Set([...cs, ...janus, ...jpeg].map((l) => l.viewers))].sort((a, b) => a - b);
+    const at = (list, n) => list.find((l) => l.viewers === n);
+    const rows = levels.map((n) => {
+      const c = at(cs, n), j = at(janus, n), p = at(jpeg, n);
+      return [n, c?.cpuPercent.median, c?.cpuPercent.p95, j?.cpuPercent.median, j?.cpuPercent.p95,
+        p?.cpuPercent.median, p?.cpuPercent.p95,
+        ratio(c?.cpuPercent.median, j?.cpuPercent.median), ratio(c?.cpuPercent.median, p?.cpuPercent.median)];
+    });
+    const cam = ctx.cameras.find((c) => c.name === camera);
+    const what = cam ? `${cam.width}×${cam.height}, ${cam.fps} fps, ${cam.bitrateKbps} kbit/s, GOP ${cam.gopSeconds} s` : camera;
+    ctx.results.table(`CPU per camera (${what}), % of one core`,
+      ['viewers', 'CamStudio median', 'p95', 'Janus median', 'p95', 'JPEG WS median', 'p95', 'CamStudio/Janus', 'CamStudio/JPEG'],
+      rows,
+      'Server side only: CamStudio = the CamStudio process + its FFmpeg; Janus = janus + the FFmpeg feeding it RTP; '
+      + 'JPEG WS = CamStudio + one decoding/encoding FFmpeg per WebSocket client (10 fps JPEG). Ratios of medians.');
+    const marginal = (list) => Object.fromEntries(marginalPerViewer(list).map((m) => [m.to, m.cpuPercentPerViewer]));
+    const mc = marginal(cs), mj = marginal(janus), mp = marginal(jpeg);
+    const to = [...new Set([...Object.keys(mc), ...Object.keys(mj), ...Object.keys(mp)])].sort((a, b) => a - b);
+    if (to.length > 0) {
+      ctx.results.table(`Marginal CPU per added viewer (${camera}), % of one core`,
+        ['<between', 'CamStudio', 'Janus', 'JPEG WS', 'CamStudio/Janus'],
+        to.map((n) => [`1 → ${n} viewers`, mc[n], mj[n], mp[n], ratio(mc[n], mj[n])]),
+        '(median CPU at n viewers − median CPU at 1 viewer) / (n − 1).');
+    }
+    const rate = (l) => (l ? `${l.viewerKbps.median} (min ${l.viewerKbps.min})` : null);
+    ctx.results.table(`What each viewer received (${camera}), kbit/s of RTP payload in the window`,
+      ['viewers', '<CamStudio', '<Janus', '<JPEG WS'], levels.map((n) => [n, rate(at(cs, n)), rate(at(janus, n)), rate(at(jpeg, n))]));
+    const perViewerMem = (list) => {
+      const a = list[0], b = list[list.length - 1];
+      return a && b && b.viewers > a.viewers ? round((b.rssBytes.roots - a.rssBytes.roots) / (b.viewers - a.viewers) / 1024, 0) : null;
+    };
+    ctx.results.table(`Memory per viewer (${camera}), KiB of server RSS per added viewer`,
+      ['<server', 'KiB/viewer', '<levels'],
+      [['CamStudio', perViewerMem(cs), cs.map((l) => `${l.viewers}: ${mib(l.rssBytes.roots)} MiB`).join(', ')],
+        ['Janus', perViewerMem(janus), janus.map((l) => `${l.viewers}: ${mib(l.rssBytes.roots)} MiB`).join(', ')]]);
+  }
+}

@@ -1,0 +1,72 @@
+// Starts the published CamStudio (scripts/publish.sh linux-x64) as a child process: its own temporary data
+// directory, a free HTTP port on loopback, a free WebRTC UDP port, and the namespace address (10.213.0.1 from
+// scripts/netns-run.sh) as the only advertised ICE candidate. Configured like deploy/camstudio.service
+// (workstation GC) so the numbers are the ones a Raspberry Pi install would show.
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChild, waitFor } from './process.mjs';
+import { freeTcpPort, freeUdpPort } from './net.mjs';
+import { createApiClient } from './api.mjs';
+
+/**
+ * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string,
+ *           auth?: boolean }} options
+ */
+export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02', auth = false }) {
+  // A self-contained publish has an app host; a plain build output (CI's smoke run reuses scripts/test.sh's
+  // Release build) runs through the dotnet host, which loads the app into the same process.
+  const appHost = join(publishDir, 'CamStudio.Web');
+  const dll = join(publishDir, 'CamStudio.Web.dll');
+  const launch = existsSync(appHost) ? [appHost] : existsSync(dll) ? ['dotnet', dll] : null;
+  if (!launch) throw new Error(`no CamStudio.Web in ${publishDir}: run scripts/publish.sh linux-x64 first`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'camstudio-bench-'));
+  const httpPort = await freeTcpPort('127.0.0.1');
+  const udpPort = await freeUdpPort(advertisedAddress);
+  const env = {
+    CAMSTUDIO_DATA: dataDir,
+    ASPNETCORE_URLS: `http://127.0.0.1:${httpPort}`,
+    ASPNETCORE_ENVIRONMENT: 'Production',
+    DOTNET_gcServer: '0',
+    DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+    WebRtc__UdpPort: String(udpPort),
+    WebRtc__AdvertisedAddresses__0: advertisedAddress,
+    WebRtc__MaxSessions: '1000',
+    // Short grace period: a reference measured after CamStudio must not share the machine with its idle FFmpeg.
+    Streams__GracePeriod: gracePeriod,
+  };
+  const token = auth ? await provisionApiToken(launch, publishDir, env, logDir) : undefined;
+  const proc = startChild(launch[0], [...launch.slice(1), '--contentRoot', publishDir], { env, cwd: publishDir, logFile: join(logDir, 'camstudio.log') });
+  const api = createApiClient(`http://127.0.0.1:${httpPort}`, { token });
+  await waitFor(async () => {
+    if (!proc.running) throw new Error(`CamStudio exited (log: ${proc.logFile})`);
+    const r = await fetch(new URL('/health/ready', api.baseUrl), { signal: AbortSignal.timeout(2000) });
+    return r.status === 200;
+  }, { timeoutMs: 60000, what: 'CamStudio /health/ready' });
+  return {
+    pid: proc.pid, proc, api, baseUrl: api.baseUrl, udpPort, dataDir,
+    async stop() {
+      await proc.stop(10000);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * An admin user and an API token through CamStudio's command line (the convention of the security work:
+ * `users add --password-stdin` and `tokens create`, which print and exit without serving). Used once the
+ * security branch is merged (run.mjs --auth); until then the API is open and no header is sent.
+ */
+async function provisionApiToken(launch, publishDir, env, logDir) {
+  const run = async (args, stdin) => {
+    const child = startChild(launch[0], [...launch.slice(1), ...args], { env, cwd: publishDir, logFile: join(logDir, 'camstudio-cli.log'), stdin });
+    let out = '';
+    child.child.stdout.on('data', (d) => { out += d; });
+    const { code } = await child.exited;
+    if (code !== 0) throw new Error(`CamStudio.Web ${args.join(' ')} exited ${code} (log: ${child.logFile})`);
+    return out.trim();
+  };
+  await run(['users', 'add', '--username', 'bench', '--role', 'Admin', '--password-stdin'], 'bench-password-1234\n');
+  const token = await run(['tokens', 'create', '--username', 'bench', '--name', 'benchmark']);
+  return token.split('\n').pop().trim();
+}

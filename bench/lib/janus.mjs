@@ -1,0 +1,108 @@
+// Janus (Debian package) as the reference WebRTC relay: configuration generated into a temporary directory (nothing
+// under /etc), only the streaming plugin and the HTTP transport loaded, the HTTP API on loopback, ICE candidates
+// only on the namespace address. One RTP mountpoint per camera, fed by FFmpeg with the same -c:v copy RTP
+// packetisation CamStudio uses for its own input, from the same RTSP test camera.
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChild, waitFor } from './process.mjs';
+import { freeTcpPort, freeUdpPortPair } from './net.mjs';
+
+const JANUS_LIB = '/usr/lib/x86_64-linux-gnu/janus';
+
+/**
+ * @param {{ address: string, logDir: string, mountpoints: { id: number, name: string, port: number }[] }} options
+ */
+export async function startJanus({ address, logDir, mountpoints }) {
+  const dir = mkdtempSync(join(tmpdir(), 'janus-bench-'));
+  // Plugin and transport folders with only what the reference needs, so Janus's memory is not inflated by
+  // plugins a streaming relay would not load.
+  for (const [folder, file] of [['plugins', 'libjanus_streaming.so'], ['transports', 'libjanus_http.so']]) {
+    mkdirSync(join(dir, folder));
+    symlinkSync(join(JANUS_LIB, folder, file), join(dir, folder, file));
+  }
+  mkdirSync(join(dir, 'events'));
+  mkdirSync(join(dir, 'loggers'));
+  const httpPort = await freeTcpPort('127.0.0.1');
+  writeFileSync(join(dir, 'janus.jcfg'), `general: {
+  configs_folder = "${dir}"
+  plugins_folder = "${dir}/plugins"
+  transports_folder = "${dir}/transports"
+  events_folder = "${dir}/events"
+  loggers_folder = "${dir}/loggers"
+  debug_level = 3
+  session_timeout = 0
+  server_name = "camstudio-bench"
+}
+certificates: {
+}
+media: {
+  rtp_port_range = "40000-49999"
+}
+nat: {
+  nice_debug = false
+  ice_enforce_list = "${address}"
+  ignore_mdns = true
+}
+plugins: {
+}
+transports: {
+}
+events: {
+}
+loggers: {
+}
+`);
+  writeFileSync(join(dir, 'janus.transport.http.jcfg'), `general: {
+  base_path = "/janus"
+  http = true
+  port = ${httpPort}
+  ip = "127.0.0.1"
+  https = false
+}
+admin: {
+  admin_http = false
+}
+`);
+  writeFileSync(join(dir, 'janus.plugin.streaming.jcfg'), `general: {
+}
+${mountpoints.map((m) => `${m.name}: {
+  type = "rtp"
+  id = ${m.id}
+  description = "${m.name}"
+  audio = false
+  video = true
+  videoport = ${m.port}
+  videoiface = "127.0.0.1"
+  videopt = 96
+  videocodec = "h264"
+  videofmtp = "profile-level-id=42e01f;packetization-mode=1"
+  videobufferkf = true
+}`).join('\n')}
+`);
+  const proc = startChild('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '--disable-colors'],
+    { logFile: join(logDir, 'janus.log') });
+  const url = `http://127.0.0.1:${httpPort}/janus`;
+  await waitFor(async () => {
+    if (!proc.running) throw new Error(`janus exited (log: ${proc.logFile})`);
+    const r = await fetch(`${url}/info`, { signal: AbortSignal.timeout(2000) });
+    return r.ok;
+  }, { timeoutMs: 30000, what: 'Janus HTTP API' });
+  return {
+    pid: proc.pid, proc, url,
+    async stop() { await proc.stop(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** A free even RTP port (Janus binds it, FFmpeg sends to it). */
+export const freeRtpPort = () => freeUdpPortPair('127.0.0.1');
+
+/** FFmpeg pulling the camera over RTSP/TCP and sending RTP to a Janus mountpoint: CamStudio's own input arguments. */
+export function startRtpFeed({ camera, port, logDir }) {
+  return startChild('ffmpeg', [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    '-rtsp_transport', 'tcp', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', camera.url,
+    '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-bsf:v', 'dump_extra=freq=keyframe',
+    '-f', 'rtp', '-payload_type', '96', '-pkt_size', '1200', `rtp://127.0.0.1:${port}`,
+  ], { logFile: join(logDir, `janus-ffmpeg-${camera.name}.log`) });
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
+// CamStudio and enters the project's network namespace. Directly (inside the namespace):
+//   node bench/run.mjs [--smoke] [--only memory,fanout,browser,janus,jpeg] [--auth] [--out artifacts/bench]
+//                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
+// Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
+import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startTestCamera } from './lib/camera.mjs';
+import { startCamStudio } from './lib/camstudio.mjs';
+import { createCamera } from './lib/api.mjs';
+import { createResults } from './lib/results.mjs';
+import { createContext } from './lib/context.mjs';
+import { stopAllChildren } from './lib/process.mjs';
+import { runCamStudioFanout, measureMemory } from './fanout/camstudio.mjs';
+import { reportFanout, reportMemory } from './fanout/report.mjs';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    auth: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(repoRoot, 'artifacts/bench') },
+    app: { type: 'string', default: join(repoRoot, 'artifacts/publish/linux-x64') },
+    address: { type: 'string', default: '10.213.0.1' },
+  },
+});
+
+// Smoke: one camera, few viewers, short windows (< 2 min in CI). Full: both cameras, 1/10/50 viewers.
+const plan = args.smoke
+  ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 4000, settleMs: 1000, viewerWorkers: 1 }
+  : { cameras: ['720p', '1080p'], fanout: [{ camera: '720p', levels: [1, 10, 50] }, { camera: '1080p', levels: [1, 10] }],
+      jpegLevels: [1, 10], windowMs: 20000, settleMs: 3000, viewerWorkers: 2 };
+const parts = new Set((args.only ?? 'memory,fanout,browser,janus,jpeg').split(','));
+
+const outDir = resolve(args.out);
+const logDir = join(outDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const command = `scripts/bench.sh${args.smoke ? ' --smoke' : ''}${args.only ? ` --only ${args.only}` : ''}`;
+const results = createResults({ command, smoke: args.smoke, repoRoot });
+results.set('plan', 'config', plan);
+
+let failed = false;
+let camstudio;
+try {
+  const cameras = [];
+  for (const name of plan.cameras) cameras.push(await startTestCamera({ name, repoRoot, logDir }));
+  camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir, auth: args.auth });
+  for (const camera of cameras) camera.cameraId = await createCamera(camstudio.api, camera);
+  const ctx = createContext({ repoRoot, outDir, logDir, smoke: args.smoke, address: args.address, camstudio, cameras,
+    results, windowMs: plan.windowMs, settleMs: plan.settleMs, viewerWorkers: plan.viewerWorkers });
+  ctx.log(`CamStudio pid ${camstudio.pid} at ${camstudio.baseUrl}, media ${args.address}:${camstudio.udpPort}; cameras ${cameras.map((c) => `${c.name} (#${c.cameraId})`).join(', ')}`);
+  const byName = (name) => cameras.find((c) => c.name === name);
+
+  const step = async (metric, fn) => {
+    try { await fn(); } catch (e) { results.fail(metric, e); if (process.env.BENCH_DEBUG) console.error(e); }
+  };
+
+  if (parts.has('memory')) {
+    await step('memory', async () => reportMemory(ctx, await measureMemory(ctx, cameras)));
+  }
+  if (parts.has('fanout')) {
+    for (const { camera, levels } of plan.fanout) {
+      await step(`fanout.camstudio.${camera}`, async () => {
+        results.set('fanout', `camstudio.${camera}`, await runCamStudioFanout(ctx, byName(camera), levels));
+      });
+    }
+  }
+  if (parts.has('browser')) {
+    const browser = join(repoRoot, 'bench/browser/index.mjs');
+    if (existsSync(browser)) {
+      await step('browser', async () => (await import(pathToFileURL(browser).href)).run(ctx));
+    } else {
+      ctx.log('browser metrics: bench/browser/index.mjs not present, skipped');
+    }
+  }
+  if (parts.has('janus')) {
+    const { runJanusFanout } = await import('./fanout/janus.mjs');
+    for (const { camera, levels } of plan.fanout) {
+      await step(`fanout.janus.${camera}`, async () => {
+        results.set('fanout', `janus.${camera}`, await runJanusFanout(ctx, byName(camera), levels));
+      });
+    }
+  }
+  if (parts.has('jpeg')) {
+    const { runJpegFanout } = await import('./fanout/jpeg.mjs');
+    const camera = plan.fanout[0].camera;
+    await step(`fanout.jpeg.${camera}`, async () => {
+      results.set('fanout', `jpeg.${camera}`, await runJpegFanout(ctx, byName(camera), plan.jpegLevels));
+    });
+  }
+  reportFanout(ctx);
+} catch (e) {
+  results.fail('harness', e);
+  console.error(e);
+} finally {
+  await camstudio?.stop().catch(() => {});
+  await stopAllChildren();
+  const md = results.write(outDir);
+  console.log(`\n${md}`);
+  console.log(`Results: ${join(outDir, 'results.json')} and results.md; logs in ${logDir}`);
+  failed = results.data.failures.length > 0;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# THE system benchmark command (issue 7; README "Benchmarks", docs/benchmarks.md):
+#   scripts/bench.sh                 # full run: 720p + 1080p cameras, 1/10/50 viewers, Janus and JPEG references
+#   scripts/bench.sh --smoke         # CI smoke: one camera, few viewers, short windows, < 2 min; exit 1 if any
+#                                    # metric could not be measured
+#   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, browser, janus, jpeg
+# 1. installs the parts (FFmpeg, the GStreamer RTSP test camera, Chromium, Janus) and the Node dependencies of bench/
+#    (npm ci from the committed package-lock.json);
+# 2. publishes CamStudio Release for linux-x64 (scripts/publish.sh, ReadyToRun as installed on a Pi), unless
+#    CAMSTUDIO_BENCH_APP names a folder that already holds CamStudio.Web (scripts/test.sh passes its Release build);
+# 3. runs bench/run.mjs inside a private network namespace (scripts/netns-run.sh): WebRTC uses 10.213.0.1, nothing
+#    leaves the machine.
+# Results: artifacts/bench/results.json (machine-readable) and results.md (the tables for docs/benchmarks.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+bash scripts/install-deps.sh bench
+if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
+  echo "bench.sh needs Node.js >= 20 (node: $(node --version 2>/dev/null || echo missing))" >&2
+  exit 2
+fi
+(cd bench && npm ci --no-audit --no-fund --loglevel=error)
+
+app="${CAMSTUDIO_BENCH_APP:-}"
+if [[ -z "$app" ]]; then
+  bash scripts/publish.sh linux-x64
+  app=artifacts/publish/linux-x64
+fi
+
+netns=(unshare -n)
+if [[ $(id -u) -ne 0 ]]; then
+  netns=(unshare -rn)
+fi
+"${netns[@]}" scripts/netns-run.sh node bench/run.mjs --app "$app" "$@" </dev/null
