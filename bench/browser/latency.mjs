@@ -1,0 +1,35 @@
+// Glass-to-glass latency (issue 7 metric 4): the test camera stamps each frame with its wall-clock capture time
+// (scripts/rtsp-test-camera.py --pattern stamp); the page reads the stamp back from every presented frame
+// (requestVideoFrameCallback → canvas) and subtracts it from Date.now(). Same machine, same clock: no sync error.
+import { summarize } from '../lib/stats.mjs';
+import { openBenchPage } from './browser.mjs';
+
+/**
+ * @param {object} ctx
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {{ cameraId: number, frames: number, quality?: string }} options
+ */
+export async function measureGlassToGlass(ctx, context, { cameraId, frames, quality = 'stream1' }) {
+  // Skip the first second: the late-join burst of the cached GOP is old by design and is measured by TTFF instead.
+  const warmup = 25;
+  const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames: frames + warmup },
+    120_000 + frames * 200);
+  await page.close();
+  const r = page.result;
+  const samples = r.samples.slice(warmup);
+  const pick = (k) => samples.map((s) => s[k]).filter((v) => Number.isFinite(v));
+  const result = {
+    presented: summarize(pick('presented')),
+    received: summarize(pick('received')),
+    expectedDisplay: summarize(pick('expectedDisplay')),
+    unreadableFrames: r.unreadable,
+    videoFrameCallbacks: r.callbacks,
+    totalVideoFrames: r.totalVideoFrames,
+    droppedVideoFrames: r.droppedVideoFrames,
+    width: r.width,
+    height: r.height,
+  };
+  ctx.log(`glass-to-glass: median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
+    + `(n ${result.presented.n}, unreadable ${r.unreadable})`);
+  return result;
+}

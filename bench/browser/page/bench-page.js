@@ -1,0 +1,198 @@
+// The in-page half of the browser benchmarks. The page is served at <CamStudio>/__bench/ (bench/browser/serve.mjs
+// routes it into Playwright), so the production player is imported from CamStudio's own /js/ and signalling is a
+// same-origin fetch to the JSON offer endpoint, like the Blazor tile's. The query string says what to do:
+//   ?mode=join&camera=ID&quality=stream1       one player; result = time to first decoded frame
+//   ?mode=latency&camera=ID&frames=500         one player; every presented frame's stamp vs Date.now()
+//   ?mode=tiles&cameras=1,2,…&quality=stream2  a grid of players; window.bench.sample() reads their counters
+// Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
+import { createPlayer } from '/js/player.js';
+import { decodeStamp, stampAgeMs, stampBandHeight } from './stamp-decoder.js';
+
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode');
+const quality = params.get('quality') ?? 'stream1';
+/** performance.now() when this module started evaluating (page navigation is 0). */
+const moduleStart = performance.now();
+
+/** The one place the page talks to CamStudio (auth travels in the browser context's headers). */
+const signal = {
+  async offer(cameraId, q, sdp) {
+    const response = await fetch(`/api/cameras/${cameraId}/webrtc/offer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sdp, type: 'offer', quality: q }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) return { error: body.detail ?? body.title ?? `HTTP ${response.status}`, sessionId: '' };
+    return { sdp: body.sdp, sessionId: body.session_id };
+  },
+  async hangup(sessionId) {
+    await fetch(`/api/cameras/${this.cameraId}/webrtc/${sessionId}`, { method: 'DELETE' });
+  },
+};
+
+/**
+ * Starts one player in a new <video>. Timestamps (performance.now(), ms since navigation): created, offer (the offer
+ * is created and set locally; the player hands it to signal.offer), answer, firstFrame (first
+ * requestVideoFrameCallback), live (the player's own first-frame detection), decoded (getStats framesDecoded > 0).
+ */
+function startTile(cameraId, q, onFrame) {
+  const video = document.createElement('video');
+  document.getElementById('tiles').append(video);
+  const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
+  const tileSignal = {
+    cameraId,
+    async offer(id, qq, sdp) {
+      t.offer ??= performance.now();
+      const answer = await signal.offer.call(this, id, qq, sdp);
+      t.answer ??= performance.now();
+      return answer;
+    },
+    hangup: signal.hangup,
+  };
+  const tile = { video, t, player: null, error: null, states: [] };
+  tile.player = createPlayer(video, {
+    cameraId: String(cameraId),
+    quality: q,
+    signal: tileSignal,
+    onStateChange: (state, detail) => {
+      tile.states.push(state);
+      if (state === 'live') t.live ??= performance.now();
+      if (state === 'failed' || state === 'reconnecting') tile.error ??= `${state}: ${detail.reason ?? ''} ${detail.message ?? ''}`;
+    },
+  });
+  const onVideoFrame = (now, metadata) => {
+    t.firstFrame ??= now;
+    // Only the latency page keeps watching every frame; elsewhere the callback would be overhead on the measurement.
+    if (!onFrame || onFrame(now, metadata) === false) return;
+    video.requestVideoFrameCallback(onVideoFrame);
+  };
+  video.requestVideoFrameCallback(onVideoFrame);
+  // framesDecoded from the receiver's stats, polled: a second view of "first frame" that does not depend on painting.
+  const poll = setInterval(async () => {
+    const stats = await tile.player.getStats().catch(() => null);
+    if (stats?.framesDecoded > 0) {
+      t.decoded ??= performance.now();
+      clearInterval(poll);
+    }
+  }, 10);
+  tile.dispose = () => {
+    clearInterval(poll);
+    tile.player.dispose();
+  };
+  return tile;
+}
+
+const until = async (what, predicate, ms) => {
+  const deadline = performance.now() + ms;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+async function join() {
+  const tile = startTile(params.get('camera'), quality);
+  const { t } = tile;
+  await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error, 20_000);
+  if (tile.error) throw new Error(tile.error);
+  await until('live', () => t.live !== null, 5_000);
+  return {
+    moduleStart,
+    created: t.created,
+    offer: t.offer,
+    answer: t.answer,
+    firstFrame: t.firstFrame,
+    decoded: t.decoded,
+    live: t.live,
+    width: tile.video.videoWidth,
+    height: tile.video.videoHeight,
+    finish: () => tile.dispose(),
+  };
+}
+
+async function latency() {
+  const wanted = Number(params.get('frames') ?? 500);
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const samples = [];
+  let unreadable = 0;
+  let callbacks = 0;
+  const tile = startTile(params.get('camera'), quality, (now, metadata) => {
+    const wall = Date.now();
+    callbacks++;
+    const { videoWidth: w } = tile.video;
+    const band = stampBandHeight(w);
+    if (canvas.width !== w || canvas.height !== band) {
+      canvas.width = w;
+      canvas.height = band;
+    }
+    ctx.drawImage(tile.video, 0, 0, w, band, 0, 0, w, band);
+    const stamp = decodeStamp({ width: w, height: band, data: ctx.getImageData(0, 0, w, band).data, channels: 4 });
+    if (!stamp) unreadable++;
+    else {
+      samples.push({
+        // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
+        presented: stampAgeMs(stamp.value, wall),
+        // When the frame's last packet arrived (WebRTC receiveTime): camera + encoder + RTSP + CamStudio + network.
+        received: metadata.receiveTime ? stampAgeMs(stamp.value, performance.timeOrigin + metadata.receiveTime) : null,
+        expectedDisplay: stampAgeMs(stamp.value, performance.timeOrigin + metadata.expectedDisplayTime),
+      });
+    }
+    return samples.length < wanted;
+  });
+  await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
+  if (tile.error && samples.length < wanted) throw new Error(tile.error);
+  const quality = tile.video.getVideoPlaybackQuality();
+  return {
+    samples,
+    unreadable,
+    callbacks,
+    width: tile.video.videoWidth,
+    height: tile.video.videoHeight,
+    totalVideoFrames: quality.totalVideoFrames,
+    droppedVideoFrames: quality.droppedVideoFrames,
+    finish: () => tile.dispose(),
+  };
+}
+
+async function tiles() {
+  const ids = (params.get('cameras') ?? '').split(',').filter(Boolean);
+  document.getElementById('tiles').style.setProperty('--cols', String(Math.ceil(Math.sqrt(ids.length))));
+  const all = ids.map((id) => startTile(id, quality));
+  await until('every tile live', () => all.every((tile) => tile.t.live !== null) || all.some((tile) => tile.error),
+    90_000);
+  const broken = all.find((tile) => tile.error);
+  if (broken) throw new Error(`a tile failed: ${broken.error}`);
+  window.bench.sample = async () => Promise.all(all.map(async (tile) => {
+    const q = tile.video.getVideoPlaybackQuality();
+    const stats = await tile.player.getStats();
+    return {
+      totalVideoFrames: q.totalVideoFrames,
+      droppedVideoFrames: q.droppedVideoFrames,
+      framesDecoded: stats?.framesDecoded ?? null,
+      framesDropped: stats?.framesDropped ?? null,
+      freezeCount: stats?.freezeCount ?? null,
+      packetsLost: stats?.packetsLost ?? null,
+      width: tile.video.videoWidth,
+      state: tile.player.state,
+    };
+  }));
+  return {
+    count: all.length,
+    liveAfterMs: Math.max(...all.map((tile) => tile.t.live)),
+    finish: () => all.forEach((tile) => tile.dispose()),
+  };
+}
+
+window.bench = {};
+const run = { join, latency, tiles }[mode];
+(run ? run() : Promise.reject(new Error(`unknown mode ${mode}`)))
+  .then((result) => {
+    window.bench.finish = result.finish;
+    delete result.finish;
+    window.benchResult = result;
+  })
+  .catch((err) => {
+    window.benchResult = { error: String(err?.stack ?? err) };
+  });
