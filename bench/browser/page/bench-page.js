@@ -143,15 +143,15 @@ async function latency() {
   });
   await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
   if (tile.error && samples.length < wanted) throw new Error(tile.error);
-  const quality = tile.video.getVideoPlaybackQuality();
+  const playback = tile.video.getVideoPlaybackQuality();
   return {
     samples,
     unreadable,
     callbacks,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
-    totalVideoFrames: quality.totalVideoFrames,
-    droppedVideoFrames: quality.droppedVideoFrames,
+    totalVideoFrames: playback.totalVideoFrames,
+    droppedVideoFrames: playback.droppedVideoFrames,
     finish: () => tile.dispose(),
   };
 }
