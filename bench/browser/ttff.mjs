@@ -17,6 +17,7 @@ function timings(r) {
     fromNavigation: r.firstFrame,
     offerToAnswer: r.answer - r.offer,
     decodedFromOffer: r.decoded - r.offer,
+    firstFrameAge: r.firstFrameAge,
     width: r.width,
     height: r.height,
   };
@@ -24,8 +25,8 @@ function timings(r) {
 
 /** Summaries of every timing field over the joins (median, p95, n, …). */
 export function summarizeJoins(joins) {
-  const keys = ['fromOffer', 'fromCreate', 'fromNavigation', 'offerToAnswer', 'decodedFromOffer'];
-  return Object.fromEntries(keys.map((k) => [k, summarize(joins.map((j) => j[k]))]));
+  const keys = ['fromOffer', 'fromCreate', 'fromNavigation', 'offerToAnswer', 'decodedFromOffer', 'firstFrameAge'];
+  return Object.fromEntries(keys.map((k) => [k, summarize(joins.map((j) => j[k]).filter(Number.isFinite))]));
 }
 
 /**
@@ -49,7 +50,8 @@ export async function measureLateJoin(ctx, context, { cameraId, joins, quality =
   } finally {
     await keeper.close();
   }
-  ctx.log(`late join: ${results.map((r) => Math.round(r.fromOffer)).join(' ')} ms (offer → first frame)`);
+  ctx.log(`late join: ${results.map((r) => Math.round(r.fromOffer)).join(' ')} ms (offer → first frame); first frame `
+    + `${results.map((r) => Math.round(r.firstFrameAge)).join(' ')} ms old`);
   return { joins: results, summary: summarizeJoins(results) };
 }
 

@@ -91,8 +91,32 @@ const until = async (what, predicate, ms) => {
   }
 };
 
+/** Reads the stamp of the frame the element is presenting (drawImage of the band only, then decodeStamp). */
+function stampReader() {
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  return (/** @type {HTMLVideoElement} */ video) => {
+    const w = video.videoWidth;
+    const band = stampBandHeight(w);
+    if (canvas.width !== w || canvas.height !== band) {
+      canvas.width = w;
+      canvas.height = band;
+    }
+    ctx.drawImage(video, 0, 0, w, band, 0, 0, w, band);
+    return decodeStamp({ width: w, height: band, data: ctx.getImageData(0, 0, w, band).data, channels: 4 });
+  };
+}
+
 async function join() {
-  const tile = startTile(params.get('camera'), quality);
+  const read = stampReader();
+  let firstFrameAge = null;
+  const tile = startTile(params.get('camera'), quality, () => {
+    // How old the first picture is = how far into the camera's GOP this viewer joined (the server starts a late
+    // joiner at the cached GOP's key frame). Null when the camera has no stamp pattern.
+    const stamp = read(tile.video);
+    firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
+    return false;
+  });
   const { t } = tile;
   await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error, 20_000);
   if (tile.error) throw new Error(tile.error);
@@ -105,6 +129,7 @@ async function join() {
     firstFrame: t.firstFrame,
     decoded: t.decoded,
     live: t.live,
+    firstFrameAge,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     finish: () => tile.dispose(),
@@ -113,22 +138,14 @@ async function join() {
 
 async function latency() {
   const wanted = Number(params.get('frames') ?? 500);
-  const canvas = document.createElement('canvas');
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const read = stampReader();
   const samples = [];
   let unreadable = 0;
   let callbacks = 0;
   const tile = startTile(params.get('camera'), quality, (now, metadata) => {
     const wall = Date.now();
     callbacks++;
-    const { videoWidth: w } = tile.video;
-    const band = stampBandHeight(w);
-    if (canvas.width !== w || canvas.height !== band) {
-      canvas.width = w;
-      canvas.height = band;
-    }
-    ctx.drawImage(tile.video, 0, 0, w, band, 0, 0, w, band);
-    const stamp = decodeStamp({ width: w, height: band, data: ctx.getImageData(0, 0, w, band).data, channels: 4 });
+    const stamp = read(tile.video);
     if (!stamp) unreadable++;
     else {
       samples.push({
