@@ -65,9 +65,12 @@ def launch_line(args, width, height, bitrate):
         source = (f'appsrc name={STAMP_SOURCE_NAME} is-live=true format=time do-timestamp=true '
                   f'leaky-type=downstream max-buffers=2 '
                   f'caps="video/x-raw,format=I420,width={width},height={height},framerate={args.fps}/1"')
+        # scenecut=0: every noise frame looks like a scene cut, and x264 would insert a key frame every min-keyint
+        # (10 frames) instead of keeping the GOP the benchmark asks for.
         return (
             f"( {source} "
             f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate} "
+            f'option-string="scenecut=0" '
             f"! video/x-h264,profile={args.profile} "
             f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
         )
