@@ -9,7 +9,10 @@ import { delay, waitFor } from '../lib/process.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { openBenchPage } from './browser.mjs';
 
-/** One join's timings in ms. `fromOffer` is the headline: offer created → first decoded frame presented. */
+/**
+ * One join's timings in ms. `fromOffer` is the headline: offer created → first decoded frame presented.
+ * `freshFromOffer`: offer → first presented frame the camera captured after the offer (needs the stamp pattern).
+ */
 function timings(r) {
   return {
     fromOffer: r.firstFrame - r.offer,
@@ -18,6 +21,7 @@ function timings(r) {
     offerToAnswer: r.answer - r.offer,
     decodedFromOffer: r.decoded - r.offer,
     firstFrameAge: r.firstFrameAge,
+    freshFromOffer: r.freshFrame === null ? null : r.freshFrame - r.offer,
     width: r.width,
     height: r.height,
   };
@@ -25,7 +29,7 @@ function timings(r) {
 
 /** Summaries of every timing field over the joins (median, p95, n, …). */
 export function summarizeJoins(joins) {
-  const keys = ['fromOffer', 'fromCreate', 'fromNavigation', 'offerToAnswer', 'decodedFromOffer', 'firstFrameAge'];
+  const keys = ['fromOffer', 'fromCreate', 'fromNavigation', 'offerToAnswer', 'decodedFromOffer', 'firstFrameAge', 'freshFromOffer'];
   return Object.fromEntries(keys.map((k) => [k, summarize(joins.map((j) => j[k]).filter(Number.isFinite))]));
 }
 

@@ -109,18 +109,27 @@ function stampReader() {
 
 async function join() {
   const read = stampReader();
-  let firstFrameAge = null;
-  const tile = startTile(params.get('camera'), quality, () => {
+  let firstFrameAge;
+  let freshFrame = null;
+  const tile = startTile(params.get('camera'), quality, (now) => {
+    const stamp = read(tile.video);
     // How old the first picture is = how far into the camera's GOP this viewer joined (the server starts a late
     // joiner at the cached GOP's key frame). Null when the camera has no stamp pattern.
-    const stamp = read(tile.video);
-    firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
-    return false;
+    if (firstFrameAge === undefined) firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
+    if (!stamp) return firstFrameAge !== null;
+    // The first frame captured after the offer: the picture is live now. A cold start that first shows something
+    // older is showing a previous run's frames.
+    if (stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) <= 0) {
+      freshFrame = now;
+      return false;
+    }
+    return true;
   });
   const { t } = tile;
   await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error, 20_000);
   if (tile.error) throw new Error(tile.error);
   await until('live', () => t.live !== null, 5_000);
+  if (firstFrameAge !== null) await until('a frame captured after the offer', () => freshFrame !== null, 15_000);
   return {
     moduleStart,
     created: t.created,
@@ -130,6 +139,7 @@ async function join() {
     decoded: t.decoded,
     live: t.live,
     firstFrameAge,
+    freshFrame,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     finish: () => tile.dispose(),
