@@ -85,7 +85,9 @@ export async function run(ctx, { only } = {}) {
           ['<measured at', 'n', 'median ms', 'p95 ms', 'max ms'],
           [row('requestVideoFrameCallback (presented)', r.presented), row('last packet received (rVFC receiveTime)', r.received),
             row('expected display time (rVFC)', r.expectedDisplay)],
-          `${r.unreadableFrames} unreadable frames; ${r.droppedVideoFrames} of ${r.totalVideoFrames} frames dropped by the player. Goal: p95 well under 500 ms.`);
+          `${r.unreadableFrames} unreadable frames; ${r.droppedVideoFrames} of ${r.totalVideoFrames} frames dropped by the player; `
+          + `camera as CamStudio measured it: ${round(r.camera.fps, 1)} fps, ${round(r.camera.bitrateKbps, 0)} kbit/s, key frame every `
+          + `${round(r.camera.keyframeIntervalS, 1)} s. Goal: p95 well under 500 ms.`);
       });
     }
     await context.close();
@@ -100,9 +102,11 @@ export async function run(ctx, { only } = {}) {
           const r = await measureTiles(ctx, tilesContext, { cameraIds: ids, seconds: plan.tileSeconds });
           ctx.results.set('browser', 'tiles', r);
           ctx.results.table(`${plan.tiles} tiles in one Chromium page (each its own camera entry, 640x360 sub stream, ${r.seconds} s)`,
-            ['<all live', 'live after ms', 'decoded fps per tile median', 'min', 'dropped (getVideoPlaybackQuality)',
+            ['<all live', 'live after ms', 'decoded fps per tile median', 'min', 'CamStudio-measured camera fps median',
+              'dropped (getVideoPlaybackQuality)',
               'framesDropped (getStats)', 'freezes', 'frames', 'server CPU median % of a core', 'p95 %'],
             [[r.allLive ? 'yes' : 'NO', r.allLiveAfterMs, round(r.decodedFps.median, 1), round(r.decodedFps.min, 1),
+              round(r.serverFps.median, 1),
               r.droppedVideoFrames, r.framesDropped, r.freezes, r.totalFrames, round(r.serverCpu.median, 1), round(r.serverCpu.p95, 1)]],
             'Server CPU = CamStudio + its FFmpeg processes (/proc), percent of one core.');
           if (!r.allLive) throw new Error('not every tile decoded during the window');

@@ -1,6 +1,7 @@
 // Glass-to-glass latency (issue 7 metric 4): the test camera stamps each frame with its wall-clock capture time
 // (scripts/rtsp-test-camera.py --pattern stamp); the page reads the stamp back from every presented frame
 // (requestVideoFrameCallback → canvas) and subtracts it from Date.now(). Same machine, same clock: no sync error.
+import { cameraStatus } from '../lib/api.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { openBenchPage } from './browser.mjs';
 
@@ -14,6 +15,8 @@ export async function measureGlassToGlass(ctx, context, { cameraId, frames, qual
   const warmup = 25;
   const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames: frames + warmup },
     120_000 + frames * 200);
+  // The source as CamStudio sees it while the page still watches: a loaded test camera delivers fewer fps.
+  const status = await cameraStatus(ctx.api, cameraId);
   await page.close();
   const r = page.result;
   const samples = r.samples.slice(warmup);
@@ -28,6 +31,7 @@ export async function measureGlassToGlass(ctx, context, { cameraId, frames, qual
     droppedVideoFrames: r.droppedVideoFrames,
     width: r.width,
     height: r.height,
+    camera: { fps: status.fps, bitrateKbps: status.bitrate_kbps, keyframeIntervalS: status.keyframe_interval_s },
   };
   ctx.log(`glass-to-glass: median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
     + `(n ${result.presented.n}, unreadable ${r.unreadable})`);

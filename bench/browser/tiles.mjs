@@ -1,6 +1,7 @@
 // Many tiles (issue 7 metric 5): one Chromium page with N players in a grid (16 by default, each its own camera
 // entry on the same RTSP test camera's SD mount, so the server runs N streams and N FFmpeg), all live, then a
 // window of `seconds` with the server's CPU sampled and the browser's decoded/dropped frames counted per tile.
+import { cameraStatus } from '../lib/api.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { delay } from '../lib/process.mjs';
 import { openBenchPage } from './browser.mjs';
@@ -20,6 +21,9 @@ export async function measureTiles(ctx, context, { cameraIds, seconds, quality =
     await delay(seconds * 1000);
     const server = cpu.stop();
     const after = await page.page.evaluate(() => window.bench.sample());
+    // What CamStudio itself receives from the camera: separates a slow source from a slow browser.
+    const serverFps = [];
+    for (const id of cameraIds) serverFps.push(Number((await cameraStatus(ctx.api, id)).fps));
     const elapsed = (Date.now() - started) / 1000;
     const perTile = after.map((a, i) => {
       const b = before[i];
@@ -42,6 +46,7 @@ export async function measureTiles(ctx, context, { cameraIds, seconds, quality =
       allLive: perTile.every((t) => t.state === 'live' && t.decodedFps > 0),
       serverCpu: { median: server.median, p95: server.p95, mean: server.mean, n: server.n, maxProcesses: server.maxProcesses },
       decodedFps: summarize(perTile.map((t) => t.decodedFps)),
+      serverFps: summarize(serverFps.filter(Number.isFinite)),
       droppedVideoFrames: sum('droppedVideoFrames'),
       framesDropped: sum('framesDropped'),
       freezes: sum('freezes'),

@@ -4,10 +4,20 @@
 //              player offers, and the clock stops at the first requestVideoFrameCallback. Joins are spaced by
 //              pseudo-random 0–4 s pauses so they land all over the camera's GOP.
 //   cold start: the camera's stream is idle (no FFmpeg; the status says so) when the only viewer arrives.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { cameraStatus } from '../lib/api.mjs';
 import { delay, waitFor } from '../lib/process.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { openBenchPage } from './browser.mjs';
+
+/** Saves a join's first frame when its stamp was unreadable (evidence of a damaged first picture). */
+function keepFirstFrame(ctx, label, index, result) {
+  if (!result.firstFrameImage) return null;
+  const file = path.join(ctx.logDir, `first-frame-${label}-${index + 1}.png`);
+  writeFileSync(file, Buffer.from(result.firstFrameImage.split(',')[1], 'base64'));
+  return file;
+}
 
 /**
  * One join's timings in ms. `fromOffer` is the headline: offer created → first decoded frame presented.
@@ -48,7 +58,7 @@ export async function measureLateJoin(ctx, context, { cameraId, joins, quality =
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       await delay(Math.floor((seed / 2 ** 31) * gopSeconds * 1000));
       const join = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 30_000);
-      results.push(timings(join.result));
+      results.push({ ...timings(join.result), unreadableFirstFrame: keepFirstFrame(ctx, 'late', i, join.result) });
       await join.close();
     }
   } finally {
@@ -70,7 +80,7 @@ export async function measureColdStart(ctx, context, { cameraId, joins, quality 
     await waitFor(async () => (await cameraStatus(ctx.api, cameraId)).state === 'idle',
       { timeoutMs: 60_000, intervalMs: 250, what: `camera ${cameraId} idle` });
     const join = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 30_000);
-    results.push(timings(join.result));
+    results.push({ ...timings(join.result), unreadableFirstFrame: keepFirstFrame(ctx, 'cold', i, join.result) });
     await join.close();
   }
   ctx.log(`cold start: ${results.map((r) => Math.round(r.fromOffer)).join(' ')} ms (offer → first frame)`);

@@ -107,15 +107,29 @@ function stampReader() {
   };
 }
 
+/** The element's current frame as a PNG data URL. */
+function snapshot(/** @type {HTMLVideoElement} */ video) {
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext('2d').drawImage(video, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
 async function join() {
   const read = stampReader();
   let firstFrameAge;
+  let firstFrameImage = null;
   let freshFrame = null;
   const tile = startTile(params.get('camera'), quality, (now) => {
     const stamp = read(tile.video);
     // How old the first picture is = how far into the camera's GOP this viewer joined (the server starts a late
     // joiner at the cached GOP's key frame). Null when the camera has no stamp pattern.
-    if (firstFrameAge === undefined) firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
+    if (firstFrameAge === undefined) {
+      firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
+      // Keep the evidence: an unreadable band in a first frame means the picture itself is damaged or incomplete.
+      if (!stamp) firstFrameImage = snapshot(tile.video);
+    }
     if (!stamp) return firstFrameAge !== null;
     // The first frame captured after the offer: the picture is live now. A cold start that first shows something
     // older is showing a previous run's frames.
@@ -139,6 +153,7 @@ async function join() {
     decoded: t.decoded,
     live: t.live,
     firstFrameAge,
+    firstFrameImage,
     freshFrame,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
