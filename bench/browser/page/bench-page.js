@@ -91,7 +91,10 @@ const until = async (what, predicate, ms) => {
   }
 };
 
-/** Reads the stamp of the frame the element is presenting (drawImage of the band only, then decodeStamp). */
+/**
+ * Reads the stamp of the frame the element is presenting (drawImage of the band only, then decodeStamp): the stamp,
+ * null when the band is unreadable, undefined when the frame could not be drawn yet.
+ */
 function stampReader() {
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -102,8 +105,12 @@ function stampReader() {
       canvas.width = w;
       canvas.height = band;
     }
+    ctx.clearRect(0, 0, w, band);
     ctx.drawImage(video, 0, 0, w, band, 0, 0, w, band);
-    return decodeStamp({ width: w, height: band, data: ctx.getImageData(0, 0, w, band).data, channels: 4 });
+    const data = ctx.getImageData(0, 0, w, band).data;
+    // At the very first callback Chromium sometimes has no frame for the canvas yet: nothing is drawn (alpha 0).
+    if (data[3] === 0) return undefined;
+    return decodeStamp({ width: w, height: band, data, channels: 4 });
   };
 }
 
@@ -123,6 +130,7 @@ async function join() {
   let freshFrame = null;
   const tile = startTile(params.get('camera'), quality, (now) => {
     const stamp = read(tile.video);
+    if (stamp === undefined) return true;
     // How old the first picture is = how far into the camera's GOP this viewer joined (the server starts a late
     // joiner at the cached GOP's key frame). Null when the camera has no stamp pattern.
     if (firstFrameAge === undefined) {
@@ -171,6 +179,7 @@ async function latency() {
     const wall = Date.now();
     callbacks++;
     const stamp = read(tile.video);
+    if (stamp === undefined) return true;
     if (!stamp) unreadable++;
     else {
       samples.push({
