@@ -11,21 +11,22 @@ import { openBenchPage } from './browser.mjs';
  * @param {{ cameraId: number, frames: number, quality?: string }} options
  */
 export async function measureGlassToGlass(ctx, context, { cameraId, frames, quality = 'stream1' }) {
-  // Skip the first second: the late-join burst of the cached GOP is old by design and is measured by TTFF instead.
-  const warmup = 25;
-  const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames: frames + warmup },
+  // The page starts counting at the first frame captured after its offer: the late-join replay of the cached GOP is
+  // old by design and belongs to the TTFF measurement.
+  const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames },
     120_000 + frames * 200);
   // The source as CamStudio sees it while the page still watches: a loaded test camera delivers fewer fps.
   const status = await cameraStatus(ctx.api, cameraId);
   await page.close();
   const r = page.result;
-  const samples = r.samples.slice(warmup);
+  const samples = r.samples;
   const pick = (k) => samples.map((s) => s[k]).filter((v) => Number.isFinite(v));
   const result = {
     presented: summarize(pick('presented')),
     received: summarize(pick('received')),
     expectedDisplay: summarize(pick('expectedDisplay')),
     unreadableFrames: r.unreadable,
+    replayedFramesSkipped: r.replayed,
     videoFrameCallbacks: r.callbacks,
     totalVideoFrames: r.totalVideoFrames,
     droppedVideoFrames: r.droppedVideoFrames,

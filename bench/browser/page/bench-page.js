@@ -175,13 +175,19 @@ async function latency() {
   const samples = [];
   let unreadable = 0;
   let callbacks = 0;
+  let replayed = 0;
+  let caughtUp = false;
   const tile = startTile(params.get('camera'), quality, (now, metadata) => {
     const wall = Date.now();
     callbacks++;
     const stamp = read(tile.video);
     if (stamp === undefined) return true;
     if (!stamp) unreadable++;
-    else {
+    else if (!caughtUp && stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) > 0) {
+      // Still the late-join replay of the cached GOP (frames captured before the offer): measured by TTFF, not here.
+      replayed++;
+    } else {
+      caughtUp = true;
       samples.push({
         // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
         presented: stampAgeMs(stamp.value, wall),
@@ -199,6 +205,7 @@ async function latency() {
     samples,
     unreadable,
     callbacks,
+    replayed,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     totalVideoFrames: playback.totalVideoFrames,
