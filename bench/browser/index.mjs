@@ -102,10 +102,10 @@ export async function run(ctx, { only } = {}) {
           const r = await measureTiles(ctx, tilesContext, { cameraIds: ids, seconds: plan.tileSeconds });
           ctx.results.set('browser', 'tiles', r);
           ctx.results.table(`${plan.tiles} tiles in one Chromium page (each its own camera entry, 640x360 sub stream, ${r.seconds} s)`,
-            ['<all live', 'live after ms', 'decoded fps per tile median', 'min', 'CamStudio-measured camera fps median',
+            ['<all live', 'live after ms', 'reconnects before live / during', 'decoded fps per tile median', 'min', 'CamStudio-measured camera fps median',
               'dropped (getVideoPlaybackQuality)',
               'framesDropped (getStats)', 'freezes', 'frames', 'server CPU median % of a core', 'p95 %'],
-            [[r.allLive ? 'yes' : 'NO', r.allLiveAfterMs, round(r.decodedFps.median, 1), round(r.decodedFps.min, 1),
+            [[r.allLive ? 'yes' : 'NO', r.allLiveAfterMs, `${r.reconnectsBeforeLive} / ${r.reconnectsDuringWindow}`, round(r.decodedFps.median, 1), round(r.decodedFps.min, 1),
               round(r.serverFps.median, 1),
               r.droppedVideoFrames, r.framesDropped, r.freezes, r.totalFrames, round(r.serverCpu.median, 1), round(r.serverCpu.p95, 1)]],
             'Server CPU = CamStudio + its FFmpeg processes (/proc), percent of one core.');

@@ -35,6 +35,7 @@ export async function measureTiles(ctx, context, { cameraIds, seconds, quality =
         freezes: a.freezeCount - b.freezeCount,
         packetsLost: a.packetsLost - b.packetsLost,
         state: a.state,
+        reconnects: a.reconnects - b.reconnects,
         width: a.width,
       };
     });
@@ -43,6 +44,8 @@ export async function measureTiles(ctx, context, { cameraIds, seconds, quality =
       tiles: cameraIds.length,
       seconds: Math.round(elapsed * 10) / 10,
       allLiveAfterMs: Math.round(page.result.liveAfterMs),
+      reconnectsBeforeLive: page.result.reconnectsBeforeLive,
+      reconnectsDuringWindow: perTile.reduce((s, t) => s + t.reconnects, 0),
       allLive: perTile.every((t) => t.state === 'live' && t.decodedFps > 0),
       serverCpu: { median: server.median, p95: server.p95, mean: server.mean, n: server.n, maxProcesses: server.maxProcesses },
       decodedFps: summarize(perTile.map((t) => t.decodedFps)),

@@ -50,7 +50,7 @@ function startTile(cameraId, q, onFrame) {
     },
     hangup: signal.hangup,
   };
-  const tile = { video, t, player: null, error: null, states: [] };
+  const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '' };
   tile.player = createPlayer(video, {
     cameraId: String(cameraId),
     quality: q,
@@ -58,7 +58,11 @@ function startTile(cameraId, q, onFrame) {
     onStateChange: (state, detail) => {
       tile.states.push(state);
       if (state === 'live') t.live ??= performance.now();
-      if (state === 'failed' || state === 'reconnecting') tile.error ??= `${state}: ${detail.reason ?? ''} ${detail.message ?? ''}`;
+      if (state === 'reconnecting') {
+        tile.reconnects++;
+        tile.lastProblem = `${detail.reason ?? ''} ${detail.message ?? ''}`;
+      }
+      if (state === 'failed') tile.error ??= `failed: ${detail.reason ?? ''} ${detail.message ?? ''}`;
     },
   });
   const onVideoFrame = (now, metadata) => {
@@ -148,8 +152,10 @@ async function join() {
     return true;
   });
   const { t } = tile;
-  await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error, 20_000);
+  await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error
+    || tile.reconnects > 0, 20_000);
   if (tile.error) throw new Error(tile.error);
+  if (tile.reconnects > 0) throw new Error(`the player had to reconnect: ${tile.lastProblem}`);
   await until('live', () => t.live !== null, 5_000);
   if (firstFrameAge !== null) await until('a frame captured after the offer', () => freshFrame !== null, 15_000);
   return {
@@ -200,6 +206,7 @@ async function latency() {
   });
   await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
   if (tile.error && samples.length < wanted) throw new Error(tile.error);
+  if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
   const playback = tile.video.getVideoPlaybackQuality();
   return {
     samples,
@@ -222,6 +229,7 @@ async function tiles() {
     90_000);
   const broken = all.find((tile) => tile.error);
   if (broken) throw new Error(`a tile failed: ${broken.error}`);
+  const reconnectsBefore = all.map((tile) => tile.reconnects);
   window.bench.sample = async () => Promise.all(all.map(async (tile) => {
     const q = tile.video.getVideoPlaybackQuality();
     const stats = await tile.player.getStats();
@@ -234,11 +242,13 @@ async function tiles() {
       packetsLost: stats?.packetsLost ?? null,
       width: tile.video.videoWidth,
       state: tile.player.state,
+      reconnects: tile.reconnects,
     };
   }));
   return {
     count: all.length,
     liveAfterMs: Math.max(...all.map((tile) => tile.t.live)),
+    reconnectsBeforeLive: reconnectsBefore.reduce((a, b) => a + b, 0),
     finish: () => all.forEach((tile) => tile.dispose()),
   };
 }
