@@ -226,7 +226,12 @@ async function tiles() {
   document.getElementById('tiles').style.setProperty('--cols', String(Math.ceil(Math.sqrt(ids.length))));
   const all = ids.map((id) => startTile(id, quality));
   await until('every tile live', () => all.every((tile) => tile.t.live !== null) || all.some((tile) => tile.error),
-    90_000);
+    90_000).catch((err) => {
+    const live = all.filter((tile) => tile.t.live !== null).length;
+    const reconnects = all.reduce((n, tile) => n + tile.reconnects, 0);
+    throw new Error(`${err.message}: ${live} of ${all.length} live, ${reconnects} reconnects `
+      + `(last: ${all.find((tile) => tile.lastProblem)?.lastProblem ?? 'none'})`);
+  });
   const broken = all.find((tile) => tile.error);
   if (broken) throw new Error(`a tile failed: ${broken.error}`);
   const reconnectsBefore = all.map((tile) => tile.reconnects);
