@@ -50,11 +50,20 @@ function startTile(cameraId, q, onFrame) {
     },
     hangup: signal.hangup,
   };
-  const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '' };
+  const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '', pcs: [] };
   tile.player = createPlayer(video, {
     cameraId: String(cameraId),
     quality: q,
     signal: tileSignal,
+    // The player's own peer connections, kept for raw receiver stats (jitter buffer, decode time).
+    env: {
+      RTCPeerConnection: class extends RTCPeerConnection {
+        constructor(config) {
+          super(config);
+          tile.pcs.push(this);
+        }
+      },
+    },
     onStateChange: (state, detail) => {
       tile.states.push(state);
       if (state === 'live') t.live ??= performance.now();
@@ -175,6 +184,40 @@ async function join() {
   };
 }
 
+/** Cumulative receive-side counters of the tile's current connection (inbound-rtp video), or null. */
+async function receiverCounters(tile) {
+  const pc = tile.pcs.at(-1);
+  if (!pc) return null;
+  for (const r of (await pc.getStats()).values()) {
+    if (r.type === 'inbound-rtp' && r.kind === 'video') {
+      return {
+        jitterBufferDelay: r.jitterBufferDelay ?? 0,
+        jitterBufferTargetDelay: r.jitterBufferTargetDelay ?? 0,
+        jitterBufferEmittedCount: r.jitterBufferEmittedCount ?? 0,
+        totalDecodeTime: r.totalDecodeTime ?? 0,
+        totalProcessingDelay: r.totalProcessingDelay ?? 0,
+        framesDecoded: r.framesDecoded ?? 0,
+      };
+    }
+  }
+  return null;
+}
+
+/** Per-frame averages in ms between two receiverCounters() snapshots. */
+function receiverAverages(a, b) {
+  if (!a || !b) return null;
+  const emitted = b.jitterBufferEmittedCount - a.jitterBufferEmittedCount;
+  const decoded = b.framesDecoded - a.framesDecoded;
+  const per = (key, n) => (n > 0 ? ((b[key] - a[key]) / n) * 1000 : null);
+  return {
+    jitterBufferMs: per('jitterBufferDelay', emitted),
+    jitterBufferTargetMs: per('jitterBufferTargetDelay', emitted),
+    decodeMs: per('totalDecodeTime', decoded),
+    processingMs: per('totalProcessingDelay', decoded),
+    frames: decoded,
+  };
+}
+
 async function latency() {
   const wanted = Number(params.get('frames') ?? 500);
   const read = stampReader();
@@ -183,6 +226,8 @@ async function latency() {
   let callbacks = 0;
   let replayed = 0;
   let caughtUp = false;
+  /** @type {Promise<object | null> | null} */
+  let countersAtStart = null;
   const tile = startTile(params.get('camera'), quality, (now, metadata) => {
     const wall = Date.now();
     callbacks++;
@@ -193,6 +238,7 @@ async function latency() {
       // Still the late-join replay of the cached GOP (frames captured before the offer): measured by TTFF, not here.
       replayed++;
     } else {
+      if (!caughtUp) countersAtStart = receiverCounters(tile);
       caughtUp = true;
       samples.push({
         // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
@@ -207,12 +253,14 @@ async function latency() {
   await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
   if (tile.error && samples.length < wanted) throw new Error(tile.error);
   if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
+  const receiver = receiverAverages(await countersAtStart, await receiverCounters(tile));
   const playback = tile.video.getVideoPlaybackQuality();
   return {
     samples,
     unreadable,
     callbacks,
     replayed,
+    receiver,
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     totalVideoFrames: playback.totalVideoFrames,
