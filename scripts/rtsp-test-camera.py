@@ -10,13 +10,19 @@ Prints exactly one line "READY rtsp://HOST:PORT" on stdout once the server liste
 SIGTERM/SIGINT. Run it with Debian's /usr/bin/python3: another python3 on PATH may lack the gi module.
 
 --pattern timestamp burns the wall-clock time (seconds) and the running time (milliseconds) into the
-picture as text, for later latency benchmarks.
+picture as text, for people watching.
+--pattern stamp stamps each frame with its wall-clock capture time in milliseconds as a machine-readable band of
+black/white blocks (see stamp_band below; bench/browser/stamp-decoder.js reads it back from a decoded frame) over
+a noise background that keeps the encoder at its configured bitrate, like a real camera.
 """
 
 import argparse
 import ctypes
+import os
 import signal
 import sys
+import threading
+import time
 
 import gi
 
@@ -39,8 +45,10 @@ def parse_args(argv):
     p.add_argument("--gop-seconds", type=float, default=2.0, help="seconds between key frames")
     p.add_argument("--bitrate", type=int, default=2000, help="kbit/s of /stream1 (/stream2 gets a quarter)")
     p.add_argument("--profile", choices=["baseline", "main", "high"], default="high")
-    p.add_argument("--pattern", choices=["clock", "timestamp"], default="clock",
-                   help="clock: test pattern + clock overlay; timestamp: black picture with wall-clock and running time as text")
+    p.add_argument("--pattern", choices=["clock", "timestamp", "stamp"], default="clock",
+                   help="clock: test pattern + clock overlay; timestamp: black picture with wall-clock and running time "
+                        "as text; stamp: wall-clock ms as a machine-readable block band over noise")
+    p.add_argument("--stamp-log", help="with --pattern stamp: append '<mount> <stamp>' for every frame to this file")
     return p.parse_args(argv)
 
 
@@ -51,6 +59,21 @@ def size(text):
 
 def launch_line(args, width, height, bitrate):
     key_int = max(1, int(round(args.fps * args.gop_seconds)))
+    if args.pattern == "stamp":
+        # Frames come from Python (StampSource), stamped when they are handed to the encoder. The queue keeps at most
+        # two frames and drops the oldest, so a stalled pipeline never delivers stale stamps later.
+        source = (f'appsrc name={STAMP_SOURCE_NAME} is-live=true format=time do-timestamp=true '
+                  f'leaky-type=downstream max-buffers=2 '
+                  f'caps="video/x-raw,format=I420,width={width},height={height},framerate={args.fps}/1"')
+        # scenecut=0: every noise frame looks like a scene cut, and x264 would insert a key frame every min-keyint
+        # (10 frames) instead of keeping the GOP the benchmark asks for.
+        return (
+            f"( {source} "
+            f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate} "
+            f'option-string="scenecut=0" '
+            f"! video/x-h264,profile={args.profile} "
+            f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
+        )
     if args.pattern == "timestamp":
         # Black background, big monospace wall-clock time (top) and stream running time with milliseconds
         # (bottom): a benchmark reading a decoded frame can tell how old it is. clockoverlay itself only
@@ -69,6 +92,96 @@ def launch_line(args, width, height, bitrate):
         f"! video/x-h264,profile={args.profile} "
         f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
+
+
+# ---- the machine-readable stamp (--pattern stamp) ------------------------------------------------------------------
+#
+# The top of the luma plane carries STAMP_BITS cells in two rows, each cell a square of `cell` = width // STAMP_BITS
+# pixels (40 px at 1280 wide, 20 px at 640): the top row shows the value's bits MSB first (white = 1), the row below
+# the complement. A reader compares each cell with the one under it, so it needs no threshold and notices a damaged
+# cell (both rows alike) instead of misreading it. The value is the capture time in ms since the epoch modulo 2^32
+# (wraps every 49.7 days; readers compare modulo 2^32). Blocks of 20-40 px at full contrast survive H.264 at a
+# quarter of 2 Mbit/s; the noise elsewhere keeps the bitrate realistic (a black picture would make the GOP cache tiny).
+
+STAMP_BITS = 32
+STAMP_SOURCE_NAME = "stampsrc"
+LUMA_BLACK = 16
+LUMA_WHITE = 235
+NOISE_FRAMES = 8
+_stamp_log_lock = threading.Lock()
+
+
+def stamp_band(value, width):
+    """The two luma rows of cells (2 * cell rows of `width` bytes) that encode `value`."""
+    cell = width // STAMP_BITS
+    left = (width - cell * STAMP_BITS) // 2
+    margin_left = bytes([LUMA_BLACK]) * left
+    margin_right = bytes([LUMA_BLACK]) * (width - left - cell * STAMP_BITS)
+    white = bytes([LUMA_WHITE]) * cell
+    black = bytes([LUMA_BLACK]) * cell
+    bits = [(value >> (STAMP_BITS - 1 - i)) & 1 for i in range(STAMP_BITS)]
+    top = margin_left + b"".join(white if b else black for b in bits) + margin_right
+    bottom = margin_left + b"".join(black if b else white for b in bits) + margin_right
+    return top * cell + bottom * cell
+
+
+class StampSource:
+    """Feeds one appsrc with I420 frames at the configured rate, each stamped with the wall clock when it is made."""
+
+    def __init__(self, appsrc, width, height, fps, mount, log):
+        self._appsrc = appsrc
+        self._width = width
+        self._height = height
+        self._fps = fps
+        self._mount = mount
+        self._log = log
+        self._stop = threading.Event()
+        band_rows = 2 * (width // STAMP_BITS)
+        below = width * (height - band_rows)
+        chroma = bytes([128]) * (2 * (width // 2) * (height // 2))
+        # A few frames of independent noise, cycled: each frame differs from the last, so the encoder spends its budget.
+        self._backgrounds = [os.urandom(below) + chroma for _ in range(NOISE_FRAMES)]
+        self._thread = threading.Thread(target=self._run, name=f"stamp{mount}", daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _run(self):
+        period = 1.0 / self._fps
+        due = time.monotonic()
+        n = 0
+        while not self._stop.is_set():
+            stamp = int(time.time() * 1000) & 0xFFFFFFFF
+            data = stamp_band(stamp, self._width) + self._backgrounds[n % NOISE_FRAMES]
+            buf = Gst.Buffer.new_wrapped(data)
+            buf.duration = Gst.SECOND // self._fps
+            # FLUSHING until the media's pipeline is activated (media-configure comes before that): keep going, only
+            # the media's 'unprepared' signal ends a source.
+            if self._appsrc.emit("push-buffer", buf) == Gst.FlowReturn.EOS:
+                return
+            if self._log is not None:
+                with _stamp_log_lock:
+                    self._log.write(f"{self._mount} {stamp}\n")
+                    self._log.flush()
+            n += 1
+            due += period
+            now = time.monotonic()
+            if due < now - period:
+                due = now  # fell behind (CPU starved): skip ahead instead of bursting stale frames
+            self._stop.wait(max(0.0, due - now))
+
+
+def attach_stamp_source(factory, mount, width, height, fps, log):
+    def on_configure(_factory, media):
+        appsrc = media.get_element().get_by_name(STAMP_SOURCE_NAME)
+        source = StampSource(appsrc, width, height, fps, mount, log)
+        media.connect("unprepared", lambda *_: source.stop())
+        source.start()
+
+    factory.connect("media-configure", on_configure)
 
 
 def set_supported_methods(auth, which):
@@ -105,12 +218,15 @@ def build_server(args):
     server.set_auth(auth)
 
     mounts = server.get_mount_points()
+    log = open(args.stamp_log, "a", encoding="ascii") if args.stamp_log else None
     for path, dims, bitrate in (("/stream1", size(args.hd), args.bitrate),
                                 ("/stream2", size(args.sd), max(100, args.bitrate // 4))):
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch_line(args, dims[0], dims[1], bitrate))
         # One encoder per mount however many clients watch, as on a real camera.
         factory.set_shared(True)
+        if args.pattern == "stamp":
+            attach_stamp_source(factory, path, dims[0], dims[1], args.fps, log)
         factory.add_role_from_structure(Gst.Structure.new_from_string(
             "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
         mounts.add_factory(path, factory)

@@ -1,0 +1,133 @@
+// Browser-side metrics of issue 7 (time to first frame, glass-to-glass latency, 16 tiles), measured in headless
+// Chromium through the production player. Entry point for bench/run.mjs: run(ctx) with the harness context
+// (bench/lib/context.mjs). Each metric is also exported on its own (ttff.mjs, latency.mjs, tiles.mjs).
+import { createCamera } from '../lib/api.mjs';
+import { startTestCamera } from '../lib/camera.mjs';
+import { round } from '../lib/stats.mjs';
+import { launchChromium, newBenchContext } from './browser.mjs';
+import { measureGlassToGlass } from './latency.mjs';
+import { measureTiles } from './tiles.mjs';
+import { measureColdStart, measureLateJoin } from './ttff.mjs';
+
+export { measureColdStart, measureGlassToGlass, measureLateJoin, measureTiles };
+
+/** How much of each metric a run does; smoke = CI's "cannot rot" version. */
+export function browserPlan(smoke) {
+  return smoke
+    ? { lateJoins: 3, coldJoins: 1, latencyFrames: 100, tiles: 4, tileSeconds: 8 }
+    : { lateJoins: 24, coldJoins: 6, latencyFrames: 500, tiles: 16, tileSeconds: 30 };
+}
+
+/**
+ * Starts the stamped test camera (720p main / 360p sub, 25 fps, GOP 4 s, 2.5 Mbit/s), creates the camera entries,
+ * measures, and reports into ctx.results (section 'browser' + markdown tables). A metric that fails is recorded
+ * with ctx.results.fail and the others still run.
+ * @param {object} ctx   bench/lib/context.mjs
+ * @param {{ only?: Set<string> }} [options]  subset of 'late', 'cold', 'latency', 'tiles'
+ */
+export async function run(ctx, { only } = {}) {
+  const plan = browserPlan(ctx.smoke);
+  const want = (m) => !only || only.has(m);
+  ctx.results.set('browser', 'plan', plan);
+  const camera = await startTestCamera({
+    name: 'stamp', repoRoot: ctx.repoRoot, logDir: ctx.logDir, pattern: 'stamp', width: 1280, height: 720,
+    bitrateKbps: 2500, gopSeconds: 4,
+  });
+  const entry = async (label, quality) => createCamera(ctx.api, { ...camera, name: `stamp ${label}` }, { quality });
+  const mainId = await entry('main', 'stream1');
+  const coldId = await entry('cold', 'stream1');
+  // Never started before its one measurement: no GOP cache from an earlier run can be replayed to it.
+  const freshId = await entry('fresh', 'stream1');
+  const browser = await launchChromium();
+  ctx.results.set('browser', 'chromium', browser.version());
+  const step = async (metric, fn) => {
+    try { await fn(); } catch (e) { ctx.results.fail(`browser.${metric}`, e); }
+  };
+  try {
+    const context = await newBenchContext(browser, ctx);
+    const ttffRows = [];
+    const ttffRow = (label, r) => {
+      const s = r.summary;
+      ttffRows.push([label, s.fromOffer.n, round(s.fromOffer.median, 0), round(s.fromOffer.p95, 0), round(s.fromOffer.max, 0),
+        round(s.fromNavigation.median, 0), round(s.fromNavigation.p95, 0), round(s.offerToAnswer.median, 0),
+        round(s.decodedFromOffer.median, 0), `${round(s.firstFrameAge.min, 0)}–${round(s.firstFrameAge.max, 0)}`,
+        round(s.freshFromOffer.median, 0), round(s.freshFromOffer.p95, 0)]);
+    };
+    if (want('late')) {
+      await step('ttff.late', async () => {
+        const r = await measureLateJoin(ctx, context, { cameraId: mainId, joins: plan.lateJoins, gopSeconds: camera.gopSeconds });
+        ctx.results.set('browser', 'ttffLateJoin', r);
+        ttffRow('late join (stream running, GOP 4 s)', r);
+      });
+    }
+    if (want('cold')) {
+      await step('ttff.cold', async () => {
+        const r = await measureColdStart(ctx, context, { cameraId: coldId, joins: plan.coldJoins });
+        ctx.results.set('browser', 'ttffColdStart', r);
+        ttffRow('cold start (stream idle, first viewer)', r);
+      });
+    }
+    if (ttffRows.length) {
+      ctx.results.table('Time to first decoded frame (Chromium, production player, 1280x720 H.264)',
+        ['<case', 'n', 'offer → frame median ms', 'p95 ms', 'max ms', 'navigation → frame median ms', 'p95 ms',
+          'offer → answer median ms', 'offer → framesDecoded>0 median ms', 'age of first frame ms (GOP phase)',
+          'offer → first frame captured after the offer median ms', 'p95 ms'],
+        ttffRows,
+        'Clock from the moment the player hands its created offer to signalling (and, separately, from page navigation) '
+        + 'to the first requestVideoFrameCallback; offer via POST /api/cameras/{id}/webrtc/offer. Goal (issue 4): late join p95 ≤ 300 ms. '
+        + 'Age of first frame = its camera stamp vs the clock when shown: how far into the 4 s GOP each join landed '
+        + '(for a cold start, anything older than the join is a previous run\'s picture).');
+    }
+    if (want('latency')) {
+      await step('latency', async () => {
+        const rows = [];
+        const notes = [];
+        const row = (label, s) => [label, s.n, round(s.median, 0), round(s.p95, 0), round(s.max, 0)];
+        for (const [key, cameraId, start, label] of [
+          ['glassToGlass', mainId, 'running', 'late joiner (stream running, joined mid-GOP)'],
+          ['glassToGlassFresh', freshId, 'idle', 'first viewer (stream never started, begins at a fresh key frame)']]) {
+          const r = await measureGlassToGlass(ctx, context, { cameraId, frames: plan.latencyFrames, start });
+          ctx.results.set('browser', key, r);
+          rows.push(row(`${label}: presented (rVFC)`, r.presented), row(`${label}: last packet received`, r.received),
+            row(`${label}: expected display time`, r.expectedDisplay));
+          notes.push(`${label}: ${r.unreadableFrames} unreadable, ${r.replayedFramesSkipped} replayed frames skipped, `
+            + `${r.droppedVideoFrames} of ${r.totalVideoFrames} dropped; camera ${round(r.camera.fps, 1)} fps, key frame every `
+            + `${round(r.camera.keyframeIntervalS, 1)} s; Chromium per frame: jitter buffer ${round(r.receiver?.jitterBufferMs, 0)} ms `
+            + `(target ${round(r.receiver?.jitterBufferTargetMs, 0)} ms), decode ${round(r.receiver?.decodeMs, 1)} ms, `
+            + `receive → decoded ${round(r.receiver?.processingMs, 0)} ms.`);
+        }
+        ctx.results.table('Glass-to-glass latency (stamp in the frame vs Chromium Date.now(), 1280x720)',
+          ['<viewer: measured at', 'n', 'median ms', 'p95 ms', 'max ms'], rows,
+          `${notes.join(' ')} Goal: p95 well under 500 ms.`);
+      });
+    }
+    await context.close();
+    if (want('tiles')) {
+      await step('tiles', async () => {
+        const ids = [];
+        for (let i = 0; i < plan.tiles; i++) ids.push(await entry(`tile ${i + 1}`, 'stream2'));
+        const cols = Math.ceil(Math.sqrt(plan.tiles));
+        // 320x180 per tile: the whole grid is in the viewport (off-screen tiles would pause by design).
+        const tilesContext = await newBenchContext(browser, ctx, { width: cols * 320, height: cols * 180 });
+        try {
+          const r = await measureTiles(ctx, tilesContext, { cameraIds: ids, seconds: plan.tileSeconds });
+          ctx.results.set('browser', 'tiles', r);
+          ctx.results.table(`${plan.tiles} tiles in one Chromium page (each its own camera entry, 640x360 sub stream, ${r.seconds} s)`,
+            ['<all live', 'live after ms', 'reconnects before live / during', 'decoded fps per tile median', 'min', 'CamStudio-measured camera fps median',
+              'dropped (getVideoPlaybackQuality)',
+              'framesDropped (getStats)', 'freezes', 'frames', 'server CPU median % of a core', 'p95 %'],
+            [[r.allLive ? 'yes' : 'NO', r.allLiveAfterMs, `${r.reconnectsBeforeLive} / ${r.reconnectsDuringWindow}`, round(r.decodedFps.median, 1), round(r.decodedFps.min, 1),
+              round(r.serverFps.median, 1),
+              r.droppedVideoFrames, r.framesDropped, r.freezes, r.totalFrames, round(r.serverCpu.median, 1), round(r.serverCpu.p95, 1)]],
+            'Server CPU = CamStudio + its FFmpeg processes (/proc), percent of one core.');
+          if (!r.allLive) throw new Error('not every tile decoded during the window');
+        } finally {
+          await tilesContext.close();
+        }
+      });
+    }
+  } finally {
+    await browser.close();
+    await camera.stop();
+  }
+}

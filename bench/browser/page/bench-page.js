@@ -1,0 +1,319 @@
+// The in-page half of the browser benchmarks. The page is served at <CamStudio>/__bench/ (bench/browser/serve.mjs
+// routes it into Playwright), so the production player is imported from CamStudio's own /js/ and signalling is a
+// same-origin fetch to the JSON offer endpoint, like the Blazor tile's. The query string says what to do:
+//   ?mode=join&camera=ID&quality=stream1       one player; result = time to first decoded frame
+//   ?mode=latency&camera=ID&frames=500         one player; every presented frame's stamp vs Date.now()
+//   ?mode=tiles&cameras=1,2,…&quality=stream2  a grid of players; window.bench.sample() reads their counters
+// Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
+import { createPlayer } from '/js/player.js';
+import { decodeStamp, stampAgeMs, stampBandHeight } from './stamp-decoder.js';
+
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode');
+const quality = params.get('quality') ?? 'stream1';
+/** performance.now() when this module started evaluating (page navigation is 0). */
+const moduleStart = performance.now();
+
+/** The one place the page talks to CamStudio (auth travels in the browser context's headers). */
+const signal = {
+  async offer(cameraId, q, sdp) {
+    const response = await fetch(`/api/cameras/${cameraId}/webrtc/offer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sdp, type: 'offer', quality: q }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) return { error: body.detail ?? body.title ?? `HTTP ${response.status}`, sessionId: '' };
+    return { sdp: body.sdp, sessionId: body.session_id };
+  },
+  async hangup(sessionId) {
+    await fetch(`/api/cameras/${this.cameraId}/webrtc/${sessionId}`, { method: 'DELETE' });
+  },
+};
+
+/**
+ * Starts one player in a new <video>. Timestamps (performance.now(), ms since navigation): created, offer (the offer
+ * is created and set locally; the player hands it to signal.offer), answer, firstFrame (first
+ * requestVideoFrameCallback), live (the player's own first-frame detection), decoded (getStats framesDecoded > 0).
+ */
+function startTile(cameraId, q, onFrame) {
+  const video = document.createElement('video');
+  document.getElementById('tiles').append(video);
+  const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
+  const tileSignal = {
+    cameraId,
+    async offer(id, qq, sdp) {
+      t.offer ??= performance.now();
+      const answer = await signal.offer.call(this, id, qq, sdp);
+      t.answer ??= performance.now();
+      return answer;
+    },
+    hangup: signal.hangup,
+  };
+  const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '', pcs: [] };
+  tile.player = createPlayer(video, {
+    cameraId: String(cameraId),
+    quality: q,
+    signal: tileSignal,
+    // The player's own peer connections, kept for raw receiver stats (jitter buffer, decode time).
+    env: {
+      RTCPeerConnection: class extends RTCPeerConnection {
+        constructor(config) {
+          super(config);
+          tile.pcs.push(this);
+        }
+      },
+    },
+    onStateChange: (state, detail) => {
+      tile.states.push(state);
+      if (state === 'live') t.live ??= performance.now();
+      if (state === 'reconnecting') {
+        tile.reconnects++;
+        tile.lastProblem = `${detail.reason ?? ''} ${detail.message ?? ''}`;
+      }
+      if (state === 'failed') tile.error ??= `failed: ${detail.reason ?? ''} ${detail.message ?? ''}`;
+    },
+  });
+  const onVideoFrame = (now, metadata) => {
+    t.firstFrame ??= now;
+    // Only the latency page keeps watching every frame; elsewhere the callback would be overhead on the measurement.
+    if (!onFrame || onFrame(now, metadata) === false) return;
+    video.requestVideoFrameCallback(onVideoFrame);
+  };
+  video.requestVideoFrameCallback(onVideoFrame);
+  // framesDecoded from the receiver's stats, polled: a second view of "first frame" that does not depend on painting.
+  const poll = setInterval(async () => {
+    const stats = await tile.player.getStats().catch(() => null);
+    if (stats?.framesDecoded > 0) {
+      t.decoded ??= performance.now();
+      clearInterval(poll);
+    }
+  }, 10);
+  tile.dispose = () => {
+    clearInterval(poll);
+    tile.player.dispose();
+  };
+  return tile;
+}
+
+const until = async (what, predicate, ms) => {
+  const deadline = performance.now() + ms;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/**
+ * Reads the stamp of the frame the element is presenting (drawImage of the band only, then decodeStamp): the stamp,
+ * null when the band is unreadable, undefined when the frame could not be drawn yet.
+ */
+function stampReader() {
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  return (/** @type {HTMLVideoElement} */ video) => {
+    const w = video.videoWidth;
+    const band = stampBandHeight(w);
+    if (canvas.width !== w || canvas.height !== band) {
+      canvas.width = w;
+      canvas.height = band;
+    }
+    ctx.clearRect(0, 0, w, band);
+    ctx.drawImage(video, 0, 0, w, band, 0, 0, w, band);
+    const data = ctx.getImageData(0, 0, w, band).data;
+    // At the very first callback Chromium sometimes has no frame for the canvas yet: nothing is drawn (alpha 0).
+    if (data[3] === 0) return undefined;
+    return decodeStamp({ width: w, height: band, data, channels: 4 });
+  };
+}
+
+/** The element's current frame as a PNG data URL. */
+function snapshot(/** @type {HTMLVideoElement} */ video) {
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext('2d').drawImage(video, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+async function join() {
+  const read = stampReader();
+  let firstFrameAge;
+  let firstFrameImage = null;
+  let freshFrame = null;
+  const tile = startTile(params.get('camera'), quality, (now) => {
+    const stamp = read(tile.video);
+    if (stamp === undefined) return true;
+    // How old the first picture is = how far into the camera's GOP this viewer joined (the server starts a late
+    // joiner at the cached GOP's key frame). Null when the camera has no stamp pattern.
+    if (firstFrameAge === undefined) {
+      firstFrameAge = stamp ? stampAgeMs(stamp.value, Date.now()) : null;
+      // Keep the evidence: an unreadable band in a first frame means the picture itself is damaged or incomplete.
+      if (!stamp) firstFrameImage = snapshot(tile.video);
+    }
+    if (!stamp) return firstFrameAge !== null;
+    // The first frame captured after the offer: the picture is live now. A cold start that first shows something
+    // older is showing a previous run's frames.
+    if (stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) <= 0) {
+      freshFrame = now;
+      return false;
+    }
+    return true;
+  });
+  const { t } = tile;
+  await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error
+    || tile.reconnects > 0, 20_000);
+  if (tile.error) throw new Error(tile.error);
+  if (tile.reconnects > 0) throw new Error(`the player had to reconnect: ${tile.lastProblem}`);
+  await until('live', () => t.live !== null, 5_000);
+  if (firstFrameAge !== null) await until('a frame captured after the offer', () => freshFrame !== null, 15_000);
+  return {
+    moduleStart,
+    created: t.created,
+    offer: t.offer,
+    answer: t.answer,
+    firstFrame: t.firstFrame,
+    decoded: t.decoded,
+    live: t.live,
+    firstFrameAge,
+    firstFrameImage,
+    freshFrame,
+    width: tile.video.videoWidth,
+    height: tile.video.videoHeight,
+    finish: () => tile.dispose(),
+  };
+}
+
+/** Cumulative receive-side counters of the tile's current connection (inbound-rtp video), or null. */
+async function receiverCounters(tile) {
+  const pc = tile.pcs.at(-1);
+  if (!pc) return null;
+  for (const r of (await pc.getStats()).values()) {
+    if (r.type === 'inbound-rtp' && r.kind === 'video') {
+      return {
+        jitterBufferDelay: r.jitterBufferDelay ?? 0,
+        jitterBufferTargetDelay: r.jitterBufferTargetDelay ?? 0,
+        jitterBufferEmittedCount: r.jitterBufferEmittedCount ?? 0,
+        totalDecodeTime: r.totalDecodeTime ?? 0,
+        totalProcessingDelay: r.totalProcessingDelay ?? 0,
+        framesDecoded: r.framesDecoded ?? 0,
+      };
+    }
+  }
+  return null;
+}
+
+/** Per-frame averages in ms between two receiverCounters() snapshots. */
+function receiverAverages(a, b) {
+  if (!a || !b) return null;
+  const emitted = b.jitterBufferEmittedCount - a.jitterBufferEmittedCount;
+  const decoded = b.framesDecoded - a.framesDecoded;
+  const per = (key, n) => (n > 0 ? ((b[key] - a[key]) / n) * 1000 : null);
+  return {
+    jitterBufferMs: per('jitterBufferDelay', emitted),
+    jitterBufferTargetMs: per('jitterBufferTargetDelay', emitted),
+    decodeMs: per('totalDecodeTime', decoded),
+    processingMs: per('totalProcessingDelay', decoded),
+    frames: decoded,
+  };
+}
+
+async function latency() {
+  const wanted = Number(params.get('frames') ?? 500);
+  const read = stampReader();
+  const samples = [];
+  let unreadable = 0;
+  let callbacks = 0;
+  let replayed = 0;
+  let caughtUp = false;
+  /** @type {Promise<object | null> | null} */
+  let countersAtStart = null;
+  const tile = startTile(params.get('camera'), quality, (now, metadata) => {
+    const wall = Date.now();
+    callbacks++;
+    const stamp = read(tile.video);
+    if (stamp === undefined) return true;
+    if (!stamp) unreadable++;
+    else if (!caughtUp && stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) > 0) {
+      // Still the late-join replay of the cached GOP (frames captured before the offer): measured by TTFF, not here.
+      replayed++;
+    } else {
+      if (!caughtUp) countersAtStart = receiverCounters(tile);
+      caughtUp = true;
+      samples.push({
+        // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
+        presented: stampAgeMs(stamp.value, wall),
+        // When the frame's last packet arrived (WebRTC receiveTime): camera + encoder + RTSP + CamStudio + network.
+        received: metadata.receiveTime ? stampAgeMs(stamp.value, performance.timeOrigin + metadata.receiveTime) : null,
+        expectedDisplay: stampAgeMs(stamp.value, performance.timeOrigin + metadata.expectedDisplayTime),
+      });
+    }
+    return samples.length < wanted;
+  });
+  await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
+  if (tile.error && samples.length < wanted) throw new Error(tile.error);
+  if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
+  const receiver = receiverAverages(await countersAtStart, await receiverCounters(tile));
+  const playback = tile.video.getVideoPlaybackQuality();
+  return {
+    samples,
+    unreadable,
+    callbacks,
+    replayed,
+    receiver,
+    width: tile.video.videoWidth,
+    height: tile.video.videoHeight,
+    totalVideoFrames: playback.totalVideoFrames,
+    droppedVideoFrames: playback.droppedVideoFrames,
+    finish: () => tile.dispose(),
+  };
+}
+
+async function tiles() {
+  const ids = (params.get('cameras') ?? '').split(',').filter(Boolean);
+  document.getElementById('tiles').style.setProperty('--cols', String(Math.ceil(Math.sqrt(ids.length))));
+  const all = ids.map((id) => startTile(id, quality));
+  await until('every tile live', () => all.every((tile) => tile.t.live !== null) || all.some((tile) => tile.error),
+    90_000).catch((err) => {
+    const live = all.filter((tile) => tile.t.live !== null).length;
+    const reconnects = all.reduce((n, tile) => n + tile.reconnects, 0);
+    throw new Error(`${err.message}: ${live} of ${all.length} live, ${reconnects} reconnects `
+      + `(last: ${all.find((tile) => tile.lastProblem)?.lastProblem ?? 'none'})`);
+  });
+  const broken = all.find((tile) => tile.error);
+  if (broken) throw new Error(`a tile failed: ${broken.error}`);
+  const reconnectsBefore = all.map((tile) => tile.reconnects);
+  window.bench.sample = async () => Promise.all(all.map(async (tile) => {
+    const q = tile.video.getVideoPlaybackQuality();
+    const stats = await tile.player.getStats();
+    return {
+      totalVideoFrames: q.totalVideoFrames,
+      droppedVideoFrames: q.droppedVideoFrames,
+      framesDecoded: stats?.framesDecoded ?? null,
+      framesDropped: stats?.framesDropped ?? null,
+      freezeCount: stats?.freezeCount ?? null,
+      packetsLost: stats?.packetsLost ?? null,
+      width: tile.video.videoWidth,
+      state: tile.player.state,
+      reconnects: tile.reconnects,
+    };
+  }));
+  return {
+    count: all.length,
+    liveAfterMs: Math.max(...all.map((tile) => tile.t.live)),
+    reconnectsBeforeLive: reconnectsBefore.reduce((a, b) => a + b, 0),
+    finish: () => all.forEach((tile) => tile.dispose()),
+  };
+}
+
+window.bench = {};
+const run = { join, latency, tiles }[mode];
+(run ? run() : Promise.reject(new Error(`unknown mode ${mode}`)))
+  .then((result) => {
+    window.bench.finish = result.finish;
+    delete result.finish;
+    window.benchResult = result;
+  })
+  .catch((err) => {
+    window.benchResult = { error: String(err?.stack ?? err) };
+  });
