@@ -41,11 +41,14 @@ export CAMSTUDIO_ARM64_BUILD="$root/artifacts/publish/linux-arm64"
 passed=0 failed=0 skipped=0
 
 js_tests=()
-if [[ -d wwwroot-js/test ]]; then
-  mapfile -t js_tests < <(find wwwroot-js/test -type f \( -name '*.test.js' -o -name '*.test.mjs' \) | sort)
-fi
+# The player module's tests and the benchmark's stamp-decoder test (real camera -> RTSP -> FFmpeg, no npm packages).
+for dir in wwwroot-js/test bench/browser/test; do
+  if [[ -d $dir ]]; then
+    mapfile -t -O "${#js_tests[@]}" js_tests < <(find "$dir" -type f \( -name '*.test.js' -o -name '*.test.mjs' \) | sort)
+  fi
+done
 if ((${#js_tests[@]} > 0)); then
-  step "Browser-module tests (node --test, ${#js_tests[@]} files)"
+  step "JavaScript tests (node --test, ${#js_tests[@]} files)"
   # Files are listed explicitly: Node 20 and Node 22 interpret a directory argument differently.
   set +e
   node --test --test-reporter=tap "${js_tests[@]}" 2>&1 | tee "$results/node-test.tap"
