@@ -15,14 +15,16 @@ public sealed class StatusPageTests : UiTestContext
         CameraResponse connecting = await CreateCameraAsync("Connecting cam");
         CameraResponse live = await CreateCameraAsync("Live cam");
         CameraResponse stalled = await CreateCameraAsync("Stalled cam");
-        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2 });
+        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2, State = CameraStreamState.Starting });
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 2, PeerConnectionCount = 3, UptimeSeconds = 3725,
+            State = CameraStreamState.Streaming,
         });
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = stalled.CameraId, IsRunning = true, LastFrameTime = now.AddSeconds(-42), ViewerCount = 1, PeerConnectionCount = 1, UptimeSeconds = 95,
+            State = CameraStreamState.Reconnecting,
         });
 
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
@@ -37,7 +39,7 @@ public sealed class StatusPageTests : UiTestContext
     }
 
     [Fact]
-    public async Task Status_IsRefreshedByTheServerTimer()
+    public async Task Status_IsPushedByTheNotifier()
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
@@ -47,7 +49,9 @@ public sealed class StatusPageTests : UiTestContext
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = camera.CameraId, IsRunning = true, LastFrameTime = DateTimeOffset.UtcNow, ViewerCount = 4, PeerConnectionCount = 4,
+            State = CameraStreamState.Streaming,
         });
+        Notifier.Check().Should().BeTrue("the state and viewer count changed");
 
         page.WaitForAssertion(() => Row(page, camera)[1..5].Should().Equal("Live", "webrtc", "4", "4"), TimeSpan.FromSeconds(5));
     }
