@@ -144,19 +144,20 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Creates a camera on the RTSP test camera through the API and returns its id.</summary>
-    public async Task<int> CreateCameraAsync(string name, string? password = null)
+    /// <summary>Creates a camera on <paramref name="camera"/> (default: the fixture's RTSP test camera) through the API.</summary>
+    public async Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null)
     {
+        camera ??= Camera;
         using HttpResponseMessage response = await Client.PostAsJsonAsync("api/cameras/create", new
         {
             name,
             source = "rtsp",
             ip_address = "127.0.0.1",
-            rtsp_port = Camera.Port,
+            rtsp_port = camera.Port,
             hd_path = RtspTestCamera.MainStream,
             sd_path = RtspTestCamera.SubStream,
-            username = Camera.User,
-            password = password ?? Camera.Password,
+            username = camera.User,
+            password = password ?? camera.Password,
             stream_quality = "stream2",
         });
         string body = await response.Content.ReadAsStringAsync();
