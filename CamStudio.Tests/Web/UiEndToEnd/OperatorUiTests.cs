@@ -118,6 +118,27 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
         await live.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task TileOutOfView_StopsWatching_AndResumesWhenScrolledBack()
+    {
+        int top = await e2e.CreateCameraAsync("A top");
+        await e2e.CreateCameraAsync("B middle");
+        int below = await e2e.CreateCameraAsync("C bottom");
+        // One column in a short window: only the first tile is in view; scrolled to the last, the first is far above.
+        IPage live = await e2e.OpenPageAsync("", viewport: new ViewportSize { Width = 1000, Height = 480 });
+        await live.Locator("[data-testid=layout-picker] [data-layout='1']").ClickAsync();
+        await LiveTileProbe.WaitForDecodingAsync(live, top, s_deadline);
+        await LiveTileProbe.WaitForAsync(live, below, s => s.PlayerState == "paused", s_deadline, "the tile below the fold is paused");
+        (await e2e.GetStatusAsync(below)).GetProperty("viewer_count").GetInt32().Should().Be(0, "nobody sees it");
+
+        await live.Locator($".live-tile[data-camera-id='{below}']").ScrollIntoViewIfNeededAsync();
+        await LiveTileProbe.WaitForDecodingAsync(live, below, s_deadline);
+        await e2e.WaitForStatusAsync(below, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "watching once visible");
+        await LiveTileProbe.WaitForAsync(live, top, s => s.PlayerState == "paused", s_deadline, "the tile scrolled away stops");
+        await e2e.WaitForStatusAsync(top, s => s.GetProperty("viewer_count").GetInt32() == 0, s_deadline, "its viewer left");
+        await live.Context.CloseAsync();
+    }
+
     private static async Task FillAsync(IPage page, string field, string value)
     {
         ILocator input = page.Locator($"input[data-field='{field}']");
