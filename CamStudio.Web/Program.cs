@@ -29,6 +29,7 @@ app.UseHttpsRedirection();
 app.UseAntiforgery();
 app.UseWebSockets();
 
+app.UsePlayerScriptsFromSource();
 app.MapStaticAssets();
 app.MapOpenApi();
 app.MapCameraApi();

@@ -1,31 +1,26 @@
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace CamStudio.Web.Components;
 
 /// <summary>
-/// A component that re-reads live data on a server-side timer and re-renders through the dispatcher. Polling the
-/// in-process status provider is cheap; a push notifier (subscribe/unsubscribe) replaces the timer once the streams
-/// layer offers one, and then the browser still does no polling of its own.
+/// A page that shows live camera status: it subscribes to the <see cref="CameraStatusNotifier"/> (server push, no
+/// browser polling), re-renders through the dispatcher on every snapshot and unsubscribes when disposed.
 /// </summary>
 public abstract class LiveRefreshComponent : ComponentBase, IDisposable
 {
-    private readonly CancellationTokenSource _disposed = new();
-    private PeriodicTimer? _timer;
-
-    /// <summary>How often <see cref="Refresh"/> runs.</summary>
-    protected virtual TimeSpan RefreshInterval => TimeSpan.FromSeconds(1);
+    private CameraStatusSubscription? _subscription;
 
     [Inject]
-    protected TimeProvider Clock { get; set; } = default!;
+    protected CameraStatusNotifier Notifier { get; set; } = default!;
 
-    /// <summary>Re-reads the live data; runs on the renderer's dispatcher.</summary>
-    protected abstract void Refresh();
+    /// <summary>Applies a snapshot to the page's rows; runs on the renderer's dispatcher.</summary>
+    protected abstract void Refresh(CameraStatusSnapshot snapshot);
 
-    protected override void OnInitialized()
-    {
-        _timer = new PeriodicTimer(RefreshInterval, Clock);
-        _ = TickAsync(_timer, _disposed.Token);
-    }
+    /// <summary>Says which cameras the page shows; snapshots then carry their status.</summary>
+    protected void Watch(IEnumerable<int> cameraIds) => _subscription?.Watch(cameraIds);
+
+    protected override void OnInitialized() => _subscription = Notifier.Subscribe(OnSnapshot);
 
     public void Dispose()
     {
@@ -37,31 +32,25 @@ public abstract class LiveRefreshComponent : ComponentBase, IDisposable
     {
         if (disposing)
         {
-            _disposed.Cancel();
-            _timer?.Dispose();
-            _disposed.Dispose();
+            _subscription?.Dispose();
         }
     }
 
-    private async Task TickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    private void OnSnapshot(CameraStatusSnapshot snapshot) => _ = ApplyAsync(snapshot);
+
+    private async Task ApplyAsync(CameraStatusSnapshot snapshot)
     {
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            await InvokeAsync(() =>
             {
-                await InvokeAsync(() =>
-                {
-                    Refresh();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed: the circuit or the page went away.
+                Refresh(snapshot);
+                StateHasChanged();
+            });
         }
         catch (ObjectDisposedException)
         {
+            // The circuit went away between the snapshot and the render.
         }
         catch (Exception ex)
         {

@@ -23,15 +23,18 @@ public sealed class CameraStateChipTests : UiTestContext
         chip.Find(".mud-chip").ClassList.Should().Contain($"mud-chip-color-{colour}");
     }
 
-    [Fact]
-    public void DerivedState_RunningWithoutFrames_IsConnecting_AndStaleFramesAreReconnecting()
+    [Theory]
+    [InlineData(CameraStreamState.Idle, CameraLiveState.Idle)]
+    [InlineData(CameraStreamState.Starting, CameraLiveState.Connecting)]
+    [InlineData(CameraStreamState.Streaming, CameraLiveState.Live)]
+    [InlineData(CameraStreamState.Reconnecting, CameraLiveState.Reconnecting)]
+    [InlineData(CameraStreamState.AuthFailed, CameraLiveState.WrongPassword)]
+    [InlineData(CameraStreamState.Stopping, CameraLiveState.Offline)]
+    public void StatusState_ComesFromTheRuntimeStateField_NotFromFrameAges(CameraStreamState state, CameraLiveState expected)
     {
-        DateTimeOffset now = DateTimeOffset.UnixEpoch.AddDays(1);
-        CameraLiveStates.FromStatus(CameraRuntimeStatus.Idle(1), now).Should().Be(CameraLiveState.Idle);
-        CameraLiveStates.FromStatus(new CameraRuntimeStatus { CameraId = 1, IsRunning = true }, now).Should().Be(CameraLiveState.Connecting);
-        CameraLiveStates.FromStatus(new CameraRuntimeStatus { CameraId = 1, IsRunning = true, LastFrameTime = now.AddSeconds(-5) }, now)
-            .Should().Be(CameraLiveState.Live);
-        CameraLiveStates.FromStatus(new CameraRuntimeStatus { CameraId = 1, IsRunning = true, LastFrameTime = now.AddSeconds(-6) }, now)
-            .Should().Be(CameraLiveState.Reconnecting);
+        // A stale last_frame_time used to be read as "reconnecting"; the streams layer's State is the truth.
+        var status = new CameraRuntimeStatus { CameraId = 1, IsRunning = true, LastFrameTime = DateTimeOffset.UnixEpoch, State = state };
+
+        CameraLiveStates.FromStatus(status).Should().Be(expected);
     }
 }

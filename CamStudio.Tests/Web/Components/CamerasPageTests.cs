@@ -18,9 +18,12 @@ public sealed class CamerasPageTests : UiTestContext
         CameraResponse connecting = await CreateCameraAsync("Connecting cam");
         CameraResponse live = await CreateCameraAsync("Live cam", configure: r => r.StreamQuality = StreamQuality.Stream1);
         CameraResponse reconnecting = await CreateCameraAsync("Stalled cam", configure: r => r.RtspPort = 8554);
-        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true });
-        Statuses.Set(new CameraRuntimeStatus { CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 3 });
-        Statuses.Set(new CameraRuntimeStatus { CameraId = reconnecting.CameraId, IsRunning = true, LastFrameTime = now.AddSeconds(-30), ViewerCount = 1 });
+        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, State = CameraStreamState.Starting });
+        Statuses.Set(new CameraRuntimeStatus { CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 3, State = CameraStreamState.Streaming });
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = reconnecting.CameraId, IsRunning = true, LastFrameTime = now.AddSeconds(-30), ViewerCount = 1, State = CameraStreamState.Reconnecting,
+        });
 
         IRenderedComponent<CamerasPage> page = Render<CamerasPage>();
         page.WaitForElements("tbody tr", 4);
@@ -39,7 +42,11 @@ public sealed class CamerasPageTests : UiTestContext
         page.WaitForElements("tbody tr", 1);
         Row(page, camera)[4].Should().Be("Idle");
 
-        Statuses.Set(new CameraRuntimeStatus { CameraId = camera.CameraId, IsRunning = true, LastFrameTime = DateTimeOffset.UtcNow, ViewerCount = 2 });
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = camera.CameraId, IsRunning = true, LastFrameTime = DateTimeOffset.UtcNow, ViewerCount = 2, State = CameraStreamState.Streaming,
+        });
+        Notifier.Check().Should().BeTrue("the state and viewer count changed");
 
         page.WaitForAssertion(() => Row(page, camera)[4..6].Should().Equal("Live", "2"), TimeSpan.FromSeconds(5));
     }

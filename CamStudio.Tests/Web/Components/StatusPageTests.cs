@@ -15,29 +15,33 @@ public sealed class StatusPageTests : UiTestContext
         CameraResponse connecting = await CreateCameraAsync("Connecting cam");
         CameraResponse live = await CreateCameraAsync("Live cam");
         CameraResponse stalled = await CreateCameraAsync("Stalled cam");
-        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2 });
+        Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2, State = CameraStreamState.Starting });
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 2, PeerConnectionCount = 3, UptimeSeconds = 3725,
+            State = CameraStreamState.Streaming, Fps = 24.96, BitrateKbps = 1812.4, KeyframeIntervalS = 2, ReconnectCount = 1,
+            LastError = "The camera stream ended.",
         });
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = stalled.CameraId, IsRunning = true, LastFrameTime = now.AddSeconds(-42), ViewerCount = 1, PeerConnectionCount = 1, UptimeSeconds = 95,
+            State = CameraStreamState.Reconnecting,
         });
 
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
         page.WaitForElements("tbody tr", 4);
 
-        Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "0", "0", "—", "—");
-        Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "0", "0", "2s", "—");
+        Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "0", "0", "—", "—", "—", "—", "—", "0", "—");
+        Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "0", "0", "2s", "—", "—", "—", "—", "0", "—");
         Row(page, live)[..6].Should().Equal("Live cam", "Live", "webrtc", "2", "3", "1h 02m");
         Row(page, live)[6].Should().BeOneOf("just now", "1s ago");
+        Row(page, live)[7..].Should().Equal("25.0", "1812 kb/s", "2.0 s", "1", "The camera stream ended.");
         Row(page, stalled)[..6].Should().Equal("Stalled cam", "Reconnecting", "webrtc", "1", "1", "1m 35s");
         Row(page, stalled)[6].Should().MatchRegex("^4[2-5]s ago$");
     }
 
     [Fact]
-    public async Task Status_IsRefreshedByTheServerTimer()
+    public async Task Status_IsPushedByTheNotifier()
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
@@ -47,7 +51,9 @@ public sealed class StatusPageTests : UiTestContext
         Statuses.Set(new CameraRuntimeStatus
         {
             CameraId = camera.CameraId, IsRunning = true, LastFrameTime = DateTimeOffset.UtcNow, ViewerCount = 4, PeerConnectionCount = 4,
+            State = CameraStreamState.Streaming,
         });
+        Notifier.Check().Should().BeTrue("the state and viewer count changed");
 
         page.WaitForAssertion(() => Row(page, camera)[1..5].Should().Equal("Live", "webrtc", "4", "4"), TimeSpan.FromSeconds(5));
     }

@@ -2,6 +2,8 @@ using Bunit;
 using CamStudio.Core;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
+using CamStudio.Media;
+using CamStudio.Web.Components.Live;
 using CamStudio.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -34,15 +36,23 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddSingleton<IHostEnvironment>(new TestHostEnvironment());
         Services.AddCamStudioCore(configuration);
+        // The real stream host behind the live tiles' offers (never started here: no UDP port, no FFmpeg).
+        Services.AddCamStudioMedia(configuration);
         Services.RemoveAll<ICameraRuntimeStatusProvider>();
         Services.AddSingleton<ICameraRuntimeStatusProvider>(Statuses);
         Services.AddSingleton(new CameraProbeService(NullLogger<CameraProbeService>.Instance));
+        // Not started as a hosted service: tests publish snapshots themselves, so nothing depends on timing.
+        Services.AddSingleton<CameraStatusNotifier>();
+        Services.AddScoped<LiveViewerSessions>();
     }
 
     /// <summary>Runtime status per camera, as the streams layer would report it.</summary>
     protected FakeStatusProvider Statuses { get; } = new();
 
     protected ICameraStore Store => Services.GetRequiredService<ICameraStore>();
+
+    /// <summary>The status push the pages subscribe to; <see cref="CameraStatusNotifier.Publish"/> sends a snapshot now.</summary>
+    protected CameraStatusNotifier Notifier => Services.GetRequiredService<CameraStatusNotifier>();
 
     public async Task InitializeAsync()
     {

@@ -22,14 +22,14 @@ public enum CameraLiveState
 
     /// <summary>The camera rejected the credentials (<c>auth_failed</c>).</summary>
     WrongPassword,
+
+    /// <summary>A live tile that is out of view or in a hidden tab and stopped watching.</summary>
+    Paused,
 }
 
 /// <summary>Maps runtime status to <see cref="CameraLiveState"/>, a label and a colour.</summary>
 public static class CameraLiveStates
 {
-    /// <summary>How old the last frame may be before a running stream counts as reconnecting.</summary>
-    public static readonly TimeSpan FrameStaleAfter = TimeSpan.FromSeconds(5);
-
     /// <summary>Maps the streams layer's wire state names (idle, starting, streaming, reconnecting, auth_failed, stopping).</summary>
     public static CameraLiveState FromWireName(string? state) => state switch
     {
@@ -41,30 +41,19 @@ public static class CameraLiveStates
         _ => CameraLiveState.Offline,
     };
 
-    /// <summary>
-    /// Derives the state from the fields <see cref="CameraRuntimeStatus"/> has today (running flag and last-frame time).
-    /// When the streams layer adds its explicit state (with auth_failed), map that through <see cref="FromWireName"/>
-    /// here instead; every page goes through this one method.
-    /// </summary>
-    public static CameraLiveState FromStatus(CameraRuntimeStatus status, DateTimeOffset now)
+    /// <summary>The streams layer's own state (which only says streaming while frames arrive); every page maps it here.</summary>
+    public static CameraLiveState FromStatus(CameraRuntimeStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.State == CameraStreamState.AuthFailed)
+        return status.State switch
         {
-            return CameraLiveState.WrongPassword;
-        }
-
-        if (!status.IsRunning)
-        {
-            return CameraLiveState.Idle;
-        }
-
-        if (status.LastFrameTime is not { } lastFrame)
-        {
-            return CameraLiveState.Connecting;
-        }
-
-        return now - lastFrame <= FrameStaleAfter ? CameraLiveState.Live : CameraLiveState.Reconnecting;
+            CameraStreamState.Idle => CameraLiveState.Idle,
+            CameraStreamState.Starting => CameraLiveState.Connecting,
+            CameraStreamState.Streaming => CameraLiveState.Live,
+            CameraStreamState.Reconnecting => CameraLiveState.Reconnecting,
+            CameraStreamState.AuthFailed => CameraLiveState.WrongPassword,
+            _ => CameraLiveState.Offline,
+        };
     }
 
     public static string Label(CameraLiveState state) => state switch
@@ -74,12 +63,13 @@ public static class CameraLiveStates
         CameraLiveState.Live => "Live",
         CameraLiveState.Reconnecting => "Reconnecting",
         CameraLiveState.WrongPassword => "Wrong password",
+        CameraLiveState.Paused => "Paused",
         _ => "Offline",
     };
 
     public static MudBlazor.Color Color(CameraLiveState state) => state switch
     {
-        CameraLiveState.Idle => MudBlazor.Color.Default,
+        CameraLiveState.Idle or CameraLiveState.Paused => MudBlazor.Color.Default,
         CameraLiveState.Connecting => MudBlazor.Color.Info,
         CameraLiveState.Live => MudBlazor.Color.Success,
         CameraLiveState.Reconnecting => MudBlazor.Color.Warning,

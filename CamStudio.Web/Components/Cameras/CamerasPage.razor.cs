@@ -1,5 +1,6 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -14,9 +15,6 @@ public partial class CamerasPage
     private ICameraStore Store { get; set; } = default!;
 
     [Inject]
-    private ICameraRuntimeStatusProvider StatusProvider { get; set; } = default!;
-
-    [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
@@ -24,25 +22,25 @@ public partial class CamerasPage
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
-    protected override void Refresh()
+    protected override void Refresh(CameraStatusSnapshot snapshot)
     {
         if (_rows is null)
         {
             return;
         }
 
-        DateTimeOffset now = Clock.GetUtcNow();
         for (int i = 0; i < _rows.Count; i++)
         {
-            _rows[i] = CameraRow.Create(_rows[i].Camera, StatusProvider, now);
+            _rows[i] = CameraRow.Create(_rows[i].Camera, snapshot);
         }
     }
 
     private async Task LoadAsync()
     {
         IReadOnlyList<CameraResponse> cameras = await Store.ListAsync(CancellationToken.None);
-        DateTimeOffset now = Clock.GetUtcNow();
-        _rows = cameras.Select(c => CameraRow.Create(c, StatusProvider, now)).ToList();
+        CameraStatusSnapshot snapshot = Notifier.Read(cameras.Select(c => c.CameraId));
+        _rows = cameras.Select(c => CameraRow.Create(c, snapshot)).ToList();
+        Watch(cameras.Select(c => c.CameraId));
     }
 
     private async Task DeleteAsync(CameraResponse camera)
@@ -75,14 +73,14 @@ public partial class CamerasPage
         : CameraBrandPresets.TryGet(camera.Brand, out CameraBrandPreset? preset) ? preset.DisplayName : camera.Brand;
 }
 
-/// <summary>One camera with the status read at the last refresh.</summary>
+/// <summary>One camera with the status of the last snapshot.</summary>
 public sealed record CameraRow(CameraResponse Camera, CameraRuntimeStatus Status, CameraLiveState State)
 {
-    public static CameraRow Create(CameraResponse camera, ICameraRuntimeStatusProvider provider, DateTimeOffset now)
+    public static CameraRow Create(CameraResponse camera, CameraStatusSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(camera);
-        ArgumentNullException.ThrowIfNull(provider);
-        CameraRuntimeStatus status = provider.GetStatus(camera.CameraId);
-        return new CameraRow(camera, status, CameraLiveStates.FromStatus(status, now));
+        ArgumentNullException.ThrowIfNull(snapshot);
+        CameraRuntimeStatus status = snapshot.Get(camera.CameraId);
+        return new CameraRow(camera, status, CameraLiveStates.FromStatus(status));
     }
 }

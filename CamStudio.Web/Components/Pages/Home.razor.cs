@@ -1,22 +1,98 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Web.Components.Live;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 
 namespace CamStudio.Web.Components.Pages;
 
-/// <summary>The live view; on first run (no cameras) an empty state that leads to the first camera.</summary>
-public partial class Home
+/// <summary>
+/// The live view: a tile per camera in the layout this browser chose last (auto, 1, 2×2, 3×3, 4×4), a tile maximised
+/// on demand (HD) while the others step aside; on first run (no cameras) an empty state that leads to the first camera.
+/// </summary>
+public partial class Home : IAsyncDisposable
 {
     public const string DemoCameraName = "Demo camera";
 
     private IReadOnlyList<CameraResponse>? _cameras;
+    private CameraStatusSnapshot? _snapshot;
+    private IJSObjectReference? _module;
+    private string _layout = LiveLayouts.Auto;
+    private int? _maximized;
     private bool _adding;
     private string? _error;
 
     [Inject]
     private ICameraStore Store { get; set; } = default!;
 
-    protected override async Task OnInitializedAsync() =>
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    private string GridClass => _maximized is null ? "live-grid" : "live-grid live-grid--maximized";
+
+    private string GridStyle => "--live-columns: " + LiveLayouts.Columns(_layout, _cameras?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override async Task OnInitializedAsync() => await LoadAsync();
+
+    protected override void Refresh(CameraStatusSnapshot snapshot) => _snapshot = snapshot;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", LiveTile.ModulePath);
+            string stored = await _module.InvokeAsync<string>("getLayout");
+            if (LiveLayouts.IsKnown(stored) && stored != _layout)
+            {
+                _layout = stored;
+                StateHasChanged();
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task LoadAsync()
+    {
         _cameras = await Store.ListAsync(CancellationToken.None);
+        _snapshot = Notifier.Read(_cameras.Select(c => c.CameraId));
+        Watch(_cameras.Select(c => c.CameraId));
+    }
+
+    private async Task SetLayoutAsync(string layout)
+    {
+        _layout = layout;
+        _maximized = null;
+        if (_module is not null)
+        {
+            await _module.InvokeAsync<bool>("setLayout", layout);
+        }
+    }
+
+    private void ToggleMaximized(int cameraId) => _maximized = _maximized == cameraId ? null : cameraId;
 
     private async Task AddDemoCameraAsync()
     {
@@ -33,7 +109,7 @@ public partial class Home
                 CameraConflict => "A camera named \"" + DemoCameraName + "\" already exists.",
                 _ => "The demo camera could not be added.",
             };
-            _cameras = await Store.ListAsync(CancellationToken.None);
+            await LoadAsync();
         }
         finally
         {

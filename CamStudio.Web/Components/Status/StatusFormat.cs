@@ -26,6 +26,13 @@ public static class StatusFormat
             : Duration(age) + " ago";
     }
 
+    /// <summary>A measured rate, or a dash while the stream is not running (0 would read as "broken").</summary>
+    public static string Measured(CameraRuntimeStatus status, double value, string format, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.IsRunning && value > 0 ? value.ToString(format, CultureInfo.InvariantCulture) + unit : "—";
+    }
+
     public static string Duration(TimeSpan span)
     {
         if (span < TimeSpan.Zero)

@@ -1,12 +1,13 @@
 using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Cameras;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace CamStudio.Web.Components.Status;
 
 /// <summary>
-/// Every camera's runtime status, re-read every second on the server (see <see cref="LiveRefreshComponent"/>); the
-/// camera list itself is read once, the status on every tick.
+/// Every camera's runtime status, pushed by the server (see <see cref="LiveRefreshComponent"/>); the camera list itself
+/// is read once, the status arrives with every snapshot.
 /// </summary>
 public partial class StatusPage
 {
@@ -16,27 +17,26 @@ public partial class StatusPage
     [Inject]
     private ICameraStore Store { get; set; } = default!;
 
-    [Inject]
-    private ICameraRuntimeStatusProvider StatusProvider { get; set; } = default!;
-
     protected override async Task OnInitializedAsync()
     {
         IReadOnlyList<CameraResponse> cameras = await Store.ListAsync(CancellationToken.None);
-        _now = Clock.GetUtcNow();
-        _rows = cameras.Select(c => CameraRow.Create(c, StatusProvider, _now)).ToList();
+        CameraStatusSnapshot snapshot = Notifier.Read(cameras.Select(c => c.CameraId));
+        _now = snapshot.At;
+        _rows = cameras.Select(c => CameraRow.Create(c, snapshot)).ToList();
+        Watch(cameras.Select(c => c.CameraId));
     }
 
-    protected override void Refresh()
+    protected override void Refresh(CameraStatusSnapshot snapshot)
     {
         if (_rows is null)
         {
             return;
         }
 
-        _now = Clock.GetUtcNow();
+        _now = snapshot.At;
         for (int i = 0; i < _rows.Count; i++)
         {
-            _rows[i] = CameraRow.Create(_rows[i].Camera, StatusProvider, _now);
+            _rows[i] = CameraRow.Create(_rows[i].Camera, snapshot);
         }
     }
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CamStudio.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CamStudio.Tests.Web.UiEndToEnd;
+
+/// <summary>
+/// Issue 5 end to end: the operator UI in Debian's Chromium against the real app, FFmpeg and the RTSP test camera.
+/// Run with <c>unshare -n scripts/netns-run.sh dotnet test … --filter FullyQualifiedName~Web.UiEndToEnd</c>.
+/// </summary>
+[Collection(UiEndToEndCollection.Name)]
+public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
+
+    public Task InitializeAsync() => e2e.DeleteAllCamerasAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task CameraAddedThroughTheForm_Decodes_CountsOneViewer_MaximisesToHdWithoutABlackFrame_AndLeavesWhenClosed()
+    {
+        IPage form = await e2e.OpenPageAsync("cameras/new");
+        string name = "Porch " + Guid.NewGuid().ToString("N")[..6];
+        await FillAsync(form, "name", name);
+        await FillAsync(form, "ip_address", "127.0.0.1");
+        await FillAsync(form, "rtsp_port", e2e.Camera.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await FillAsync(form, "username", e2e.Camera.User);
+        await FillAsync(form, "password", e2e.Camera.Password);
+        await FillAsync(form, "hd_path", RtspTestCamera.MainStream);
+        await FillAsync(form, "sd_path", RtspTestCamera.SubStream);
+        await UiEndToEndFixture.ScreenshotAsync(form, "camera-form");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        ILocator row = form.Locator("td[data-camera-id]", new() { HasText = name });
+        await row.WaitForAsync(new() { Timeout = 20_000 });
+        int id = int.Parse((await row.GetAttributeAsync("data-camera-id"))!, System.Globalization.CultureInfo.InvariantCulture);
+        await UiEndToEndFixture.ScreenshotAsync(form, "cameras");
+
+        IPage live = await e2e.OpenPageAsync("", form.Context);
+        TileSample decoding = await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        decoding.Width.Should().Be(640, "grid tiles watch the SD stream");
+        decoding.Quality.Should().Be("stream2");
+        await LiveTileProbe.WaitForAsync(live, id, s => s.Chip == "Live", s_deadline, "the chip says Live");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live");
+
+        IPage status = await e2e.OpenPageAsync("status", form.Context);
+        ILocator viewers = status.Locator($"td[data-camera-id='{id}'] ~ td[data-label='Viewers']");
+        await Eventually.WaitUntilAsync(async () => (await viewers.TextContentAsync())?.Trim() == "1", s_deadline, "the Status page shows 1 viewer");
+        await UiEndToEndFixture.ScreenshotAsync(status, "status");
+
+        await LiveTileProbe.WatchForBlankAsync(live, id);
+        await live.Locator($".live-tile[data-camera-id='{id}'] [data-action=maximise]").ClickAsync();
+        TileSample hd = await LiveTileProbe.WaitForAsync(live, id, s => s.Width == 1280 && s.Quality == "stream1", s_deadline, "maximised: HD");
+        hd.Samples.Should().BeGreaterThan(0);
+        hd.BlankSamples.Should().Be(0, "the SD picture stays on screen until HD's first frame");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-maximised");
+
+        await live.Locator($".live-tile[data-camera-id='{id}'] [data-action=maximise]").ClickAsync();
+        TileSample sd = await LiveTileProbe.WaitForAsync(live, id, s => s.Width == 640 && s.Quality == "stream2", s_deadline, "restored: SD");
+        sd.BlankSamples.Should().Be(0, "and back without a black frame");
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "one viewer after the switches");
+
+        await live.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
+        var sinceClosed = Stopwatch.StartNew();
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 0, TimeSpan.FromSeconds(5),
+            "the viewer leaves as soon as the page closes");
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("state").GetString() == "idle", s_deadline, "the stream stops after the grace");
+        sinceClosed.Elapsed.Should().BeGreaterThanOrEqualTo(UiEndToEndFixture.GracePeriod - TimeSpan.FromMilliseconds(250));
+        await form.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WrongPassword_IsShownOnTheTile_AndByTheFormsConnectionTest()
+    {
+        int id = await e2e.CreateCameraAsync("Wrong password cam", password: "not-the-password");
+
+        IPage live = await e2e.OpenPageAsync("");
+        TileSample tile = await LiveTileProbe.WaitForAsync(live, id, s => s.Chip == "Wrong password" && s.Problem is not null, s_deadline,
+            "the tile says Wrong password");
+        tile.Problem.Should().Contain("rejected the username or password");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-wrong-password");
+
+        IPage form = await e2e.OpenPageAsync("cameras/new", live.Context);
+        await FillAsync(form, "name", "Probe");
+        await FillAsync(form, "ip_address", "127.0.0.1");
+        await FillAsync(form, "rtsp_port", e2e.Camera.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await FillAsync(form, "username", e2e.Camera.User);
+        await FillAsync(form, "password", "not-the-password");
+        await FillAsync(form, "hd_path", RtspTestCamera.MainStream);
+        await FillAsync(form, "sd_path", RtspTestCamera.SubStream);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        ILocator result = form.Locator("[data-testid=probe-result]");
+        await result.WaitForAsync(new() { Timeout = 30_000 });
+        (await result.TextContentAsync()).Should().Contain("Wrong username or password");
+        await UiEndToEndFixture.ScreenshotAsync(form, "camera-form-wrong-password");
+        await live.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CameraKilledAndRestarted_TileShowsReconnecting_ThenLiveAgain_WithoutAReload()
+    {
+        int id = await e2e.CreateCameraAsync("Reboot cam");
+        IPage live = await e2e.OpenPageAsync("");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        await live.EvaluateAsync("() => { window.__csNotReloaded = true; }");
+
+        await e2e.Camera.KillAsync();
+        await LiveTileProbe.WaitForAsync(live, id, s => s.Chip == "Reconnecting", s_deadline, "the tile shows reconnecting");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-reconnecting");
+
+        await e2e.Camera.RestartAsync(CancellationToken.None);
+        await LiveTileProbe.WaitForAsync(live, id, s => s.Chip == "Live" && s.PlayerState == "live", TimeSpan.FromSeconds(60), "live again");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        (await live.EvaluateAsync<bool>("() => window.__csNotReloaded === true")).Should().BeTrue("the page was not reloaded");
+        await live.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TileOutOfView_StopsWatching_AndResumesWhenScrolledBack()
+    {
+        int top = await e2e.CreateCameraAsync("A top");
+        await e2e.CreateCameraAsync("B middle");
+        int below = await e2e.CreateCameraAsync("C bottom");
+        // One column in a short window: only the first tile is in view; scrolled to the last, the first is far above.
+        IPage live = await e2e.OpenPageAsync("", viewport: new ViewportSize { Width = 1000, Height = 480 });
+        await live.Locator("[data-testid=layout-picker] [data-layout='1']").ClickAsync();
+        await LiveTileProbe.WaitForDecodingAsync(live, top, s_deadline);
+        await LiveTileProbe.WaitForAsync(live, below, s => s.PlayerState == "paused", s_deadline, "the tile below the fold is paused");
+        (await e2e.GetStatusAsync(below)).GetProperty("viewer_count").GetInt32().Should().Be(0, "nobody sees it");
+
+        await live.Locator($".live-tile[data-camera-id='{below}']").ScrollIntoViewIfNeededAsync();
+        await LiveTileProbe.WaitForDecodingAsync(live, below, s_deadline);
+        await e2e.WaitForStatusAsync(below, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "watching once visible");
+        await LiveTileProbe.WaitForAsync(live, top, s => s.PlayerState == "paused", s_deadline, "the tile scrolled away stops");
+        await e2e.WaitForStatusAsync(top, s => s.GetProperty("viewer_count").GetInt32() == 0, s_deadline, "its viewer left");
+        await live.Context.CloseAsync();
+    }
+
+    private static async Task FillAsync(IPage page, string field, string value)
+    {
+        ILocator input = page.Locator($"input[data-field='{field}']");
+        await input.FillAsync(value);
+        // MudBlazor fields bind on change; leaving the field sends it before the next click.
+        await input.PressAsync("Tab");
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CamStudio.Media.Streaming;
+using CamStudio.Tests.Infrastructure;
+using CamStudio.Tests.Web.Api;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CamStudio.Tests.Web.UiEndToEnd;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
+{
+    public const string Name = "Operator UI end to end";
+}
+
+/// <summary>
+/// The whole app on a real Kestrel port (Blazor Server needs its WebSocket) on 127.0.0.1, WebRTC advertising the
+/// namespace address, a 5 s grace period, the GStreamer RTSP test camera and headless Chromium. Runs only inside
+/// <c>unshare -n scripts/netns-run.sh</c>. Every page and every HTTP call goes through <see cref="OpenPageAsync"/> and
+/// <see cref="Client"/>: the one place where signing in belongs.
+/// </summary>
+public sealed class UiEndToEndFixture : IAsyncLifetime
+{
+    /// <summary>
+    /// Short, so "the stream stops after the grace" is quick to see, but longer than the player's first reconnect
+    /// delays: on a loaded machine a tile that gives up on a slow-starting FFmpeg must find it still running.
+    /// </summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(5);
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-ui-e2e-" + Guid.NewGuid().ToString("N"));
+    private CamStudioAppFactory? _app;
+    private ChromiumBrowser? _chromium;
+
+    public RtspTestCamera Camera { get; private set; } = null!;
+
+    /// <summary>The app's address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The one HTTP client of these tests (REST API set-up and checks).</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public CameraStreamHost Streams => Services.GetRequiredService<CameraStreamHost>();
+
+    public async Task InitializeAsync()
+    {
+        string host = NetworkNamespace.RequireWebRtcHost().ToString();
+        Camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions { GopSeconds = 2 }, CancellationToken.None);
+        _app = new CamStudioAppFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["DataDirectory"] = _dataDirectory,
+            ["WebRtc:UdpPort"] = "0",
+            ["WebRtc:AdvertisedAddresses:0"] = host,
+            ["Streams:GracePeriod"] = GracePeriod.ToString("c", CultureInfo.InvariantCulture),
+        });
+        _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app.StartServer();
+        string address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        Client = new HttpClient { BaseAddress = BaseAddress };
+        _chromium = await ChromiumBrowser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (Camera is not null)
+        {
+            await Camera.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> (relative, e.g. "" or "cameras/new") in a fresh browser context (own storage) or in
+    /// <paramref name="context"/>, and waits until the Blazor circuit runs the page.
+    /// </summary>
+    public async Task<IPage> OpenPageAsync(string path, IBrowserContext? context = null, ViewportSize? viewport = null)
+    {
+        context ??= await _chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+        });
+        IPage page = await context.NewPageAsync();
+        // Failed requests and browser errors end up in the test output, next to the server's log.
+        page.RequestFailed += (_, request) => Console.WriteLine($"[browser] request failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Console.WriteLine($"[browser] HTTP {response.Status}: {response.Url}");
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                Console.WriteLine($"[browser] {message.Type}: {message.Text}");
+            }
+        };
+        await GoToAsync(page, path);
+        return page;
+    }
+
+    /// <summary>Loads <paramref name="path"/> in an open page (a full load, like typing the address) and waits for the circuit.</summary>
+    public async Task GoToAsync(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync(new Uri(BaseAddress, path).ToString());
+        await WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>Waits for the interactive render (after a navigation that reloads or enhances the page).</summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+
+    /// <summary>Deletes every camera (through the API, which also stops their streams): each test starts from none.</summary>
+    public async Task DeleteAllCamerasAsync()
+    {
+        JsonElement cameras = await Client.GetFromJsonAsync<JsonElement>("api/cameras");
+        foreach (JsonElement camera in cameras.EnumerateArray())
+        {
+            int id = camera.GetProperty("camera_id").GetInt32();
+            using HttpResponseMessage deleted = await Client.DeleteAsync(new Uri("api/cameras/" + id.ToString(CultureInfo.InvariantCulture), UriKind.Relative));
+            deleted.IsSuccessStatusCode.Should().BeTrue();
+        }
+    }
+
+    /// <summary>Creates a camera on <paramref name="camera"/> (default: the fixture's RTSP test camera) through the API.</summary>
+    public async Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null)
+    {
+        camera ??= Camera;
+        using HttpResponseMessage response = await Client.PostAsJsonAsync("api/cameras/create", new
+        {
+            name,
+            source = "rtsp",
+            ip_address = "127.0.0.1",
+            rtsp_port = camera.Port,
+            hd_path = RtspTestCamera.MainStream,
+            sd_path = RtspTestCamera.SubStream,
+            username = camera.User,
+            password = password ?? camera.Password,
+            stream_quality = "stream2",
+        });
+        string body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(201, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
+    }
+
+    public async Task<JsonElement> GetStatusAsync(int cameraId) =>
+        await Client.GetFromJsonAsync<JsonElement>($"api/cameras/{cameraId}/status");
+
+    /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what)
+    {
+        JsonElement last = default;
+        try
+        {
+            await Eventually.WaitUntilAsync(async () => condition(last = await GetStatusAsync(cameraId)), deadline, what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; last status: {last}", ex);
+        }
+
+        return last;
+    }
+
+    /// <summary>Saves a screenshot to the test artifacts (scripts/test.sh collects artifacts/test-results).</summary>
+    public static Task ScreenshotAsync(IPage page, string name) => ChromiumBrowser.ScreenshotAsync(page, "ui-" + name);
+}

@@ -1,0 +1,29 @@
+namespace CamStudio.Web.Components.Live;
+
+/// <summary>The Live page's grid layouts (the same names wwwroot-js/src/layout.js stores per browser).</summary>
+public static class LiveLayouts
+{
+    public const string Auto = "auto";
+
+    /// <summary>Every layout with its button label, in picker order.</summary>
+    public static IReadOnlyList<(string Value, string Label)> All { get; } =
+    [
+        (Auto, "Auto"),
+        ("1", "1"),
+        ("2x2", "2×2"),
+        ("3x3", "3×3"),
+        ("4x4", "4×4"),
+    ];
+
+    public static bool IsKnown(string? layout) => All.Any(l => string.Equals(l.Value, layout, StringComparison.Ordinal));
+
+    /// <summary>Grid columns: fixed layouts say so; auto picks the smallest square grid that fits every camera.</summary>
+    public static int Columns(string layout, int cameraCount) => layout switch
+    {
+        "1" => 1,
+        "2x2" => 2,
+        "3x3" => 3,
+        "4x4" => 4,
+        _ => Math.Clamp((int)Math.Ceiling(Math.Sqrt(Math.Max(cameraCount, 1))), 1, 4),
+    };
+}

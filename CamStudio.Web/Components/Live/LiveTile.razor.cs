@@ -1,0 +1,216 @@
+using System.Globalization;
+using CamStudio.Core.Cameras;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace CamStudio.Web.Components.Live;
+
+/// <summary>
+/// One camera on the Live page: a muted inline &lt;video&gt; driven by the browser player (wwwroot-js) over the Blazor
+/// circuit. Offers and hang-ups go to <see cref="LiveViewerSessions"/>; every session the tile opened is closed when it
+/// is disposed.
+/// </summary>
+public sealed partial class LiveTile : IAsyncDisposable
+{
+    /// <summary>The player's Blazor glue (wwwroot-js/src is served from /js/).</summary>
+    public const string ModulePath = "/js/blazor-interop.js";
+
+    private const string HdQuality = "stream1";
+    private const string SdQuality = "stream2";
+
+    private bool _disposed;
+    private ElementReference _video;
+    private IJSObjectReference? _module;
+    private IJSObjectReference? _player;
+    private DotNetObjectReference<LiveTile>? _self;
+    private string _playerState = PlayerStates.Idle;
+    private PlayerStateDetail? _detail;
+    private PlayerStats? _stats;
+    private LiveTileView _view = LiveTileView.From(PlayerStates.Idle, null, CameraRuntimeStatus.Idle(0));
+    private bool _showStats;
+    private string? _requestedQuality;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private LiveViewerSessions Sessions { get; set; } = default!;
+
+    /// <summary>The camera this tile plays.</summary>
+    [Parameter, EditorRequired]
+    public CameraResponse Camera { get; set; } = default!;
+
+    /// <summary>The server's latest runtime status of the camera (pushed by the page).</summary>
+    [Parameter]
+    public CameraRuntimeStatus? Status { get; set; }
+
+    /// <summary>Whether the tile fills the grid; a maximised tile watches HD, the others SD.</summary>
+    [Parameter]
+    public bool Maximized { get; set; }
+
+    /// <summary>The tile's maximise/restore button was pressed.</summary>
+    [Parameter]
+    public EventCallback OnToggleMaximized { get; set; }
+
+    private string WantedQuality => Maximized ? HdQuality : SdQuality;
+
+    private string TileClass => Maximized ? "live-tile live-tile--max" : "live-tile";
+
+    private string StatsText => _stats is not { } s
+        ? "No stats yet"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{s.Width:0}×{s.Height:0} · {s.Fps:0} fps · {s.BitrateKbps:0} kb/s · lost {s.PacketsLost:0} · jitter buffer {s.JitterBufferMs:0} ms");
+
+    protected override void OnParametersSet() => UpdateView();
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            await StartPlayerAsync();
+            return;
+        }
+
+        if (_player is not null && _requestedQuality != WantedQuality)
+        {
+            // The player keeps the SD picture until HD has decoded its first frame (quality-switch.js).
+            _requestedQuality = WantedQuality;
+            await _player.InvokeVoidAsync("setQuality", _requestedQuality);
+        }
+    }
+
+    /// <summary>The player's offer: answered by the server's WebRTC sender, or an error the tile shows.</summary>
+    [JSInvokable]
+    public async Task<LiveOfferResult> OfferAsync(string quality, string sdp)
+    {
+        if (_disposed)
+        {
+            return LiveOfferResult.Failed("The tile was closed.", "signal_error", retryable: true);
+        }
+
+        LiveOfferResult result = await Sessions.OfferAsync(this, Camera.CameraId, quality, sdp, CancellationToken.None);
+        if (_disposed && result.SessionId is { } late)
+        {
+            // Disposed while the server answered: CloseAll already ran, so this session is ended here.
+            Sessions.Hangup(late);
+            return LiveOfferResult.Failed("The tile was closed.", "signal_error", retryable: true);
+        }
+
+        return result;
+    }
+
+    [JSInvokable]
+    public Task HangupAsync(string sessionId)
+    {
+        Sessions.Hangup(sessionId);
+        return Task.CompletedTask;
+    }
+
+    [JSInvokable]
+    public Task OnPlayerStateChanged(string state, PlayerStateDetail? detail)
+    {
+        _playerState = state;
+        _detail = detail;
+        UpdateView();
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
+    [JSInvokable]
+    public Task OnPlayerStats(PlayerStats stats)
+    {
+        _stats = stats;
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            await StopPlayerAsync();
+        }
+        finally
+        {
+            // Whatever the browser could not hang up (the circuit is gone) ends here.
+            Sessions.CloseAll(this);
+            _self?.Dispose();
+        }
+    }
+
+    private void UpdateView() =>
+        _view = LiveTileView.From(_playerState, _detail, Status ?? CameraRuntimeStatus.Idle(Camera.CameraId));
+
+    private async Task RetryAsync()
+    {
+        if (_player is not null)
+        {
+            await _player.InvokeVoidAsync("retry");
+        }
+    }
+
+    private async Task ToggleStatsAsync()
+    {
+        _showStats = !_showStats;
+        if (!_showStats)
+        {
+            _stats = null;
+        }
+
+        if (_player is not null)
+        {
+            await _player.InvokeVoidAsync("setStatsEnabled", _showStats);
+        }
+    }
+
+    private async Task StartPlayerAsync()
+    {
+        _self = DotNetObjectReference.Create(this);
+        _requestedQuality = WantedQuality;
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            _player = await _module.InvokeAsync<IJSObjectReference>("start", _video, _self,
+                new { cameraId = Camera.CameraId.ToString(CultureInfo.InvariantCulture), quality = _requestedQuality, stats = _showStats });
+        }
+        catch (JSDisconnectedException)
+        {
+            return;
+        }
+
+        if (_disposed)
+        {
+            // Disposed while the player was starting: DisposeAsync found nothing to stop yet.
+            await StopPlayerAsync();
+        }
+    }
+
+    private async Task StopPlayerAsync()
+    {
+        try
+        {
+            if (_player is not null)
+            {
+                await _player.InvokeVoidAsync("dispose");
+                await _player.DisposeAsync();
+                _player = null;
+            }
+
+            if (_module is not null)
+            {
+                await _module.DisposeAsync();
+                _module = null;
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone: the page unloaded, and the player cleaned up on 'pagehide' by itself.
+        }
+    }
+}
