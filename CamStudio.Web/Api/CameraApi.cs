@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -118,12 +119,10 @@ public static class CameraApi
         }
 
         update.Version ??= headerVersion;
-        CameraResult result = await services.Store.UpdateAsync(cameraId, update, cancellationToken);
+        CameraResult result = await services.Commands.UpdateAsync(cameraId, update, cancellationToken);
         switch (result)
         {
             case CameraSaved saved:
-                // A running stream restarts FFmpeg with the new settings; its viewers stay connected.
-                await services.Streams.ReconfigureAsync(cameraId, cancellationToken);
                 SetETag(response, saved.Camera);
                 return TypedResults.Ok(saved.Camera);
             case CameraNotFound:
@@ -142,13 +141,12 @@ public static class CameraApi
         [AsParameters] CameraApiServices services,
         CancellationToken cancellationToken)
     {
-        if (!await services.Store.DeleteAsync(cameraId, cancellationToken))
+        // Also stops FFmpeg and ends the camera's viewers (ViewerCloseReason.SourceRemoved).
+        if (!await services.Commands.DeleteAsync(cameraId, cancellationToken))
         {
             return CameraProblems.NotFound(cameraId);
         }
 
-        // Stops FFmpeg and ends the camera's viewers (ViewerCloseReason.SourceRemoved).
-        await services.Streams.RemoveAsync(cameraId, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -181,7 +179,7 @@ public static class CameraApi
 }
 
 /// <summary>The services every camera endpoint uses, bound with <c>[AsParameters]</c>.</summary>
-internal sealed record CameraApiServices(ICameraStore Store, ICameraRuntimeStatusProvider StatusProvider, CameraStreamHost Streams)
+internal sealed record CameraApiServices(ICameraStore Store, ICameraRuntimeStatusProvider StatusProvider, CameraCommands Commands)
 {
     public CameraWithStatus WithStatus(CameraResponse camera) => new(camera, StatusProvider.GetStatus(camera.CameraId));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CamStudio.Web.Services;
 
 namespace CamStudio.Web.Api;
 
@@ -11,6 +12,7 @@ public static class CameraApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddScoped<CameraCommands>();
 
         // Throwing lets ApiProblemMiddleware say which field was wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

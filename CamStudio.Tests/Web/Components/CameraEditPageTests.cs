@@ -1,5 +1,6 @@
 using Bunit;
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Components.Cameras;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -164,6 +165,21 @@ public sealed class CameraEditPageTests : UiTestContext
         saved!.Name.Should().Be("Front porch");
         saved.Version.Should().Be(camera.Version + 1);
         (await Store.GetStreamSourceAsync(camera.CameraId, CancellationToken.None))!.Password.Should().Be(StoredPassword);
+    }
+
+    [Fact]
+    public async Task SaveEdit_HandsTheNewSettingsToTheCamerasStream()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door", StoredPassword);
+        CameraStreamHost streams = Services.GetRequiredService<CameraStreamHost>();
+        CameraStream stream = (await streams.GetOrCreateAsync(camera.CameraId, null, CancellationToken.None))!;
+        var before = stream.Supervisor;
+        CameraFormDriver form = RenderEdit(camera.CameraId);
+        await form.SetAsync(CameraFields.Name, "Front porch");
+
+        await form.SubmitAsync();
+
+        stream.Supervisor.Should().NotBeSameAs(before, "a saved camera's stream is reconfigured (FFmpeg restarts if it runs)");
     }
 
     [Fact]

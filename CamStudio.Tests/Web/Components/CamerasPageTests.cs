@@ -1,9 +1,11 @@
 using AngleSharp.Dom;
 using Bunit;
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Components.Cameras;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace CamStudio.Tests.Web.Components;
@@ -55,6 +57,8 @@ public sealed class CamerasPageTests : UiTestContext
     public async Task Delete_AsksForConfirmation_CancelKeepsTheCamera_ConfirmDeletesIt()
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
+        CameraStreamHost streams = Services.GetRequiredService<CameraStreamHost>();
+        await streams.GetOrCreateAsync(camera.CameraId, StreamQuality.Stream2, CancellationToken.None);
         var host = Render(builder =>
         {
             builder.OpenComponent<MudDialogProvider>(0);
@@ -84,6 +88,7 @@ public sealed class CamerasPageTests : UiTestContext
         host.WaitForAssertion(() => host.FindAll("tbody tr").Should().BeEmpty());
         (await Store.GetAsync(camera.CameraId, CancellationToken.None)).Should().BeNull();
         host.Markup.Should().Contain("Deleted \"Front door\".");
+        streams.TryGetStream(camera.CameraId, StreamQuality.Stream2).Should().BeNull("deleting stops the stream and ends its viewers");
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         // Not started as a hosted service: tests publish snapshots themselves, so nothing depends on timing.
         Services.AddSingleton<CameraStatusNotifier>();
         Services.AddScoped<LiveViewerSessions>();
+        Services.AddScoped<CameraCommands>();
     }
 
     /// <summary>Runtime status per camera, as the streams layer would report it.</summary>

@@ -31,6 +31,9 @@ public partial class CameraEditPage
     private ICameraStore Store { get; set; } = default!;
 
     [Inject]
+    private CameraCommands Commands { get; set; } = default!;
+
+    [Inject]
     private CameraProbeService Probe { get; set; } = default!;
 
     [Inject]
@@ -98,7 +101,7 @@ public partial class CameraEditPage
         try
         {
             CameraResult result = CameraId is int id
-                ? await Store.UpdateAsync(id, _model!.ToUpdate(_version), CancellationToken.None)
+                ? await Commands.UpdateAsync(id, _model!.ToUpdate(_version), CancellationToken.None)
                 : await Store.CreateAsync(_model!.ToCreateRequest(), CancellationToken.None);
             switch (result)
             {

@@ -15,6 +15,9 @@ public partial class CamerasPage
     private ICameraStore Store { get; set; } = default!;
 
     [Inject]
+    private CameraCommands Commands { get; set; } = default!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
@@ -55,7 +58,7 @@ public partial class CamerasPage
             return;
         }
 
-        bool deleted = await Store.DeleteAsync(camera.CameraId, CancellationToken.None);
+        bool deleted = await Commands.DeleteAsync(camera.CameraId, CancellationToken.None);
         Snackbar.Add(deleted ? $"Deleted \"{camera.Name}\"." : $"\"{camera.Name}\" was already deleted.",
             deleted ? Severity.Success : Severity.Info);
         await LoadAsync();

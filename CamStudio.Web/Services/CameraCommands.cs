@@ -1,0 +1,37 @@
+using CamStudio.Core.Cameras;
+using CamStudio.Media.Streaming;
+
+namespace CamStudio.Web.Services;
+
+/// <summary>
+/// The camera changes that must reach both the database and the running streams. The REST API and the pages both go
+/// through here, so neither can save a camera and forget to restart its stream, or delete one and leave FFmpeg and its
+/// viewers running.
+/// </summary>
+public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
+{
+    /// <summary>Saves <paramref name="update"/>; a saved camera's running stream restarts FFmpeg with the new settings
+    /// (its viewers stay connected and resume without renegotiating).</summary>
+    public async Task<CameraResult> UpdateAsync(int cameraId, CameraUpdate update, CancellationToken cancellationToken)
+    {
+        CameraResult result = await store.UpdateAsync(cameraId, update, cancellationToken);
+        if (result is CameraSaved)
+        {
+            await streams.ReconfigureAsync(cameraId, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes the camera, stops its FFmpeg and ends its viewers; false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(int cameraId, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(cameraId, cancellationToken))
+        {
+            return false;
+        }
+
+        await streams.RemoveAsync(cameraId, cancellationToken);
+        return true;
+    }
+}
