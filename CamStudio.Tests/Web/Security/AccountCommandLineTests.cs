@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -15,7 +14,6 @@ namespace CamStudio.Tests.Web.Security;
 /// </summary>
 public sealed class AccountCommandLineTests : IDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
     private readonly string _data = Path.Combine(Path.GetTempPath(), "camstudio-cli-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
@@ -72,45 +70,6 @@ public sealed class AccountCommandLineTests : IDisposable
         }
     }
 
-    /// <summary>Runs the app's command line on this test's data directory; stdout and stderr kept apart.</summary>
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] arguments, string? stdin = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(WebAppBuild.Dll)!,
-        };
-        start.ArgumentList.Add(WebAppBuild.Dll);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--DataDirectory");
-        start.ArgumentList.Add(_data);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the command did not exit within {s_timeout} (did it start serving?): {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] arguments, string? stdin = null) =>
+        AccountCli.RunAsync(_data, arguments, stdin);
 }
