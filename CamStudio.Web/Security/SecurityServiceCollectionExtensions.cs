@@ -49,6 +49,7 @@ public static class SecurityServiceCollectionExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SecuritySchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(CamStudioRoles.Admin));
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
 
         services.AddRateLimiter(SecurityRateLimits.Configure);
         services.AddSingleton<ViewerSessionLimiter>();
