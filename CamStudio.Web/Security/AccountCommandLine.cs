@@ -19,8 +19,9 @@ public static class AccountCommandLine
     private const int UsageExitCode = 2;
     private const int FailedExitCode = 1;
 
+    /// <summary>Any "users …" or "tokens …" invocation is a command: a typo prints the usage instead of starting the server.</summary>
     public static bool IsCommand(string[] args) =>
-        args is ["users", "add", ..] or ["tokens", "create", ..];
+        args is ["users", ..] or ["tokens", ..];
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
@@ -28,7 +29,9 @@ public static class AccountCommandLine
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryParse(args, out Dictionary<string, string?> options, out List<string> configuration))
+        Dictionary<string, string?> options = [];
+        List<string> configuration = [];
+        if (args is not (["users", "add", ..] or ["tokens", "create", ..]) || !TryParse(args, out options, out configuration))
         {
             await error.WriteLineAsync(Usage);
             return UsageExitCode;

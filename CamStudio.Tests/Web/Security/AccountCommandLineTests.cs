@@ -59,6 +59,10 @@ public sealed class AccountCommandLineTests : IDisposable
         (int usage, _, string usageErr) = await RunAsync(["tokens", "create", "--username"]);
         usage.Should().Be(2);
         usageErr.Should().Contain("usage:");
+
+        (int typo, _, string typoErr) = await RunAsync(["users", "list"]);
+        typo.Should().Be(2, "an unknown subcommand prints the usage instead of starting the server");
+        typoErr.Should().Contain("usage:");
     }
 
     public void Dispose()
