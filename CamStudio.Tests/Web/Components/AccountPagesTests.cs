@@ -51,4 +51,23 @@ public sealed class AccountPagesTests : UiTestContext
         page.WaitForAssertion(() => page.Markup.Should().Contain("No tokens yet.").And.NotContain(shown));
         (await tokens.FindUserIdAsync(shown, CancellationToken.None)).Should().BeNull();
     }
+
+    [Fact]
+    public async Task Users_page_adds_a_viewer_and_offers_no_delete_for_the_signed_in_admin()
+    {
+        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
+        (await accounts.CreateAsync("root", "root's long password", CamStudioRoles.Admin, CancellationToken.None)).Succeeded.Should().BeTrue();
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, (await accounts.FindIdByNameAsync("root", CancellationToken.None))!));
+
+        IRenderedComponent<UsersPage> page = Render<UsersPage>();
+        page.WaitForElements("tbody tr", 1);
+        await page.Find("input[data-testid='new-username']").ChangeAsync(new ChangeEventArgs { Value = "guest" });
+        await page.Find("input[data-testid='new-password']").ChangeAsync(new ChangeEventArgs { Value = "guest's long password" });
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Add user").ClickAsync(new MouseEventArgs());
+
+        page.WaitForElements("tbody tr", 2);
+        (await accounts.ListAsync(CancellationToken.None)).Should().Contain(u => u.UserName == "guest" && u.Role == CamStudioRoles.Viewer);
+        page.FindAll("[aria-label='Delete root']").Should().BeEmpty("nobody deletes their own account");
+        page.FindAll("[aria-label='Delete guest']").Should().ContainSingle();
+    }
 }
