@@ -1,3 +1,4 @@
+using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Core.Security;
@@ -20,7 +21,8 @@ public static class CamStudioCoreServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="ICameraStore"/>, the database (provider chosen by <see cref="CamStudioDataOptions"/>), the
     /// start-up <see cref="DatabaseMigrationHost"/>, Data Protection with its key ring in the data directory, and an
-    /// idle <see cref="ICameraRuntimeStatusProvider"/> that the streams layer may replace.
+    /// idle <see cref="ICameraRuntimeStatusProvider"/> that the streams layer may replace, and the accounts (Identity
+    /// users and roles in the same database, API tokens).
     /// </summary>
     public static IServiceCollection AddCamStudioCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -62,6 +64,7 @@ public static class CamStudioCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICameraStore, CameraService>();
         services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
+        services.AddCamStudioAccounts();
         return services;
     }
 

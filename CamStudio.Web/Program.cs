@@ -3,6 +3,13 @@ using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
 using CamStudio.Web.Operations;
+using CamStudio.Web.Security;
+
+if (AccountCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await AccountCommandLine.RunAsync(args, Console.In, Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,32 +18,36 @@ builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCameraApi();
 builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddCamStudioUi();
+builder.Services.AddCamStudioSecurity();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
     app.UseHsts();
 }
 app.UseCameraApiProblems();
-app.UseWhen(context => !CameraApi.IsApiRequest(context),
+app.UseWhen(context => !SecuritySchemes.IsMachineRequest(context),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseHttpsRedirection();
 
+app.UseCamStudioSecurity();
 app.UseAntiforgery();
 app.UseWebSockets();
 
 app.UsePlayerScriptsFromSource();
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
 app.MapCamStudioOperations();
+app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
 public partial class Program;

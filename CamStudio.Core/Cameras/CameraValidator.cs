@@ -172,6 +172,12 @@ public static class CameraValidator
             return "Stream path must not contain '..'.";
         }
 
+        if (StartsWithUrlScheme(path))
+        {
+            // Harmless inside rtsp://host/… (and FFmpeg's protocol whitelist), but never a camera path: refuse it.
+            return "Stream path must be a path on the camera, not a URL such as file:… or rtsp://….";
+        }
+
         for (int i = 0; i < path.Length; i++)
         {
             char c = path[i];
@@ -187,6 +193,27 @@ public static class CameraValidator
         }
 
         return null;
+    }
+
+    /// <summary>"file:/etc/passwd", "/rtsp://x": a leading RFC 3986 scheme (letter, then letters, digits, + - .) and a colon.</summary>
+    private static bool StartsWithUrlScheme(string path)
+    {
+        ReadOnlySpan<char> rest = path.AsSpan(path.StartsWith('/') ? 1 : 0);
+        int colon = rest.IndexOfAny(':', '/', '?');
+        if (colon <= 0 || rest[colon] != ':' || !char.IsAsciiLetter(rest[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in rest[..colon])
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string? ValidateQuality(StreamQuality? quality) =>

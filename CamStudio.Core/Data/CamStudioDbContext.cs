@@ -1,4 +1,7 @@
+using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CamStudio.Core.Data;
@@ -7,8 +10,9 @@ namespace CamStudio.Core.Data;
 /// The camera configuration database. Abstract: each provider has a small derived context
 /// (<see cref="SqliteCamStudioDbContext"/>, <see cref="PostgreSqlCamStudioDbContext"/>) so each gets its own migration
 /// set; code outside this folder only sees this type through <c>IDbContextFactory&lt;CamStudioDbContext&gt;</c>.
+/// ASP.NET Core Identity's users and roles live in the same database (its default table names), next to the API tokens.
 /// </summary>
-public abstract class CamStudioDbContext : DbContext
+public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
 {
     protected CamStudioDbContext(DbContextOptions options)
         : base(options)
@@ -17,9 +21,12 @@ public abstract class CamStudioDbContext : DbContext
 
     public DbSet<Camera> Cameras => Set<Camera>();
 
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CamStudioDbContext).Assembly);
     }
 }

@@ -41,6 +41,8 @@ public sealed class Arm64EmulationTests(ITestOutputHelper output) : IDisposable
         BitConverter.ToUInt16(header, 18).Should().Be(183, "the test must really run the arm64 build");
 
         Directory.CreateDirectory(_data);
+        // The account comes from the command line scripts use (the x64 build of the same commit, on the same data).
+        string token = await AccountCli.CreateAdminTokenAsync(_data);
         int port = FreePort.Tcp();
         string url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         clock.Restart();
@@ -50,6 +52,7 @@ public sealed class Arm64EmulationTests(ITestOutputHelper output) : IDisposable
             qemu, executable, "--urls", url, "--contentRoot", build,
         ]);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
         await Eventually.WaitUntilAsync(
             async () =>

@@ -101,17 +101,6 @@ public sealed class BackupRestoreTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    /// <summary>The CamStudio.Web.dll built next to this test run (same configuration), for restore.sh's check mode.</summary>
-    private static string WebAppDll()
-    {
-        string baseDirectory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string framework = Path.GetFileName(baseDirectory);
-        string configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
-        string dll = Path.Combine(RepositoryPaths.Root, "CamStudio.Web", "bin", configuration, framework, "CamStudio.Web.dll");
-        File.Exists(dll).Should().BeTrue($"the web project is built with the tests ({dll})");
-        return dll;
-    }
-
     private static async Task<int> CreateCameraWithPasswordAsync(string dataDirectory, string name)
     {
         await using var app = new OperationsApp(dataDirectory: dataDirectory);
@@ -123,7 +112,7 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     private Task<(int ExitCode, string Output)> RestoreAsync(string archive) =>
-        ScriptRunner.RunAsync("restore.sh", [archive, "--data", Data, "--app", WebAppDll()], timeout: TimeSpan.FromMinutes(2));
+        ScriptRunner.RunAsync("restore.sh", [archive, "--data", Data, "--app", WebAppBuild.Dll], timeout: TimeSpan.FromMinutes(2));
 
     private static List<string> ArchiveEntries(string archive)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Services;
+using CamStudio.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -40,17 +41,20 @@ public static class CameraApi
             .WithName("CreateCamera")
             .WithSummary("Creates a camera; the password is stored encrypted and never returned.")
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireAuthorization(SecuritySchemes.AdminPolicy);
         cameras.MapPut("/{camera_id:int}", UpdateCamera)
             .WithName("UpdateCamera")
             .WithSummary("Updates the fields that are present; send version (or If-Match) to refuse overwriting a newer edit.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireAuthorization(SecuritySchemes.AdminPolicy);
         cameras.MapDelete("/{camera_id:int}", DeleteCamera)
             .WithName("DeleteCamera")
             .WithSummary("Deletes a camera.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(SecuritySchemes.AdminPolicy);
         return app;
     }
 

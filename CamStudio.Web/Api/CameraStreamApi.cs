@@ -3,6 +3,8 @@ using System.Text;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
+using CamStudio.Web.Security;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,7 +37,8 @@ public static class CameraStreamApi
             .WithName("PostWebRtcOffer")
             .WithSummary("Answers a browser's recvonly SDP offer; the answer names the session to DELETE when done.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithViewerLimits();
         cameras.MapDelete("/{camera_id:int}/webrtc/{session_id}", DeleteSession)
             .WithName("DeleteWebRtcSession")
             .WithSummary("Ends a viewer session.")
@@ -47,7 +50,8 @@ public static class CameraStreamApi
             .Produces<string>(StatusCodes.Status201Created, SdpContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithViewerLimits();
         cameras.MapDelete("/{camera_id:int}/whep/{session_id}", DeleteSession)
             .WithName("DeleteWhepSession")
             .WithSummary("WHEP: ends the session created by the POST.")
@@ -86,6 +90,8 @@ public static class CameraStreamApi
         WebRtcOfferRequest offer,
         CameraStreamHost streams,
         WebRtcServer webRtc,
+        ViewerSessionLimiter limiter,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         if (!string.Equals(offer.Type, "offer", StringComparison.Ordinal))
@@ -98,7 +104,18 @@ public static class CameraStreamApi
             return StreamProblems.InvalidOffer("sdp is empty.");
         }
 
-        CameraViewerResult? result = await streams.OpenViewerAsync(cameraId, offer.Sdp, offer.Quality, cancellationToken);
+        CameraViewerResult? result;
+        using (IDisposable? lease = limiter.TryAcquire(ViewerLimits.UserKey(context)))
+        {
+            if (lease is null)
+            {
+                return ViewerLimits.TooManySessions(limiter.Limit);
+            }
+
+            result = await streams.OpenViewerAsync(cameraId, offer.Sdp, offer.Quality, cancellationToken);
+            limiter.Hold(lease, result?.Session);
+        }
+
         if (result is null)
         {
             return CameraProblems.NotFound(cameraId);
@@ -124,6 +141,7 @@ public static class CameraStreamApi
         HttpRequest request,
         HttpResponse response,
         CameraStreamHost streams,
+        ViewerSessionLimiter limiter,
         CancellationToken cancellationToken)
     {
         if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), SdpContentType, StringComparison.OrdinalIgnoreCase))
@@ -143,7 +161,18 @@ public static class CameraStreamApi
             return StreamProblems.InvalidOffer("The body is empty; WHEP expects the SDP offer.");
         }
 
-        CameraViewerResult? result = await streams.OpenViewerAsync(cameraId, sdp, selected, cancellationToken);
+        CameraViewerResult? result;
+        using (IDisposable? lease = limiter.TryAcquire(ViewerLimits.UserKey(request.HttpContext)))
+        {
+            if (lease is null)
+            {
+                return ViewerLimits.TooManySessions(limiter.Limit);
+            }
+
+            result = await streams.OpenViewerAsync(cameraId, sdp, selected, cancellationToken);
+            limiter.Hold(lease, result?.Session);
+        }
+
         if (result is null)
         {
             return CameraProblems.NotFound(cameraId);

@@ -52,7 +52,10 @@ public static class OperationsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+    /// <summary>
+    /// Maps <c>/health/live</c>, <c>/health/ready</c> (anonymous: probes from systemd or a load balancer) and
+    /// <c>/metrics</c> (like everything else it requires a signed-in user or an API token).
+    /// </summary>
     public static IEndpointRouteBuilder MapCamStudioOperations(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -62,7 +65,7 @@ public static class OperationsServiceCollectionExtensions
         {
             Predicate = _ => false,
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        }).WithName("HealthLive").WithTags("Operations");
+        }).WithName("HealthLive").WithTags("Operations").AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
@@ -73,7 +76,7 @@ public static class OperationsServiceCollectionExtensions
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).WithName("HealthReady").WithTags("Operations");
+        }).WithName("HealthReady").WithTags("Operations").AllowAnonymous();
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync)
             .WithName("Metrics")
             .WithSummary("Prometheus text exposition format 0.0.4")

@@ -81,6 +81,11 @@ public class CameraValidatorTests
     [InlineData("a%2")]
     [InlineData("a%g0")]
     [InlineData("pfad/ä")]
+    [InlineData("file:/etc/passwd")] // a URL where a path belongs
+    [InlineData("/file:/etc/passwd")]
+    [InlineData("rtsp://evil.example/x")]
+    [InlineData("/stream1 -i file:/etc/passwd")]
+    [InlineData("a`id`")]
     public void Invalid_paths_fail(string path) => CameraValidator.ValidatePath(path).Should().NotBeNull();
 
     [Fact]

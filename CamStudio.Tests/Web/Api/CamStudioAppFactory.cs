@@ -1,11 +1,16 @@
 using CamStudio.Core.Data;
 using CamStudio.Tests.Infrastructure;
+using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace CamStudio.Tests.Web.Api;
 
-/// <summary>The whole app (Program) in memory with test configuration applied as host settings.</summary>
+/// <summary>
+/// The whole app (Program) in memory with test configuration applied as host settings, a real admin account seeded at
+/// start-up, and clients that send the admin's real API token (<see cref="TestAccounts"/>).
+/// </summary>
 public sealed class CamStudioAppFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -16,6 +21,14 @@ public sealed class CamStudioAppFactory(IReadOnlyDictionary<string, string?> set
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => services.AddTestAdmin());
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        TestAccounts.Authorize(client, Services);
     }
 }
 

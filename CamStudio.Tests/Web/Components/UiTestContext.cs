@@ -1,5 +1,7 @@
 using Bunit;
+using Bunit.TestDoubles;
 using CamStudio.Core;
+using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Media;
@@ -45,7 +47,14 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<CameraStatusNotifier>();
         Services.AddScoped<LiveViewerSessions>();
         Services.AddScoped<CameraCommands>();
+        // Pages render for a signed-in Admin unless a test says otherwise (Authorization.SetRoles(...)).
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("test-admin");
+        Authorization.SetRoles(CamStudioRoles.Admin);
     }
+
+    /// <summary>bunit's authentication state for the rendered components.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 
     /// <summary>Runtime status per camera, as the streams layer would report it.</summary>
     protected FakeStatusProvider Statuses { get; } = new();

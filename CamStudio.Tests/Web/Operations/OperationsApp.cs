@@ -1,3 +1,4 @@
+using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -8,7 +9,8 @@ namespace CamStudio.Tests.Web.Operations;
 
 /// <summary>
 /// The whole app in memory on a fresh SQLite data directory with the WebRTC port on 0 (127.0.0.1), plus optional extra
-/// settings and service registrations. Disposing stops the app and deletes the data directory.
+/// settings and service registrations. Clients send a real admin's API token (<see cref="TestAccounts"/>).
+/// Disposing stops the app and deletes the data directory.
 /// </summary>
 public sealed class OperationsApp : WebApplicationFactory<Program>
 {
@@ -16,15 +18,19 @@ public sealed class OperationsApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _configureServices;
 
     private readonly bool _ownsDataDirectory;
+    private readonly bool _seedAdmin;
 
     /// <param name="settings">Extra configuration, applied over the defaults.</param>
     /// <param name="configureServices">Extra registrations, applied after Program's.</param>
     /// <param name="dataDirectory">An existing data directory to use and keep; by default a fresh one that is deleted on dispose.</param>
+    /// <param name="seedAdmin">False for a first-run app without any account (and clients without a token).</param>
     public OperationsApp(
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null,
-        string? dataDirectory = null)
+        string? dataDirectory = null,
+        bool seedAdmin = true)
     {
+        _seedAdmin = seedAdmin;
         _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "camstudio-ops-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>
@@ -61,9 +67,23 @@ public sealed class OperationsApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        if (_seedAdmin)
+        {
+            builder.ConfigureTestServices(services => services.AddTestAdmin());
+        }
+
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);
+        }
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (_seedAdmin)
+        {
+            TestAccounts.Authorize(client, Services);
         }
     }
 }

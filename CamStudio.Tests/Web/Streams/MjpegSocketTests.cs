@@ -4,6 +4,7 @@ using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Web.Api;
+using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.TestHost;
 
 namespace CamStudio.Tests.Web.Streams;
@@ -17,7 +18,7 @@ public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite()
     public async Task Sends_whole_jpeg_frames_while_connected_and_stops_ffmpeg_when_the_client_closes()
     {
         int id = (await CreateCameraAsync(new { name = UniqueName("Demo"), source = "demo" })).GetProperty("camera_id").GetInt32();
-        WebSocketClient client = Factory.Server.CreateWebSocketClient();
+        WebSocketClient client = TestAccounts.CreateAuthorizedWebSocketClient(Factory.Server);
         using WebSocket socket = await client.ConnectAsync(new Uri(Factory.Server.BaseAddress, $"api/cameras/{id}/ws?quality=stream2"), CancellationToken.None);
 
         var frames = new List<byte[]>();
@@ -62,7 +63,7 @@ public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite()
         using HttpResponseMessage notSocket = await Client.GetAsync($"/api/cameras/{id}/ws");
         (await ReadProblemAsync(notSocket, 400)).GetProperty("code").GetString().Should().Be("websocket_required");
 
-        WebSocketClient client = Factory.Server.CreateWebSocketClient();
+        WebSocketClient client = TestAccounts.CreateAuthorizedWebSocketClient(Factory.Server);
         Func<Task> unknown = () => client.ConnectAsync(new Uri(Factory.Server.BaseAddress, "api/cameras/999/ws"), CancellationToken.None);
         (await unknown.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("404");
     }

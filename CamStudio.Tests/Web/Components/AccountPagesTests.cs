@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Bunit;
+using CamStudio.Core.Accounts;
+using CamStudio.Web.Components.Account;
+using CamStudio.Web.Components.Cameras;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CamStudio.Tests.Web.Components;
+
+/// <summary>What a Viewer sees of the camera list, and the API tokens page against the real token store.</summary>
+public sealed class AccountPagesTests : UiTestContext
+{
+    [Fact]
+    public async Task A_viewer_gets_no_add_edit_or_delete_controls_an_admin_does()
+    {
+        await CreateCameraAsync("Porch");
+        Authorization.SetRoles(CamStudioRoles.Viewer);
+        IRenderedComponent<CamerasPage> viewer = Render<CamerasPage>();
+        viewer.WaitForElements("tbody tr", 1);
+        viewer.FindAll("[aria-label='Delete Porch'], [aria-label='Edit Porch']").Should().BeEmpty();
+        viewer.Markup.Should().NotContain("Add a camera");
+
+        Authorization.SetRoles(CamStudioRoles.Admin);
+        IRenderedComponent<CamerasPage> admin = Render<CamerasPage>();
+        admin.WaitForElements("tbody tr", 1);
+        admin.FindAll("[aria-label='Delete Porch']").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Tokens_page_shows_a_new_token_once_and_revokes_it()
+    {
+        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
+        (await accounts.CreateAsync("pat", "pat's long password", CamStudioRoles.Viewer, CancellationToken.None)).Succeeded.Should().BeTrue();
+        string userId = (await accounts.FindIdByNameAsync("pat", CancellationToken.None))!;
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        ApiTokenService tokens = Services.GetRequiredService<ApiTokenService>();
+
+        IRenderedComponent<ApiTokensPage> page = Render<ApiTokensPage>();
+        await page.Find("input[data-testid='token-name']").ChangeAsync(new ChangeEventArgs { Value = "WHEP player" });
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Create token").ClickAsync(new MouseEventArgs());
+
+        string shown = page.WaitForElement("[data-testid='new-token'] code").TextContent;
+        (await tokens.FindUserIdAsync(shown, CancellationToken.None)).Should().Be(userId, "the page shows the real token of the signed-in user");
+        page.WaitForElements("tbody tr", 1);
+        page.Find("tbody").TextContent.Should().Contain("WHEP player").And.NotContain(shown, "the list shows only a hint");
+
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => page.Markup.Should().Contain("No tokens yet.").And.NotContain(shown));
+        (await tokens.FindUserIdAsync(shown, CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Users_page_adds_a_viewer_and_offers_no_delete_for_the_signed_in_admin()
+    {
+        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
+        (await accounts.CreateAsync("root", "root's long password", CamStudioRoles.Admin, CancellationToken.None)).Succeeded.Should().BeTrue();
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, (await accounts.FindIdByNameAsync("root", CancellationToken.None))!));
+
+        IRenderedComponent<UsersPage> page = Render<UsersPage>();
+        page.WaitForElements("tbody tr", 1);
+        await page.Find("input[data-testid='new-username']").ChangeAsync(new ChangeEventArgs { Value = "guest" });
+        await page.Find("input[data-testid='new-password']").ChangeAsync(new ChangeEventArgs { Value = "guest's long password" });
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Add user").ClickAsync(new MouseEventArgs());
+
+        page.WaitForElements("tbody tr", 2);
+        (await accounts.ListAsync(CancellationToken.None)).Should().Contain(u => u.UserName == "guest" && u.Role == CamStudioRoles.Viewer);
+        page.FindAll("[aria-label='Delete root']").Should().BeEmpty("nobody deletes their own account");
+        page.FindAll("[aria-label='Delete guest']").Should().ContainSingle();
+    }
+}

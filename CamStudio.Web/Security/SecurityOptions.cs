@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CamStudio.Web.Security;
+
+/// <summary>Limits of the security layer (section <c>Security</c>); the defaults suit a home or small-office install.</summary>
+public sealed class SecurityOptions
+{
+    public const string SectionName = "Security";
+
+    /// <summary>Sign-in form posts per client address per minute (429 with Retry-After beyond).</summary>
+    [Range(1, 10_000)]
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>WebRTC offers and WHEP posts per user (or address, when anonymous) per minute.</summary>
+    [Range(1, 100_000)]
+    public int OffersPerMinute { get; set; } = 600;
+
+    /// <summary>Concurrent viewer sessions one user may hold across all cameras (a grid of cameras in a few tabs fits).</summary>
+    [Range(1, 10_000)]
+    public int MaxViewerSessionsPerUser { get; set; } = 100;
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CamStudio.Web.Security;
+
+/// <summary>Rate-limit policies: sign-in posts per client address, offers per user. Rejections are 429 problem+json with Retry-After.</summary>
+public static class SecurityRateLimits
+{
+    public const string SignIn = "sign-in";
+    public const string Offer = "offer";
+
+    internal static void Configure(RateLimiterOptions limiter)
+    {
+        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        limiter.OnRejected = OnRejectedAsync;
+        limiter.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
+            ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => PerMinute(Options(context).SignInPerMinute))
+            : RateLimitPartition.GetNoLimiter(string.Empty));
+        limiter.AddPolicy(Offer, context => RateLimitPartition.GetFixedWindowLimiter(
+            context.User.Identity?.Name ?? ClientAddress(context), _ => PerMinute(Options(context).OffersPerMinute)));
+    }
+
+    private static SecurityOptions Options(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue;
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
+    {
+        PermitLimit = permits,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+    };
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        HttpContext context = rejected.HttpContext;
+        int retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait)
+            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+            : 60;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = string.Create(CultureInfo.InvariantCulture, $"Slow down; try again in {retryAfter} s."),
+                Extensions = { ["code"] = "rate_limited" },
+            },
+        });
+    }
+}

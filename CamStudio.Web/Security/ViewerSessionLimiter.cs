@@ -1,0 +1,100 @@
+using CamStudio.Media.WebRtc;
+using Microsoft.Extensions.Options;
+
+namespace CamStudio.Web.Security;
+
+/// <summary>
+/// Counts each user's open viewer sessions across cameras so one account (or one leaked token) cannot open sessions
+/// without bound. A lease is taken before the offer is answered and released when the session closes.
+/// </summary>
+public sealed class ViewerSessionLimiter(IOptionsMonitor<SecurityOptions> options)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    public int Limit => options.CurrentValue.MaxViewerSessionsPerUser;
+
+    /// <summary>A lease for one more session of <paramref name="user"/>, or null when the user is at the cap.</summary>
+    public IDisposable? TryAcquire(string user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (_lock)
+        {
+            int open = _open.GetValueOrDefault(user);
+            if (open >= Limit)
+            {
+                return null;
+            }
+
+            _open[user] = open + 1;
+        }
+
+        return new Lease(this, user);
+    }
+
+    /// <summary>
+    /// Keeps the session's count until it closes: takes over <paramref name="lease"/> (which the caller then disposes
+    /// harmlessly) by acquiring a fresh hold released by <see cref="ViewerSession.Closed"/>. No session: nothing held.
+    /// </summary>
+    public void Hold(IDisposable lease, ViewerSession? session)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (session is null || lease is not Lease owned)
+        {
+            return;
+        }
+
+        var held = new Lease(this, owned.User);
+        lock (_lock)
+        {
+            _open[owned.User] = _open.GetValueOrDefault(owned.User) + 1;
+        }
+
+        session.Closed += (_, _) => held.Dispose();
+        if (session.State == ViewerSessionState.Closed)
+        {
+            held.Dispose(); // closed before we subscribed
+        }
+    }
+
+    public int OpenSessions(string user)
+    {
+        lock (_lock)
+        {
+            return _open.GetValueOrDefault(user);
+        }
+    }
+
+    private void Release(string user)
+    {
+        lock (_lock)
+        {
+            if (_open.TryGetValue(user, out int open))
+            {
+                if (open <= 1)
+                {
+                    _open.Remove(user);
+                }
+                else
+                {
+                    _open[user] = open - 1;
+                }
+            }
+        }
+    }
+
+    private sealed class Lease(ViewerSessionLimiter owner, string user) : IDisposable
+    {
+        private int _disposed;
+
+        public string User => user;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Release(user);
+            }
+        }
+    }
+}
