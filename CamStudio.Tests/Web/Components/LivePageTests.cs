@@ -45,6 +45,24 @@ public sealed class LivePageTests : UiTestContext
     }
 
     [Fact]
+    public async Task ALayoutPickedWhileTheStoredOneIsStillLoading_Wins_AndIsStored()
+    {
+        await CreateCameraAsync("Cam");
+        BunitJSModuleInterop module = JSInterop.SetupModule(LiveTile.ModulePath);
+        module.Mode = JSRuntimeMode.Loose;
+        JSRuntimeInvocationHandler<string> getLayout = module.Setup<string>("getLayout");
+        module.Setup<bool>("setLayout", "2x2").SetResult(true);
+        IRenderedComponent<Home> page = Render<Home>();
+        page.WaitForElements("[data-testid=layout-picker] [data-layout='2x2']", 1);
+
+        await page.Find("[data-testid=layout-picker] [data-layout='2x2']").ClickAsync(new MouseEventArgs());
+        getLayout.SetResult("3x3"); // the stored layout arrives after the click
+
+        page.WaitForAssertion(() => module.Invocations.Should().Contain(i => i.Identifier == "setLayout" && Equals(i.Arguments[0], "2x2")));
+        page.Find("[data-testid=live-grid]").GetAttribute("data-layout").Should().Be("2x2", "the operator's click is not undone");
+    }
+
+    [Fact]
     public async Task Maximise_SwitchesThatTileToHd_AndHidesTheOthers_RestoreGoesBackToSd()
     {
         CameraResponse first = await CreateCameraAsync("First");

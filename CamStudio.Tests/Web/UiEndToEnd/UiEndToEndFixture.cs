@@ -5,6 +5,7 @@ using System.Text.Json;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Web.Api;
+using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-ui-e2e-" + Guid.NewGuid().ToString("N"));
     private CamStudioAppFactory? _app;
     private ChromiumBrowser? _chromium;
+    private string? _signedInState;
 
     public RtspTestCamera Camera { get; private set; } = null!;
 
@@ -65,6 +67,7 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
         string address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
         Client = new HttpClient { BaseAddress = BaseAddress };
+        TestAccounts.Authorize(Client, Services);
         _chromium = await ChromiumBrowser.LaunchAsync();
     }
 
@@ -102,6 +105,7 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
         context ??= await _chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+            StorageState = await SignedInStateAsync(),
         });
         IPage page = await context.NewPageAsync();
         // Failed requests and browser errors end up in the test output, next to the server's log.
@@ -122,6 +126,36 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
         };
         await GoToAsync(page, path);
         return page;
+    }
+
+    /// <summary>
+    /// The browser state (cookies) of the test admin signed in through the real form. Signed in once per fixture and
+    /// handed to every new context: signing in per test would hit the sign-in rate limit, which is working as intended.
+    /// </summary>
+    private async Task<string> SignedInStateAsync()
+    {
+        if (_signedInState is not null)
+        {
+            return _signedInState;
+        }
+
+        IBrowserContext context = await _chromium!.Browser.NewContextAsync();
+        try
+        {
+            IPage page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(BaseAddress, "account/login").ToString());
+            await page.Locator("input[name=username]").FillAsync(TestAccounts.AdminName);
+            await page.Locator("input[name=password]").FillAsync(TestAccounts.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal),
+                new PageWaitForURLOptions { Timeout = 20_000 });
+            _signedInState = await context.StorageStateAsync();
+            return _signedInState;
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
     }
 
     /// <summary>Loads <paramref name="path"/> in an open page (a full load, like typing the address) and waits for the circuit.</summary>

@@ -18,6 +18,7 @@ public partial class Home : IAsyncDisposable
     private CameraStatusSnapshot? _snapshot;
     private IJSObjectReference? _module;
     private string _layout = LiveLayouts.Auto;
+    private bool _layoutChosen;
     private int? _maximized;
     private bool _adding;
     private string? _error;
@@ -45,9 +46,15 @@ public partial class Home : IAsyncDisposable
 
         try
         {
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", LiveTile.ModulePath);
-            string stored = await _module.InvokeAsync<string>("getLayout");
-            if (LiveLayouts.IsKnown(stored) && stored != _layout)
+            IJSObjectReference module = await JS.InvokeAsync<IJSObjectReference>("import", LiveTile.ModulePath);
+            string stored = await module.InvokeAsync<string>("getLayout");
+            _module = module;
+            if (_layoutChosen)
+            {
+                // The operator picked a layout while the module was loading: that choice wins and is remembered.
+                await module.InvokeAsync<bool>("setLayout", _layout);
+            }
+            else if (LiveLayouts.IsKnown(stored) && stored != _layout)
             {
                 _layout = stored;
                 StateHasChanged();
@@ -85,6 +92,7 @@ public partial class Home : IAsyncDisposable
     private async Task SetLayoutAsync(string layout)
     {
         _layout = layout;
+        _layoutChosen = true;
         _maximized = null;
         if (_module is not null)
         {
