@@ -6,6 +6,7 @@ using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Media;
 using CamStudio.Web.Components.Live;
+using CamStudio.Web.Security;
 using CamStudio.Web.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,7 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         // Not started as a hosted service: tests publish snapshots themselves, so nothing depends on timing.
         Services.AddSingleton<CameraStatusNotifier>();
         Services.AddScoped<LiveViewerSessions>();
+        Services.AddSingleton<ViewerSessionLimiter>();
         Services.AddScoped<CameraCommands>();
         // Pages render for a signed-in Admin unless a test says otherwise (Authorization.SetRoles(...)).
         Authorization = AddAuthorization();

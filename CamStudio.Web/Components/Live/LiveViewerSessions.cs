@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Api;
+using CamStudio.Web.Security;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CamStudio.Web.Components.Live;
 
@@ -15,11 +20,15 @@ public sealed class LiveViewerSessions : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int CameraId, object Owner)> _open = new(StringComparer.Ordinal);
     private readonly CameraStreamHost _streams;
+    private readonly ViewerSessionLimiter _limiter;
+    private readonly AuthenticationStateProvider _authentication;
     private bool _disposed;
 
-    public LiveViewerSessions(CameraStreamHost streams)
+    public LiveViewerSessions(CameraStreamHost streams, ViewerSessionLimiter limiter, AuthenticationStateProvider authentication)
     {
         _streams = streams ?? throw new ArgumentNullException(nameof(streams));
+        _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
+        _authentication = authentication ?? throw new ArgumentNullException(nameof(authentication));
     }
 
     /// <summary>Sessions currently open through this circuit.</summary>
@@ -51,10 +60,29 @@ public sealed class LiveViewerSessions : IDisposable
             return LiveOfferResult.Failed("The offer is empty.", "bad_offer", retryable: false);
         }
 
+        // The same limits as the REST offer endpoints: a tab is no way around them.
+        if (Encoding.UTF8.GetByteCount(sdp) > ViewerLimits.MaxSdpBytes)
+        {
+            return LiveOfferResult.Failed(
+                string.Create(CultureInfo.InvariantCulture, $"The offer is larger than {ViewerLimits.MaxSdpBytes} bytes."), "bad_offer", retryable: false);
+        }
+
+        ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
+        string userKey = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
         CameraViewerResult? result;
+        using IDisposable? lease = _limiter.TryAcquire(userKey);
+        if (lease is null)
+        {
+            // Retryable: another tab or player of this account may close its sessions.
+            return LiveOfferResult.Failed(
+                string.Create(CultureInfo.InvariantCulture, $"This account already has {_limiter.Limit} open viewer sessions; close another tab or player first."),
+                "viewer_limit", retryable: true);
+        }
+
         try
         {
             result = await _streams.OpenViewerAsync(cameraId, sdp, selected, cancellationToken);
+            _limiter.Hold(lease, result?.Session);
         }
         catch (ObjectDisposedException)
         {
