@@ -12,6 +12,9 @@ if (AccountCommandLine.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+// Serve MudBlazor's and Blazor's own files from a build output in every environment (scripts/run.sh, the CI benchmark
+// smoke run), not only in Development; a publish has them in wwwroot and no runtime manifest, so this is a no-op there.
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCamStudioMedia(builder.Configuration);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,browser,janus,jpeg] [--auth] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,browser,janus,jpeg] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -22,7 +22,6 @@ const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
-    auth: { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'artifacts/bench') },
     app: { type: 'string', default: join(repoRoot, 'artifacts/publish/linux-x64') },
     address: { type: 'string', default: '10.213.0.1' },
@@ -52,7 +51,7 @@ const logDir = join(outDir, 'logs');
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers']
-  .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`), args.auth && '--auth'].filter(Boolean).join(' ');
+  .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`)].filter(Boolean).join(' ');
 const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
 
@@ -61,7 +60,7 @@ let camstudio;
 try {
   const cameras = [];
   for (const name of plan.cameras) cameras.push(await startTestCamera({ name, repoRoot, logDir }));
-  camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir, auth: args.auth });
+  camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir });
   for (const camera of cameras) camera.cameraId = await createCamera(camstudio.api, camera);
   const ctx = createContext({ repoRoot, outDir, logDir, smoke: args.smoke, address: args.address, camstudio, cameras,
     results, windowMs: plan.windowMs, settleMs: plan.settleMs, viewerWorkers: plan.viewerWorkers });

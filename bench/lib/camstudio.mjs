@@ -4,16 +4,16 @@
 // (workstation GC) so the numbers are the ones a Raspberry Pi install would show.
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startChild, waitFor } from './process.mjs';
 import { freeTcpPort, freeUdpPort } from './net.mjs';
 import { createApiClient } from './api.mjs';
 
 /**
- * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string,
- *           auth?: boolean }} options
+ * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string }} options
  */
-export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02', auth = false }) {
+export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02' }) {
   // A self-contained publish has an app host; a plain build output (CI's smoke run reuses scripts/test.sh's
   // Release build) runs through the dotnet host, which loads the app into the same process.
   const appHost = join(publishDir, 'CamStudio.Web');
@@ -35,8 +35,9 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
     // Short grace period: a reference measured after CamStudio must not share the machine with its idle FFmpeg.
     Streams__GracePeriod: gracePeriod,
   };
-  const token = auth ? await provisionApiToken(launch, publishDir, env, logDir) : undefined;
-  const proc = startChild(launch[0], [...launch.slice(1), '--contentRoot', publishDir], { env, cwd: publishDir, logFile: join(logDir, 'camstudio.log') });
+  // Production security: an admin and a token made with the app's own command line, sent on every request.
+  const token = await provisionApiToken(launch, publishDir, env, logDir);
+  const proc = startChild(launch[0], [...launch.slice(1), '--contentRoot', contentRootFor(publishDir)], { env, cwd: publishDir, logFile: join(logDir, 'camstudio.log') });
   const api = createApiClient(`http://127.0.0.1:${httpPort}`, { token });
   await waitFor(async () => {
     if (!proc.running) throw new Error(`CamStudio exited (log: ${proc.logFile})`);
@@ -53,9 +54,8 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
 }
 
 /**
- * An admin user and an API token through CamStudio's command line (the convention of the security work:
- * `users add --password-stdin` and `tokens create`, which print and exit without serving). Used once the
- * security branch is merged (run.mjs --auth); until then the API is open and no header is sent.
+ * An admin user and an API token through CamStudio's command line (`users add --password-stdin` and
+ * `tokens create`, which print and exit without serving).
  */
 async function provisionApiToken(launch, publishDir, env, logDir) {
   const run = async (args, stdin) => {
@@ -69,4 +69,13 @@ async function provisionApiToken(launch, publishDir, env, logDir) {
   await run(['users', 'add', '--username', 'bench', '--role', 'Admin', '--password-stdin'], 'bench-password-1234\n');
   const token = await run(['tokens', 'create', '--username', 'bench', '--name', 'benchmark']);
   return token.split('\n').pop().trim();
+}
+
+/**
+ * A publish carries its web root; a build output does not: run from one, the app's content root must be the project
+ * folder (as `dotnet run` and scripts/run.sh have it), where wwwroot/ and ../wwwroot-js/src/ (the player) live.
+ */
+function contentRootFor(publishDir) {
+  if (existsSync(join(publishDir, 'wwwroot'))) return publishDir;
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'CamStudio.Web');
 }
