@@ -3,6 +3,7 @@
 #   install-deps.sh app    -> what running the app needs (FFmpeg)
 #   install-deps.sh test   -> everything the test suite needs (FFmpeg, PostgreSQL, Chromium,
 #                             the GStreamer RTSP test camera, iproute2 for the network namespace)
+#   install-deps.sh bench  -> test + Janus (the benchmark's reference WebRTC relay)
 #   install-deps.sh arm64  -> test + running the Raspberry Pi (linux-arm64) build on x86-64: qemu-user-static and the
 #                             arm64 runtime libraries through multiarch (dpkg --add-architecture arm64)
 set -euo pipefail
