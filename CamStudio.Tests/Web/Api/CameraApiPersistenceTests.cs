@@ -183,8 +183,10 @@ public sealed class SqliteCameraApiPersistenceTests() : CameraApiPersistenceTest
         await using (CamStudioDbContext context = await GetService<IDbContextFactory<CamStudioDbContext>>().CreateDbContextAsync())
         {
             string cipher = (await context.Cameras.Where(c => c.Id == id).Select(c => c.ProtectedPassword).SingleAsync())!;
-            await RestartAppAsync();
+            // Read with the app stopped: a running app's connections create and delete the -wal/-shm files at will.
+            await StopAppAsync();
             byte[] bytes = [.. Directory.EnumerateFiles(DataDirectory, CamStudioDataOptions.SqliteFileName + "*").SelectMany(File.ReadAllBytes)];
+            StartApp();
 
             // The ciphertext is found, so these really are the bytes the camera was written to.
             Contains(bytes, Encoding.UTF8.GetBytes(cipher)).Should().BeTrue();

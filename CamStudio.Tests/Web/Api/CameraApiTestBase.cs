@@ -86,7 +86,7 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
     protected static IReadOnlyList<string> PropertyNames(JsonElement element) =>
         element.EnumerateObject().Select(p => p.Name).ToList();
 
-    private void StartApp()
+    protected void StartApp()
     {
         var settings = new Dictionary<string, string?>(Database.Settings)
         {
@@ -98,7 +98,7 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
         Client = _factory.CreateClient();
     }
 
-    private async Task StopAppAsync()
+    protected async Task StopAppAsync()
     {
         Client?.Dispose();
         if (_factory is not null)

@@ -84,41 +84,14 @@ public sealed class StreamEndToEndFixture : IAsyncLifetime
     public async Task<int> CreateCameraAsync(string? password = null, RtspTestCamera? camera = null)
     {
         camera ??= Camera;
-        using HttpResponseMessage response = await Client.PostAsJsonAsync("/api/cameras/create", new
-        {
-            name = "E2E " + Guid.NewGuid().ToString("N")[..8],
-            source = "rtsp",
-            ip_address = "127.0.0.1",
-            rtsp_port = camera.Port,
-            hd_path = RtspTestCamera.MainStream,
-            sd_path = RtspTestCamera.SubStream,
-            username = camera.User,
-            password = password ?? camera.Password,
-            stream_quality = "stream1",
-        });
-        string body = await response.Content.ReadAsStringAsync();
-        ((int)response.StatusCode).Should().Be(201, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
+        return await Client.CreateRtspCameraAsync(camera, "E2E " + Guid.NewGuid().ToString("N")[..8], password, "stream1");
     }
 
-    public async Task<JsonElement> GetStatusAsync(int cameraId) =>
-        await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{cameraId}/status");
+    public Task<JsonElement> GetStatusAsync(int cameraId) => Client.GetStatusAsync(cameraId);
 
     /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what)
-    {
-        JsonElement last = default;
-        try
-        {
-            await Eventually.WaitUntilAsync(async () => condition(last = await GetStatusAsync(cameraId)), deadline, what);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}; last status: {last}", ex);
-        }
-
-        return last;
-    }
+    public Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what) =>
+        Client.WaitForStatusAsync(cameraId, condition, deadline, what);
 
     /// <summary>Offers from <paramref name="peer"/> through the JSON endpoint, applies the answer, returns the whole answer.</summary>
     internal async Task<JsonElement> ConnectAsync(int cameraId, BrowserPeer peer, string? quality = null)

@@ -6,6 +6,7 @@ using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Web.Api;
 using CamStudio.Tests.Web.Security;
+using CamStudio.Tests.Web.Streams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -186,41 +187,14 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
     public async Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null)
     {
         camera ??= Camera;
-        using HttpResponseMessage response = await Client.PostAsJsonAsync("api/cameras/create", new
-        {
-            name,
-            source = "rtsp",
-            ip_address = "127.0.0.1",
-            rtsp_port = camera.Port,
-            hd_path = RtspTestCamera.MainStream,
-            sd_path = RtspTestCamera.SubStream,
-            username = camera.User,
-            password = password ?? camera.Password,
-            stream_quality = "stream2",
-        });
-        string body = await response.Content.ReadAsStringAsync();
-        ((int)response.StatusCode).Should().Be(201, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
+        return await Client.CreateRtspCameraAsync(camera, name, password, "stream2");
     }
 
-    public async Task<JsonElement> GetStatusAsync(int cameraId) =>
-        await Client.GetFromJsonAsync<JsonElement>($"api/cameras/{cameraId}/status");
+    public Task<JsonElement> GetStatusAsync(int cameraId) => Client.GetStatusAsync(cameraId);
 
     /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what)
-    {
-        JsonElement last = default;
-        try
-        {
-            await Eventually.WaitUntilAsync(async () => condition(last = await GetStatusAsync(cameraId)), deadline, what);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}; last status: {last}", ex);
-        }
-
-        return last;
-    }
+    public Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what) =>
+        Client.WaitForStatusAsync(cameraId, condition, deadline, what);
 
     /// <summary>Saves a screenshot to the test artifacts (scripts/test.sh collects artifacts/test-results).</summary>
     public static Task ScreenshotAsync(IPage page, string name) => ChromiumBrowser.ScreenshotAsync(page, "ui-" + name);
