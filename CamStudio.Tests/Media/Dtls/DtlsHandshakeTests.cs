@@ -47,6 +47,29 @@ public class DtlsHandshakeTests
     }
 
     [Fact]
+    public async Task Two_sessions_with_the_same_certificates_never_share_srtp_keys()
+    {
+        // The certificate lives as long as the process; the keys must not: fresh randoms and ECDHE per handshake.
+        DtlsSrtpKeys first = await HandshakeKeysAsync();
+        DtlsSrtpKeys second = await HandshakeKeysAsync();
+
+        second.ServerMasterKey.Should().NotEqual(first.ServerMasterKey);
+        second.ClientMasterKey.Should().NotEqual(first.ClientMasterKey);
+        second.ServerMasterSalt.Should().NotEqual(first.ServerMasterSalt);
+    }
+
+    private static async Task<DtlsSrtpKeys> HandshakeKeysAsync()
+    {
+        using var loopback = new DtlsLoopback();
+        var client = new TestDtlsClient(DtlsLoopback.ClientCertificate, DtlsLoopback.ServerCertificate.Fingerprint, [Gcm]);
+        Task<DtlsSrtpKeys> serverHandshake = loopback.Server.HandshakeAsync(CancellationToken.None);
+        DtlsTransport clientTransport = await loopback.ConnectAsync(client).WaitAsync(DtlsLoopback.Deadline);
+        DtlsSrtpKeys keys = await serverHandshake.WaitAsync(DtlsLoopback.Deadline);
+        clientTransport.Close();
+        return keys;
+    }
+
+    [Fact]
     public async Task Handshake_NegotiatesDtls12WithEcdheEcdsaAndExtendedMasterSecret()
     {
         using var loopback = new DtlsLoopback();
