@@ -317,8 +317,8 @@ public sealed class UdpMux : IAsyncDisposable
                     _sessionsByEndpoint[remote.Clone()] = session;
                 }
 
-                Send(_responseBuffer.AsSpan(0, responseLength), remote);
                 Counters.IncrementStunAnswered();
+                Send(_responseBuffer.AsSpan(0, responseLength), remote);
                 if (selectedChanged && session.Ice.SelectedRemote is { } selected)
                 {
                     NotifyRemoteSelected(session, selected.Clone());
@@ -336,8 +336,9 @@ public sealed class UdpMux : IAsyncDisposable
             default:
                 if (responseLength > 0)
                 {
-                    Send(_responseBuffer.AsSpan(0, responseLength), remote);
+                    // Counted before the send, so a peer that has the response never reads a counter without it.
                     Counters.IncrementStunErrorsSent();
+                    Send(_responseBuffer.AsSpan(0, responseLength), remote);
                 }
 
                 break;
