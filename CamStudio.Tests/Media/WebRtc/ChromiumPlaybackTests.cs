@@ -97,9 +97,10 @@ public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
                 peer, s => s.FramesDecoded >= warm.FramesDecoded + 100, TimeSpan.FromSeconds(8), "100 more frames under 5 % loss");
 
             session.Stats.PacketsRetransmitted.Should().BeGreaterThan(0);
-            after.NackCount.Should().BeGreaterThan(warm.NackCount, "the browser keeps asking for the lost packets");
+            after.NackCount.Should().BeGreaterThan(
+                warm.NackCount, "the browser keeps asking for the lost packets (warm: {0}; after: {1})", warm, after);
             (after.TotalFreezesDuration - warm.TotalFreezesDuration).Should().BeLessThan(
-                1.0, "retransmissions repair the loss before the picture visibly freezes");
+                1.0, "retransmissions repair the loss before the picture visibly freezes (warm: {0}; after: {1})", warm, after);
         }
         finally
         {
