@@ -2,6 +2,8 @@
 // calls start() with its <video> ElementReference and a DotNetObjectReference, keeps the returned handle as an
 // IJSObjectReference and calls setQuality/retry/getStats/dispose on it.
 
+import { resolveEnv } from './env.js';
+import { TileFullscreen } from './fullscreen.js';
 import { createPlayer } from './player.js';
 
 export { getLayout, setLayout } from './layout.js';
@@ -37,6 +39,7 @@ export { getLayout, setLayout } from './layout.js';
  *   Task HangupAsync(string sessionId)
  *   Task OnPlayerStateChanged(string state, StateDetail detail)
  *   Task OnPlayerStats(StatsSummary stats)
+ *   Task OnFullscreenChanged(bool fullscreen)   the tile entered or left browser fullscreen (the tile then asks for HD)
  * The camera id is already known to the component, so OfferAsync does not take it.
  * @param {HTMLVideoElement} videoElement
  * @param {DotNetRef} dotnetRef
@@ -80,6 +83,14 @@ export function start(videoElement, dotnetRef, options) {
     },
   });
 
+  // The video's parent is the tile: its fullscreen button ([data-action="fullscreen"]) and a double-click on the
+  // picture toggle browser fullscreen of the whole tile.
+  const tile = videoElement.parentElement;
+  const document = resolveEnv(options.env).document;
+  const fullscreen = tile && document
+    ? new TileFullscreen(tile, videoElement, document, (active) => notify('OnFullscreenChanged', active))
+    : null;
+
   // Arrow functions: Blazor may call these detached from the handle object.
   return {
     setQuality: (quality) => player.setQuality(quality),
@@ -91,6 +102,7 @@ export function start(videoElement, dotnetRef, options) {
     getState: () => player.state,
     dispose: () => {
       if (disposed) return;
+      fullscreen?.dispose();
       player.dispose(); // reports 'stopped' first, then nothing more goes to .NET
       disposed = true;
     },

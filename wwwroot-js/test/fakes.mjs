@@ -244,6 +244,9 @@ export class FakeVideo extends FakeEventTarget {
 
 export class FakeDocument extends FakeEventTarget {
   visibilityState = 'visible';
+  /** @type {object | null} */
+  fullscreenElement = null;
+  exitFullscreenCalls = 0;
   /** createElement('canvas') returns a drawable canvas (for the frozen-frame poster) */
   canvasSupport = false;
   /** @type {FakeVideo[]} */
@@ -279,6 +282,46 @@ export class FakeDocument extends FakeEventTarget {
   setHidden(hidden) {
     this.visibilityState = hidden ? 'hidden' : 'visible';
     this.dispatch('visibilitychange');
+  }
+
+  exitFullscreen() {
+    this.exitFullscreenCalls++;
+    return Promise.resolve();
+  }
+
+  /** Browser side: an element entered (or, with null, left) fullscreen. */
+  setFullscreen(element) {
+    this.fullscreenElement = element;
+    this.dispatch('fullscreenchange');
+  }
+}
+
+/** The tile element around a FakeVideo: holds it, and records fullscreen requests. */
+export class FakeTile extends FakeEventTarget {
+  requestFullscreenCalls = 0;
+  /** set to an Error to make requestFullscreen() reject, as without a user gesture */
+  fullscreenError = null;
+
+  /** @param {FakeVideo} video */
+  constructor(video) {
+    super();
+    this.video = video;
+    video.parentElement = this;
+  }
+
+  contains(element) {
+    return element === this || element === this.video;
+  }
+
+  requestFullscreen() {
+    this.requestFullscreenCalls++;
+    return this.fullscreenError ? Promise.reject(this.fullscreenError) : Promise.resolve();
+  }
+
+  /** A click on a control inside the tile, found by its data-action. */
+  clickAction(action) {
+    const target = { closest: (selector) => (selector === `[data-action="${action}"]` ? target : null) };
+    this.dispatch('click', { target });
   }
 }
 

@@ -139,6 +139,55 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
         await live.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task FullScreenButton_ShowsTheTileInBrowserFullscreenInHd_AndLeavingReturnsToSd()
+    {
+        int id = await e2e.CreateCameraAsync("Fullscreen cam");
+        IPage live = await e2e.OpenPageAsync("");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        await LiveTileProbe.WatchForBlankAsync(live, id);
+
+        await live.Locator($".live-tile[data-camera-id='{id}'] [data-action=fullscreen]").ClickAsync();
+        (await live.EvaluateAsync<string?>("() => document.fullscreenElement?.dataset.cameraId ?? null"))
+            .Should().Be(id.ToString(System.Globalization.CultureInfo.InvariantCulture), "the whole tile is fullscreen");
+        TileSample hd = await LiveTileProbe.WaitForAsync(live, id, s => s.Width == 1280 && s.Quality == "stream1", s_deadline,
+            "fullscreen: HD");
+        hd.BlankSamples.Should().Be(0, "the SD picture stays on screen until HD's first frame");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-fullscreen");
+
+        // What Escape does: the browser leaves fullscreen, and only 'fullscreenchange' tells the tile.
+        await live.EvaluateAsync("() => document.exitFullscreen()");
+        TileSample sd = await LiveTileProbe.WaitForAsync(live, id, s => s.Width == 640 && s.Quality == "stream2", s_deadline,
+            "left fullscreen: SD");
+        sd.BlankSamples.Should().Be(0);
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "still one viewer");
+        await live.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task HiddenBrowserTab_StopsWatching_AndResumesWhenShownAgain()
+    {
+        int id = await e2e.CreateCameraAsync("Hidden tab cam");
+        IPage live = await e2e.OpenPageAsync("");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "one viewer");
+
+        // Headless Chromium never hides a page, so the tab switch is what the browser reports for one: the
+        // visibilityState the page reads, and the event.
+        await live.EvaluateAsync(
+            "() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }); " +
+            "document.dispatchEvent(new Event('visibilitychange')); }");
+        await LiveTileProbe.WaitForAsync(live, id, s => s.PlayerState == "paused", s_deadline, "the hidden tab's tile pauses");
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 0, s_deadline,
+            "a hidden tab is not a viewer, so the grace period can stop the camera");
+
+        await live.EvaluateAsync(
+            "() => { delete document.visibilityState; document.dispatchEvent(new Event('visibilitychange')); }");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        await e2e.WaitForStatusAsync(id, s => s.GetProperty("viewer_count").GetInt32() == 1, s_deadline, "watching again");
+        await live.Context.CloseAsync();
+    }
+
     private static async Task FillAsync(IPage page, string field, string value)
     {
         ILocator input = page.Locator($"input[data-field='{field}']");

@@ -29,6 +29,7 @@ public sealed partial class LiveTile : IAsyncDisposable
     private LiveTileView _view = LiveTileView.From(PlayerStates.Idle, null, CameraRuntimeStatus.Idle(0));
     private bool _showStats;
     private string? _requestedQuality;
+    private bool _fullscreen;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -52,7 +53,8 @@ public sealed partial class LiveTile : IAsyncDisposable
     [Parameter]
     public EventCallback OnToggleMaximized { get; set; }
 
-    private string WantedQuality => Maximized ? HdQuality : SdQuality;
+    // A maximised tile and a tile in browser fullscreen are big enough for the camera's main stream.
+    private string WantedQuality => Maximized || _fullscreen ? HdQuality : SdQuality;
 
     private string TileClass => Maximized ? "live-tile live-tile--max" : "live-tile";
 
@@ -112,6 +114,15 @@ public sealed partial class LiveTile : IAsyncDisposable
         _playerState = state;
         _detail = detail;
         UpdateView();
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The tile entered or left browser fullscreen (its button, a double-click, Escape or the browser's UI).</summary>
+    [JSInvokable]
+    public Task OnFullscreenChanged(bool fullscreen)
+    {
+        _fullscreen = fullscreen;
         StateHasChanged();
         return Task.CompletedTask;
     }
