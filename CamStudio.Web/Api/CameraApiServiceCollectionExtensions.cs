@@ -11,7 +11,7 @@ public static class CameraApiServiceCollectionExtensions
     {
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<CameraCommands>();
 
         // Throwing lets ApiProblemMiddleware say which field was wrong instead of an empty 400.

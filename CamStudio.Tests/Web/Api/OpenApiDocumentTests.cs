@@ -22,4 +22,16 @@ public sealed class OpenApiDocumentTests() : CameraApiTestBase(TestDatabase.Sqli
         JsonElement response = schemas.GetProperty("CameraResponse").GetProperty("properties");
         PropertyNames(response).Should().Contain("has_password").And.NotContain("password");
     }
+
+    [Fact]
+    public async Task Document_tells_clients_every_route_needs_a_bearer_api_token()
+    {
+        JsonElement document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        JsonElement scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiToken");
+        scheme.GetProperty("type").GetString().Should().Be("http");
+        scheme.GetProperty("scheme").GetString().Should().Be("bearer");
+        document.GetProperty("security").EnumerateArray().SelectMany(PropertyNames)
+            .Should().Equal(["ApiToken"], "the requirement applies to the whole API");
+    }
 }
