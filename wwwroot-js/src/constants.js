@@ -8,8 +8,15 @@ export const RECONNECT_MAX_DELAY_MS = 10_000;
 export const RECONNECT_JITTER_RATIO = 0.2;
 /** Being live this long counts as a success: the next failure starts the backoff from the base delay again. */
 export const STABLE_LIVE_MS = 10_000;
-/** Offer → answer → ICE → DTLS → first decoded frame must finish within this, or the attempt is abandoned. */
+/** Offer → answer → ICE → DTLS must reach 'connected' within this (and the first frame too, if it comes first), or the attempt is abandoned. */
 export const CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * Once connected, how long to wait for the first decoded frame. The session is already attached to the camera's stream
+ * and shows its first frame the moment the camera sends one, so a new attempt would only repeat the handshake. A camera
+ * starting cold on a loaded machine (FFmpeg start, RTSP setup, the camera's next keyframe) can take longer than
+ * CONNECT_TIMEOUT_MS; abandoning the session then made a tile start over just before its picture arrived, again and again.
+ */
+export const FIRST_FRAME_TIMEOUT_MS = 45_000;
 /** 'disconnected' often heals by itself (Wi-Fi roam, a lost consent check); only this long a 'disconnected' is a failure. */
 export const DISCONNECT_GRACE_MS = 3_000;
 /** Off-screen / hidden-tab tiles stop watching only after this, so scroll jitter does not churn sessions. */

@@ -1,6 +1,7 @@
 import { Backoff } from './backoff.js';
 import {
   CONNECT_TIMEOUT_MS,
+  FIRST_FRAME_TIMEOUT_MS,
   DISCONNECT_GRACE_MS,
   HIDDEN_TEARDOWN_DELAY_MS,
   STABLE_LIVE_MS,
@@ -49,6 +50,7 @@ export class CameraPlayer {
   /** @type {Backoff} */ #backoff;
   /** @type {VisibilityWatcher} */ #visibility;
   /** @type {PeerSession | null} the session whose picture is (or is about to be) in the element */ #primary = null;
+  /** @type {PeerSession | null} the connected session whose first frame is being waited for (armed once per session) */ #firstFrameWait = null;
   /** @type {QualitySwitch | null} the other quality connecting in the background */ #pending = null;
   /** @type {Map<string, unknown>} named timers: connect, reconnect, grace, stats */ #timers = new Map();
   /** @type {(() => void) | null} */ #cancelFirstFrame = null;
@@ -273,7 +275,16 @@ export class CameraPlayer {
       if (!this.#timers.has('grace')) {
         this.#setTimer('grace', DISCONNECT_GRACE_MS, () => this.#lost(session, 'ice_disconnected', 'connection lost'));
       }
-    } else if (state === 'connected') this.#clearTimer('grace');
+    } else if (state === 'connected') {
+      this.#clearTimer('grace');
+      if (this.#machine.state === PlayerState.Connecting && this.#firstFrameWait !== session) {
+        // Connected, so the camera's first frame will reach this session by itself: wait for it rather than start over.
+        this.#firstFrameWait = session;
+        this.#setTimer('connect', FIRST_FRAME_TIMEOUT_MS, () =>
+          this.#lost(session, 'timeout', `connected, but no video within ${FIRST_FRAME_TIMEOUT_MS / 1000} s`),
+        );
+      }
+    }
   }
 
   /** @param {PeerSession} session */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   CONNECT_TIMEOUT_MS,
   DISCONNECT_GRACE_MS,
+  FIRST_FRAME_TIMEOUT_MS,
   HIDDEN_TEARDOWN_DELAY_MS,
   RECONNECT_BASE_DELAY_MS,
   RECONNECT_JITTER_RATIO,
@@ -271,6 +272,36 @@ test('connect timeout moves a stuck connecting to reconnecting', async () => {
   assert.equal(ctx.player.state, 'reconnecting');
   assert.equal(ctx.states.at(-1).reason, 'timeout');
   assert.equal(ctx.pcs[0].closed, true);
+  assert.deepEqual(ctx.signal.hangups, ['s1']);
+  ctx.player.dispose();
+});
+
+test('once connected, the player waits for the camera\'s first frame instead of starting over at the connect timeout', async () => {
+  const ctx = await setup();
+  ctx.timers.advance(CONNECT_TIMEOUT_MS - 1000);
+  ctx.pcs[0].setConnectionState('connected'); // a camera starting cold: connected, no frame yet
+  ctx.pcs[0].emitTrack();
+  await flush();
+  ctx.timers.advance(CONNECT_TIMEOUT_MS);
+  assert.equal(ctx.player.state, 'connecting', 'the session is kept past the connect timeout');
+  assert.equal(ctx.pcs.length, 1, 'no second attempt');
+  ctx.video.decodeFrame(); // the camera's first keyframe, 16 s after connecting
+  await flush();
+  assert.equal(ctx.player.state, 'live');
+  ctx.player.dispose();
+});
+
+test('connected but still no video after FIRST_FRAME_TIMEOUT_MS → reconnecting (timeout); a connection flap does not extend it', async () => {
+  const ctx = await setup();
+  ctx.pcs[0].setConnectionState('connected');
+  ctx.timers.advance(FIRST_FRAME_TIMEOUT_MS / 2);
+  ctx.pcs[0].setConnectionState('disconnected');
+  ctx.pcs[0].setConnectionState('connected');
+  ctx.timers.advance(FIRST_FRAME_TIMEOUT_MS / 2 - 1);
+  assert.equal(ctx.player.state, 'connecting');
+  ctx.timers.advance(1);
+  assert.equal(ctx.player.state, 'reconnecting');
+  assert.equal(ctx.states.at(-1).reason, 'timeout');
   assert.deepEqual(ctx.signal.hangups, ['s1']);
   ctx.player.dispose();
 });
