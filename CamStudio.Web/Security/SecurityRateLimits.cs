@@ -27,7 +27,7 @@ public static class SecurityRateLimits
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
+    internal static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
     {
         PermitLimit = permits,
         Window = TimeSpan.FromMinutes(1),

@@ -16,7 +16,11 @@ public sealed class LiveViewerSessionsTests : UiTestContext
 
     public LiveViewerSessionsTests()
     {
-        Services.Configure<SecurityOptions>(options => options.MaxViewerSessionsPerUser = 1);
+        Services.Configure<SecurityOptions>(options =>
+        {
+            options.MaxViewerSessionsPerUser = 1;
+            options.OffersPerMinute = 3;
+        });
         Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
     }
 
@@ -47,6 +51,24 @@ public sealed class LiveViewerSessionsTests : UiTestContext
         result.Reason.Should().Be("viewer_limit");
         result.Retryable.Should().BeTrue("the other tab may close its session");
         result.Error.Should().Contain("1 open viewer sessions");
+    }
+
+    [Fact]
+    public async Task Offers_beyond_the_per_minute_budget_get_a_retryable_rate_limited_answer_like_the_rest_endpoint()
+    {
+        CameraResponse camera = await CreateCameraAsync("Cam");
+        for (int i = 0; i < 3; i++)
+        {
+            LiveOfferResult allowed = await Sessions.OfferAsync(new object(), 999, "stream2", "v=0\r\n", CancellationToken.None);
+            allowed.Reason.Should().Be("not_found", "offer {0} is within the budget of 3 per minute", i + 1);
+        }
+
+        LiveOfferResult result = await Sessions.OfferAsync(new object(), camera.CameraId, "stream2", "v=0\r\n", CancellationToken.None);
+
+        result.Reason.Should().Be("rate_limited");
+        result.Retryable.Should().BeTrue("the player backs off and tries again");
+        result.Error.Should().MatchRegex(@"try again in \d+ s");
+        Services.GetRequiredService<ViewerSessionLimiter>().OpenSessions(UserId).Should().Be(0);
     }
 
     [Fact]

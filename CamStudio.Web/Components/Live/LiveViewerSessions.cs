@@ -21,11 +21,14 @@ public sealed class LiveViewerSessions : IDisposable
     private readonly Dictionary<string, (int CameraId, object Owner)> _open = new(StringComparer.Ordinal);
     private readonly CameraStreamHost _streams;
     private readonly ViewerSessionLimiter _limiter;
+    private readonly CircuitOfferRateLimiter _rate;
     private readonly AuthenticationStateProvider _authentication;
     private bool _disposed;
 
-    public LiveViewerSessions(CameraStreamHost streams, ViewerSessionLimiter limiter, AuthenticationStateProvider authentication)
+    public LiveViewerSessions(
+        CameraStreamHost streams, ViewerSessionLimiter limiter, CircuitOfferRateLimiter rate, AuthenticationStateProvider authentication)
     {
+        _rate = rate ?? throw new ArgumentNullException(nameof(rate));
         _streams = streams ?? throw new ArgumentNullException(nameof(streams));
         _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
         _authentication = authentication ?? throw new ArgumentNullException(nameof(authentication));
@@ -69,6 +72,14 @@ public sealed class LiveViewerSessions : IDisposable
 
         ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
         string userKey = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+        if (!_rate.TryAcquire(userKey, out TimeSpan retryAfter))
+        {
+            return LiveOfferResult.Failed(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Too many connection attempts from this account; try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s."),
+                "rate_limited", retryable: true);
+        }
+
         CameraViewerResult? result;
         using IDisposable? lease = _limiter.TryAcquire(userKey);
         if (lease is null)
