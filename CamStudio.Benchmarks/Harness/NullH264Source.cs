@@ -7,6 +7,8 @@ internal sealed class NullH264Source : IH264StreamSource
 {
     public string? ProfileLevelId => "42e01f";
 
+    public int LargestReplayPackets => 0;
+
     public IDisposable Subscribe(IH264PacketSink sink) => NoSubscription.Instance;
 
     public void ResendKeyFrame(IH264PacketSink sink)

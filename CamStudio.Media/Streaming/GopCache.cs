@@ -27,6 +27,9 @@ internal sealed class GopCache
 
     public int Count { get; private set; }
 
+    /// <summary>The most packets the cache has held since the stream (re)started: the largest burst a replay may send.</summary>
+    public int PeakCount { get; private set; }
+
     public int Bytes { get; private set; }
 
     /// <summary>Entry 0 is the first packet of a GOP (SPS/PPS/IDR access unit).</summary>
@@ -64,6 +67,7 @@ internal sealed class GopCache
         packet.CopyTo(_data.AsSpan(Bytes));
         _entries[Count++] = new Entry(Bytes, packet.Length, isAccessUnitEnd, timestamp, ssrc, sequenceNumber);
         Bytes += packet.Length;
+        PeakCount = Math.Max(PeakCount, Count);
         return true;
     }
 
@@ -97,6 +101,7 @@ internal sealed class GopCache
     public void Clear()
     {
         Count = 0;
+        PeakCount = 0;
         Bytes = 0;
         HasGop = false;
         IsTruncated = false;

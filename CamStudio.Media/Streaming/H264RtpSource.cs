@@ -106,6 +106,18 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
     /// <inheritdoc/>
     public string? ProfileLevelId => Stats.ProfileLevelId;
 
+    /// <inheritdoc/>
+    public int LargestReplayPackets
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _cache.PeakCount;
+            }
+        }
+    }
+
     /// <summary>
     /// Adds a viewer. Under the fan-out lock it first gets the cached GOP (IsFromCache = true), then live packets.
     /// Dispose the result to unsubscribe.

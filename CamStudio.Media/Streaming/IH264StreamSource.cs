@@ -10,6 +10,13 @@ public interface IH264StreamSource
     /// <summary>The camera's profile-level-id (six hex digits, from its SPS), or null before the first SPS.</summary>
     string? ProfileLevelId { get; }
 
+    /// <summary>
+    /// The most packets one replay of the cached GOP has needed so far (0 before the first keyframe). A viewer's
+    /// retransmission history must hold a whole replay burst, or the burst overwrites its own keyframe before the
+    /// browser's NACK for a lost keyframe packet arrives.
+    /// </summary>
+    int LargestReplayPackets { get; }
+
     /// <summary>Starts delivering to <paramref name="sink"/>: first the cached GOP, then live packets.</summary>
     IDisposable Subscribe(IH264PacketSink sink);
 

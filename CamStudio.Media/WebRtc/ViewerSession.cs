@@ -24,11 +24,16 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
     // Replaying a whole GOP is costly; a browser that keeps sending PLI gets at most one replay per interval.
     private static readonly TimeSpan s_pliReplayInterval = TimeSpan.FromSeconds(1);
 
+    // Live packets keep arriving while the browser's NACK for a burst packet travels back: room for ~1 s of them.
+    private const int ReplayHistoryMargin = 512;
+    private const int MaxHistoryPackets = 16384;
+
     private readonly Lock _sendLock = new();
     private readonly UdpMux _mux;
     private readonly IH264StreamSource _source;
     private readonly DtlsServerSession _dtls;
-    private readonly RtpPacketHistory _history;
+    private readonly int _historyPackets;
+    private RtpPacketHistory? _history; // sized at connect, when the camera's replay burst is known; guarded by _sendLock
     private readonly RtpStreamRewriter _rewriter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -72,7 +77,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         _time = time;
         _logger = logger;
         _handshakeTimeout = options.HandshakeTimeout;
-        _history = new RtpPacketHistory(options.RetransmissionHistoryPackets, SendBufferSize);
+        _historyPackets = options.RetransmissionHistoryPackets;
         _rewriter = new RtpStreamRewriter(
             ssrc, payloadType, (ushort)Random.Shared.Next(0, 0x8000), (uint)Random.Shared.Next());
         _dtls = new DtlsServerSession(certificate, remoteFingerprint, SendDtls, logger);
@@ -138,12 +143,17 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         }
 
         var profile = (SrtpProfile)keys.ProtectionProfile;
+
+        // Asked before taking _sendLock: the source delivers packets holding its own lock and then takes ours.
+        var history = new RtpPacketHistory(HistoryCapacity(_historyPackets, _source.LargestReplayPackets), SendBufferSize);
         lock (_sendLock)
         {
             if (Volatile.Read(ref _closed) != 0)
             {
                 return;
             }
+
+            _history = history;
 
             // We are the DTLS server: we send with the server key and read the browser's SRTCP with the client key.
             _srtpOut = new SrtpContext(profile, keys.ServerMasterKey, keys.ServerMasterSalt);
@@ -163,6 +173,15 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
             subscription.Dispose();
         }
     }
+
+    /// <summary>
+    /// The configured history, or more when one replay of the camera's cached GOP is longer: a join or a PLI sends the
+    /// whole GOP at once (about 1,000 packets for 4 s of 2.5 Mbit/s video), and if the burst is longer than the ring,
+    /// its last packets overwrite its first — the keyframe — before a NACK for one of them can arrive. A loss in the
+    /// keyframe then cannot be repaired, and the joiner sees a corrupt picture or waits for a PLI round trip.
+    /// </summary>
+    internal static int HistoryCapacity(int configured, int largestReplay) =>
+        Math.Max(configured, Math.Min(largestReplay + ReplayHistoryMargin, MaxHistoryPackets));
 
     private void OnDtlsClosed() => Close(ViewerCloseReason.ClosedByPeer);
 
@@ -229,7 +248,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         {
             SrtpContext? srtp = _srtpOut;
             SocketAddress? remote = _remote;
-            if (srtp is null || remote is null || Volatile.Read(ref _closed) != 0)
+            RtpPacketHistory? history = _history;
+            if (srtp is null || remote is null || history is null || Volatile.Read(ref _closed) != 0)
             {
                 return;
             }
@@ -252,7 +272,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
             }
 
             ReadOnlySpan<byte> wire = _sendBuffer.AsSpan(0, protectedLength);
-            _history.Store(sequence, wire);
+            history.Store(sequence, wire);
             _lastRtpTimestamp = timestamp;
             _lastRtpSendTimestamp = _time.GetTimestamp();
             _stats.CountSent(rtpPacket.Length - 12);
@@ -319,7 +339,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         lock (_sendLock)
         {
             SocketAddress? remote = _remote;
-            if (remote is null)
+            RtpPacketHistory? history = _history;
+            if (remote is null || history is null)
             {
                 return;
             }
@@ -328,7 +349,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
             {
                 // The history holds the packet exactly as first protected: resending the same SRTP bytes is
                 // what RFC 4588-less WebRTC receivers expect, and it does not reuse a keystream on new data.
-                if (_history.TryCopyTo(sequence, _retransmitBuffer, out int length))
+                if (history.TryCopyTo(sequence, _retransmitBuffer, out int length))
                 {
                     _mux.Send(_retransmitBuffer.AsSpan(0, length), remote);
                     _stats.CountRetransmitted();

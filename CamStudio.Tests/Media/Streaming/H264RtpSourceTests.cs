@@ -104,6 +104,41 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LargestReplayPackets_RemembersTheLongestGop_AcrossKeyframes_AndForgetsItWhenTheCacheIsDiscarded()
+    {
+        H264RtpSource source = StartSource();
+        using var watcher = new RecordingSink();
+        using IDisposable watching = source.Subscribe(watcher);
+        source.LargestReplayPackets.Should().Be(0, "nothing to replay before the first keyframe");
+
+        // A long GOP (keyframe + 10 P-slices), then the next keyframe starts a short one.
+        Send(source, Rtp(1, 3600, false, ParameterSets()));
+        Send(source, Rtp(2, 3600, true, FuA(5, start: true, end: true)));
+        for (ushort seq = 3; seq <= 12; seq++)
+        {
+            Send(source, Rtp(seq, 3600u * seq, true, PSlice()));
+        }
+
+        Send(source, Rtp(13, 3600 * 13, false, ParameterSets()));
+        Send(source, Rtp(14, 3600 * 13, true, FuA(5, start: true, end: true)));
+        await watcher.WaitForCountAsync(14);
+
+        source.Stats.GopCachePackets.Should().Be(2, "the cache now holds only the new GOP");
+        source.LargestReplayPackets.Should().BeGreaterThanOrEqualTo(12, "a PLI late in a GOP like the first replays all of it");
+
+        source.DiscardCache();
+        source.LargestReplayPackets.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1024, 0, 1024)] // before any GOP: the configured history
+    [InlineData(1024, 300, 1024)] // a sub stream's GOP fits easily
+    [InlineData(1024, 1040, 1552)] // 4 s of 2.5 Mbit/s: the burst plus room for the live packets sent meanwhile
+    [InlineData(1024, 50_000, 16384)] // bounded
+    public void A_viewers_history_holds_a_whole_replay_burst(int configured, int largestReplay, int expected) =>
+        CamStudio.Media.WebRtc.ViewerSession.HistoryCapacity(configured, largestReplay).Should().Be(expected);
+
+    [Fact]
     public async Task LateSubscriber_GetsSpsPpsIdrFromCacheFirst_ThenLive_WithNoGapOrDuplicate()
     {
         H264RtpSource source = StartSource();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 
 namespace CamStudio.Tests.Media.WebRtc;
@@ -106,6 +108,37 @@ public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
         {
             live.Server.DropOutgoingRtp = null;
         }
+    }
+
+    [Fact]
+    public async Task A_late_joiners_keyframe_packets_lost_in_a_long_replay_are_retransmitted_not_re_requested()
+    {
+        // A server whose configured history (4 packets) is far shorter than the cached GOP a join replays at once.
+        // Sized by the configuration alone, the burst would overwrite its own keyframe before the browser's NACK came.
+        await using var server = new WebRtcServer(
+            Options.Create(new WebRtcOptions
+            {
+                UdpPort = 0,
+                AdvertisedAddresses = [NetworkNamespace.RequireWebRtcHost().ToString()],
+                RetransmissionHistoryPackets = 4, // below the options' minimum, so the burst overwrites its start at once
+            }),
+            NullLoggerFactory.Instance,
+            TimeProvider.System);
+        await server.StartAsync(CancellationToken.None);
+        await Eventually.WaitUntilAsync(
+            () => live.Source.Stats.GopCachePackets > 200, TimeSpan.FromSeconds(10), "a cached GOP of more than 200 packets");
+        int sent = 0;
+        server.DropOutgoingRtp = _ => Interlocked.Increment(ref sent) is 3 or 5; // inside the replayed keyframe
+
+        await using IBrowserContext context = await live.Browser.NewContextAsync();
+        await using BrowserPeer peer = await BrowserPeer.OpenAsync(context);
+        ViewerSessionResult result = server.CreateSession(await peer.CreateOfferAsync(), live.Source, "test-camera");
+        result.Error.Should().BeNull();
+        await peer.SetAnswerAsync(result.AnswerSdp!);
+
+        PeerStats stats = await WaitForStatsAsync(peer, s => s.FramesDecoded >= 10, s_decodeDeadline, "the late joiner decodes");
+        result.Session!.Stats.PacketsRetransmitted.Should().BeGreaterThanOrEqualTo(2, "both lost keyframe packets were still in the history");
+        stats.PliCount.Should().Be(0, "a repaired keyframe needs no new one ({0})", stats);
     }
 
     [Fact]
