@@ -19,10 +19,19 @@ public sealed class ApiToken
     public required string Hint { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the token stops working; null for a token that lasts until revoked.</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>The last request it authenticated, to the minute (so a forgotten or leaked token can be spotted).</summary>
+    public DateTime? LastUsedAt { get; set; }
 }
 
 /// <summary>A token as listed to its owner (never the secret).</summary>
-public sealed record ApiTokenInfo(int Id, string Name, string Hint, DateTime CreatedAt);
+public sealed record ApiTokenInfo(int Id, string Name, string Hint, DateTime CreatedAt, DateTime? ExpiresAt = null, DateTime? LastUsedAt = null)
+{
+    public bool IsExpiredAt(DateTime utcNow) => ExpiresAt is { } expires && expires <= utcNow;
+}
 
 /// <summary>A token just created: <see cref="Token"/> is shown once and cannot be recovered later.</summary>
 public sealed record CreatedApiToken(ApiTokenInfo Info, string Token);

@@ -17,9 +17,18 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
     private const int RandomBytes = 32;
     private const int HintLength = 8;
 
-    /// <summary>Creates a token for <paramref name="userId"/>; the returned secret is never stored and cannot be shown again.</summary>
-    /// <exception cref="ArgumentException">The name is empty or longer than <see cref="MaxNameLength"/>.</exception>
-    public async Task<CreatedApiToken> CreateAsync(string userId, string name, CancellationToken cancellationToken)
+    /// <summary>The longest lifetime a token can be given (a token that should outlive this is made without one).</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
+
+    // Last-used is written at most this often per token: a busy script must not turn every request into a write.
+    private static readonly TimeSpan s_lastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Creates a token for <paramref name="userId"/>, valid for <paramref name="lifetime"/> (null: until revoked); the
+    /// returned secret is never stored and cannot be shown again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or too long, or the lifetime is not positive or above <see cref="MaxLifetime"/>.</exception>
+    public async Task<CreatedApiToken> CreateAsync(string userId, string name, CancellationToken cancellationToken, TimeSpan? lifetime = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
         string trimmed = name?.Trim() ?? string.Empty;
@@ -28,6 +37,13 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
             throw new ArgumentException($"A token name is 1 to {MaxNameLength} characters.", nameof(name));
         }
 
+        if (lifetime is { } life && (life <= TimeSpan.Zero || life > MaxLifetime))
+        {
+            throw new ArgumentException($"A token lifetime is more than zero and at most {MaxLifetime.TotalDays:0} days.", nameof(lifetime));
+        }
+
+        DateTime now = Truncate(time.GetUtcNow().UtcDateTime);
+
         string token = Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(RandomBytes));
         var row = new ApiToken
         {
@@ -35,7 +51,8 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
             Name = trimmed,
             Hash = Hash(token),
             Hint = token[..HintLength],
-            CreatedAt = Truncate(time.GetUtcNow().UtcDateTime),
+            CreatedAt = now,
+            ExpiresAt = lifetime is { } validFor ? now + validFor : null,
         };
         await using CamStudioDbContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.ApiTokens.Add(row);
@@ -60,7 +77,10 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
         return deleted > 0;
     }
 
-    /// <summary>The owner of <paramref name="token"/>, or null when it is malformed, unknown or revoked.</summary>
+    /// <summary>
+    /// The owner of <paramref name="token"/>, or null when it is malformed, unknown, revoked or expired. Records the use
+    /// (to the minute).
+    /// </summary>
     public async Task<string?> FindUserIdAsync(string token, CancellationToken cancellationToken)
     {
         if (!LooksLikeToken(token))
@@ -69,9 +89,25 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
         }
 
         string hash = Hash(token);
+        DateTime now = Truncate(time.GetUtcNow().UtcDateTime);
         await using CamStudioDbContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await context.ApiTokens.AsNoTracking().Where(t => t.Hash == hash).Select(t => t.UserId)
+        var row = await context.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
+            .Select(t => new { t.Id, t.UserId, t.ExpiresAt, t.LastUsedAt })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (row is null || row.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        if (row.LastUsedAt is not { } last || now - last >= s_lastUsedResolution)
+        {
+            DateTime stale = now - s_lastUsedResolution;
+            // Conditional, so concurrent requests of one token write once, not once each.
+            await context.ApiTokens.Where(t => t.Id == row.Id && (t.LastUsedAt == null || t.LastUsedAt <= stale))
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), cancellationToken).ConfigureAwait(false);
+        }
+
+        return row.UserId;
     }
 
     internal static string Hash(string token) =>
@@ -85,5 +121,6 @@ public sealed class ApiTokenService(IDbContextFactory<CamStudioDbContext> contex
 
     private static DateTime Truncate(DateTime value) => new(value.Ticks - (value.Ticks % 10), DateTimeKind.Utc);
 
-    private static ApiTokenInfo ToInfo(ApiToken row) => new(row.Id, row.Name, row.Hint + "…", row.CreatedAt);
+    private static ApiTokenInfo ToInfo(ApiToken row) =>
+        new(row.Id, row.Name, row.Hint + "…", row.CreatedAt, row.ExpiresAt, row.LastUsedAt);
 }

@@ -9,7 +9,7 @@ namespace CamStudio.Web.Security;
 /// Account commands that run against the same configuration and data directory as the server, then exit:
 /// <code>
 /// CamStudio.Web users add --username &lt;u&gt; --role Admin|Viewer --password-stdin
-/// CamStudio.Web tokens create --username &lt;u&gt; --name &lt;label&gt;     (prints only the token on stdout)
+/// CamStudio.Web tokens create --username &lt;u&gt; --name &lt;label&gt; [--expires-in-days &lt;n&gt;]     (prints only the token on stdout)
 /// </code>
 /// Any other argument (e.g. <c>--DataDirectory /var/lib/camstudio</c>) is configuration, as for the server. Logs go
 /// to stderr so stdout carries only the result.
@@ -73,20 +73,35 @@ public static class AccountCommandLine
             return UsageExitCode;
         }
 
+        TimeSpan? lifetime = null;
+        if (options.GetValueOrDefault("--expires-in-days") is { } daysText)
+        {
+            if (!int.TryParse(daysText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int days)
+                || days < 1 || days > ApiTokenService.MaxLifetime.TotalDays)
+            {
+                await error.WriteLineAsync(
+                    $"tokens create: --expires-in-days is a whole number of days from 1 to {ApiTokenService.MaxLifetime.TotalDays:0}");
+                return UsageExitCode;
+            }
+
+            lifetime = TimeSpan.FromDays(days);
+        }
+
         if (await app.Services.GetRequiredService<UserAccountService>().FindIdByNameAsync(userName, CancellationToken.None) is not { } userId)
         {
             await error.WriteLineAsync($"tokens create: no user named \"{userName}\"");
             return FailedExitCode;
         }
 
-        CreatedApiToken token = await app.Services.GetRequiredService<ApiTokenService>().CreateAsync(userId, name, CancellationToken.None);
+        CreatedApiToken token = await app.Services.GetRequiredService<ApiTokenService>()
+            .CreateAsync(userId, name, CancellationToken.None, lifetime);
         await output.WriteLineAsync(token.Token);
         return 0;
     }
 
     private const string Usage =
         "usage: CamStudio.Web users add --username <u> --role Admin|Viewer --password-stdin\n" +
-        "       CamStudio.Web tokens create --username <u> --name <label>";
+        "       CamStudio.Web tokens create --username <u> --name <label> [--expires-in-days <n>]";
 
     private static bool TryParse(string[] args, out Dictionary<string, string?> options, out List<string> configuration)
     {
@@ -99,7 +114,7 @@ public static class AccountCommandLine
                 case "--password-stdin":
                     options[args[i]] = null;
                     break;
-                case "--username" or "--role" or "--name":
+                case "--username" or "--role" or "--name" or "--expires-in-days":
                     if (i + 1 >= args.Length)
                     {
                         return false;

@@ -45,6 +45,11 @@ public sealed class AccountPagesTests : UiTestContext
         (await tokens.FindUserIdAsync(shown, CancellationToken.None)).Should().Be(userId, "the page shows the real token of the signed-in user");
         page.WaitForElements("tbody tr", 1);
         page.Find("tbody").TextContent.Should().Contain("WHEP player").And.NotContain(shown, "the list shows only a hint");
+        DateTime expires = (await tokens.ListAsync(userId, CancellationToken.None)).Single().ExpiresAt!.Value;
+        expires.Should().BeCloseTo(DateTime.UtcNow.AddDays(90), TimeSpan.FromMinutes(1), "a new token expires in 90 days unless the operator picks otherwise");
+        page.Find("[data-testid='token-expires']").TextContent.Trim().Should().Be(
+            expires.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        page.Find("[data-testid='token-last-used']").TextContent.Trim().Should().Be("Never used");
 
         await page.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").ClickAsync(new MouseEventArgs());
 

@@ -24,13 +24,17 @@ public sealed class AccountCommandLineTests : IDisposable
         added.Should().Be(0, addErr);
         addOut.Should().BeEmpty("only tokens create prints to stdout");
 
-        (int created, string token, string createErr) = await RunAsync(["tokens", "create", "--username", "bench", "--name", "benchmarks"]);
+        (int created, string token, string createErr) = await RunAsync(
+            ["tokens", "create", "--username", "bench", "--name", "benchmarks", "--expires-in-days", "7"]);
         created.Should().Be(0, createErr);
         token.Should().MatchRegex("^cst_[A-Za-z0-9_-]{43}\n$", "the token alone on stdout, nothing else");
 
         await using var app = new OperationsApp(dataDirectory: _data, seedAdmin: false);
         IReadOnlyList<UserSummary> users = await app.Services.GetRequiredService<UserAccountService>().ListAsync(CancellationToken.None);
         users.Should().ContainSingle().Which.Role.Should().Be(CamStudioRoles.Viewer);
+        ApiTokenInfo listed = (await app.Services.GetRequiredService<ApiTokenService>()
+            .ListAsync(users[0].Id, CancellationToken.None)).Should().ContainSingle().Subject;
+        listed.ExpiresAt.Should().Be(listed.CreatedAt.AddDays(7));
         using HttpClient client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
         (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -55,6 +59,12 @@ public sealed class AccountCommandLineTests : IDisposable
         unknown.Should().Be(1);
         unknownErr.Should().Contain("no user named \"ghost\"");
         unknownOut.Should().BeEmpty();
+
+        (int days, string daysOut, string daysErr) = await RunAsync(
+            ["tokens", "create", "--username", "ghost", "--name", "x", "--expires-in-days", "0"]);
+        days.Should().Be(2);
+        daysErr.Should().Contain("--expires-in-days is a whole number of days from 1 to 3650");
+        daysOut.Should().BeEmpty();
 
         (int usage, _, string usageErr) = await RunAsync(["tokens", "create", "--username"]);
         usage.Should().Be(2);

@@ -97,6 +97,42 @@ public sealed class ApiTokenTests
     }
 
     [Fact]
+    public async Task A_token_stops_working_when_it_expires_and_its_last_use_is_recorded_to_the_minute()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = new OperationsApp(configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        ApiTokenService tokens = app.Services.GetRequiredService<ApiTokenService>();
+        string userId = (await app.Services.GetRequiredService<UserAccountService>().FindIdByNameAsync(TestAccounts.AdminName, CancellationToken.None))!;
+        CreatedApiToken token = await tokens.CreateAsync(userId, "nightly export", CancellationToken.None, TimeSpan.FromDays(30));
+        token.Info.ExpiresAt.Should().Be(token.Info.CreatedAt.AddDays(30));
+        token.Info.LastUsedAt.Should().BeNull();
+        using HttpClient client = Anonymous(app);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+
+        (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.OK);
+        DateTime firstUse = clock.GetUtcNow().UtcDateTime;
+        (await Listed()).LastUsedAt.Should().BeCloseTo(firstUse, TimeSpan.FromMilliseconds(1));
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Listed()).LastUsedAt.Should().BeCloseTo(firstUse, TimeSpan.FromMilliseconds(1), "written at most once a minute");
+        clock.Advance(TimeSpan.FromSeconds(31));
+        (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Listed()).LastUsedAt.Should().BeCloseTo(clock.GetUtcNow().UtcDateTime, TimeSpan.FromMilliseconds(1));
+
+        clock.Advance(TimeSpan.FromDays(30));
+        (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "30 days have passed");
+        (await Listed()).IsExpiredAt(clock.GetUtcNow().UtcDateTime).Should().BeTrue("the list says so, so the owner knows why");
+
+        await FluentActions.Awaiting(() => tokens.CreateAsync(userId, "forever and a day", CancellationToken.None, TimeSpan.FromDays(4000)))
+            .Should().ThrowAsync<ArgumentException>().WithMessage("*at most 3650 days*");
+        await FluentActions.Awaiting(() => tokens.CreateAsync(userId, "already gone", CancellationToken.None, TimeSpan.Zero))
+            .Should().ThrowAsync<ArgumentException>();
+
+        async Task<ApiTokenInfo> Listed() => (await tokens.ListAsync(userId, CancellationToken.None)).Single(t => t.Id == token.Info.Id);
+    }
+
+    [Fact]
     public async Task Deleting_a_user_revokes_their_tokens()
     {
         await using var app = new OperationsApp();
@@ -111,6 +147,15 @@ public sealed class ApiTokenTests
         using HttpClient client = Anonymous(app);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static HttpClient Anonymous(OperationsApp app)

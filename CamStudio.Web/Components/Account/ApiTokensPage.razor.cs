@@ -9,7 +9,11 @@ namespace CamStudio.Web.Components.Account;
 /// <summary>The signed-in user's API tokens: create (the secret is shown once), list, revoke.</summary>
 public partial class ApiTokensPage
 {
+    // 0 = until revoked. A script's token is best given an end date; the choice stays the operator's.
+    private static readonly (int Days, string Label)[] s_lifetimes = [(30, "In 30 days"), (90, "In 90 days"), (365, "In a year"), (0, "Never")];
+
     private IReadOnlyList<ApiTokenInfo>? _tokens;
+    private int _lifetimeDays = 90;
     private string _name = string.Empty;
     private string? _created;
     private string _userId = string.Empty;
@@ -35,7 +39,8 @@ public partial class ApiTokensPage
 
     private async Task CreateAsync()
     {
-        CreatedApiToken created = await Tokens.CreateAsync(_userId, _name, CancellationToken.None);
+        CreatedApiToken created = await Tokens.CreateAsync(
+            _userId, _name, CancellationToken.None, _lifetimeDays > 0 ? TimeSpan.FromDays(_lifetimeDays) : null);
         _created = created.Token;
         _name = string.Empty;
         await ReloadAsync();
@@ -51,6 +56,8 @@ public partial class ApiTokensPage
         _created = null;
         await ReloadAsync();
     }
+
+    private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task ReloadAsync() =>
         _tokens = _userId.Length == 0 ? [] : await Tokens.ListAsync(_userId, CancellationToken.None);

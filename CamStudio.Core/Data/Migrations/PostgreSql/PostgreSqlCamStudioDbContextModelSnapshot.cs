@@ -35,6 +35,10 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -46,6 +50,10 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("hint");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -28,6 +28,10 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -39,6 +43,10 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("hint");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used_at");
 
                     b.Property<string>("Name")
                         .IsRequired()

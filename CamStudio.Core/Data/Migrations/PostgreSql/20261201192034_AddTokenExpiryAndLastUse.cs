@@ -1,0 +1,39 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CamStudio.Core.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class AddTokenExpiryAndLastUse : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "expires_at",
+                table: "api_tokens",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "last_used_at",
+                table: "api_tokens",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "expires_at",
+                table: "api_tokens");
+
+            migrationBuilder.DropColumn(
+                name: "last_used_at",
+                table: "api_tokens");
+        }
+    }
+}
