@@ -31,7 +31,7 @@ public sealed class OperatorUiAccessibilityAndScaleTests(UiEndToEndFixture e2e) 
         IPage page = await e2e.OpenPageAsync(path);
         if (name == "live")
         {
-            await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);
+            await e2e.WaitForTileDecodingAsync(page, id, s_deadline);
         }
 
         AxeResult result = await page.RunAxe();
@@ -60,7 +60,7 @@ public sealed class OperatorUiAccessibilityAndScaleTests(UiEndToEndFixture e2e) 
         IPage again = await e2e.OpenPageAsync("", page.Context);
         await again.Locator("[data-testid=live-grid][data-layout='2x2']").WaitForAsync();
         (await again.Locator("[data-testid=layout-picker] [data-layout='2x2']").GetAttributeAsync("aria-pressed")).Should().Be("true");
-        await LiveTileProbe.WaitForDecodingAsync(again, id, s_deadline);
+        await e2e.WaitForTileDecodingAsync(again, id, s_deadline);
         await page.Context.CloseAsync();
     }
 
@@ -80,7 +80,7 @@ public sealed class OperatorUiAccessibilityAndScaleTests(UiEndToEndFixture e2e) 
 
         foreach (int id in ids)
         {
-            TileSample tile = await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);
+            TileSample tile = await e2e.WaitForTileDecodingAsync(page, id, s_deadline);
             tile.Width.Should().Be(640);
         }
 

@@ -192,6 +192,24 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
 
     public Task<JsonElement> GetStatusAsync(int cameraId) => Client.GetStatusAsync(cameraId);
 
+    /// <summary>
+    /// <see cref="LiveTileProbe.WaitForDecodingAsync"/>, whose timeout also says what the server knew of the camera
+    /// (state, last error, reconnects): a tile without a picture is a browser problem or a camera problem, and the
+    /// failure should say which.
+    /// </summary>
+    public async Task<TileSample> WaitForTileDecodingAsync(IPage page, int cameraId, TimeSpan deadline)
+    {
+        try
+        {
+            return await LiveTileProbe.WaitForDecodingAsync(page, cameraId, deadline);
+        }
+        catch (TimeoutException ex)
+        {
+            JsonElement status = await GetStatusAsync(cameraId);
+            throw new TimeoutException($"{ex.Message}; server status: {status}", ex);
+        }
+    }
+
     /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
     public Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what) =>
         Client.WaitForStatusAsync(cameraId, condition, deadline, what);
