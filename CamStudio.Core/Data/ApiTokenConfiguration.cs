@@ -15,10 +15,6 @@ public sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
-    private static readonly ValueConverter<DateTime?, DateTime?> s_utcOrNull = new(
-        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
-        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
-
     public void Configure(EntityTypeBuilder<ApiToken> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,8 +26,9 @@ public sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Hash).HasColumnName("hash").HasMaxLength(64).IsRequired();
         builder.Property(t => t.Hint).HasColumnName("hint").HasMaxLength(16).IsRequired();
         builder.Property(t => t.CreatedAt).HasColumnName("created_at").HasConversion(s_utc);
-        builder.Property(t => t.ExpiresAt).HasColumnName("expires_at").HasConversion(s_utcOrNull);
-        builder.Property(t => t.LastUsedAt).HasColumnName("last_used_at").HasConversion(s_utcOrNull);
+        // EF Core never hands a null to a converter, so the DateTime one serves the nullable columns too.
+        builder.Property(t => t.ExpiresAt).HasColumnName("expires_at").HasConversion(s_utc);
+        builder.Property(t => t.LastUsedAt).HasColumnName("last_used_at").HasConversion(s_utc);
         builder.HasIndex(t => t.Hash).IsUnique();
         builder.HasIndex(t => t.UserId);
         builder.HasOne<IdentityUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
