@@ -19,14 +19,12 @@ public sealed class CircuitOfferRateLimiter : IDisposable
             user, _ => SecurityRateLimits.PerMinute(options.CurrentValue.OffersPerMinute)));
     }
 
-    /// <summary>Takes one offer from <paramref name="user"/>'s budget; false (and when to try again) when it is spent.</summary>
-    public bool TryAcquire(string user, out TimeSpan retryAfter)
+    /// <summary>Takes one offer from <paramref name="user"/>'s budget; false (and in how many seconds to try again) when it is spent.</summary>
+    public bool TryAcquire(string user, out int retryAfterSeconds)
     {
         ArgumentNullException.ThrowIfNull(user);
         using RateLimitLease lease = _limiter.AttemptAcquire(user);
-        retryAfter = lease.IsAcquired ? TimeSpan.Zero
-            : lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait) ? wait
-            : TimeSpan.FromMinutes(1);
+        retryAfterSeconds = lease.IsAcquired ? 0 : SecurityRateLimits.RetryAfterSeconds(lease);
         return lease.IsAcquired;
     }
 

@@ -27,6 +27,10 @@ public static class SecurityRateLimits
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
+    /// <summary>Whole seconds (at least 1) until a refused <paramref name="lease"/>'s limiter has room again; a minute when it does not say.</summary>
+    internal static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+
     internal static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
     {
         PermitLimit = permits,
@@ -37,9 +41,7 @@ public static class SecurityRateLimits
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         HttpContext context = rejected.HttpContext;
-        int retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : 60;
+        int retryAfter = RetryAfterSeconds(rejected.Lease);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {

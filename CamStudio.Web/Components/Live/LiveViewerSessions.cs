@@ -72,11 +72,10 @@ public sealed class LiveViewerSessions : IDisposable
 
         ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
         string userKey = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
-        if (!_rate.TryAcquire(userKey, out TimeSpan retryAfter))
+        if (!_rate.TryAcquire(userKey, out int retryAfterSeconds))
         {
             return LiveOfferResult.Failed(
-                string.Create(CultureInfo.InvariantCulture,
-                    $"Too many connection attempts from this account; try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s."),
+                string.Create(CultureInfo.InvariantCulture, $"Too many connection attempts from this account; try again in {retryAfterSeconds} s."),
                 "rate_limited", retryable: true);
         }
 
