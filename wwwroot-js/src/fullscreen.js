@@ -30,11 +30,6 @@ export class TileFullscreen {
     video.addEventListener('dblclick', this.#toggle);
   }
 
-  /** Whether this tile is the document's fullscreen element (or holds it). */
-  get active() {
-    return this.#active;
-  }
-
   dispose() {
     this.#document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
     this.#tile.removeEventListener('click', this.#onClick);
@@ -43,7 +38,8 @@ export class TileFullscreen {
 
   #onFullscreenChange = () => {
     const element = this.#document.fullscreenElement;
-    const active = element != null && (element === this.#tile || element === this.#video || this.#tile.contains(element));
+    // contains() is true for the tile itself as well as for the video and anything else inside it.
+    const active = element != null && this.#tile.contains(element);
     if (active === this.#active) return;
     this.#active = active;
     this.#onChange(active);
