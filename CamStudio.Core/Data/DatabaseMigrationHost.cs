@@ -20,7 +20,13 @@ public sealed partial class DatabaseMigrationHost(
         Directory.CreateDirectory(data.DataDirectory);
         await using CamStudioDbContext context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         List<string> pending = [.. await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)];
-        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (pending.Count > 0)
+        {
+            // Only when there is something to apply: MigrateAsync also builds the design-time model and diffs it
+            // against the last migration's snapshot (EF Core's pending-model-changes check), which on every ordinary
+            // restart would load EF's whole migrations machinery for nothing (~MiBs of resident code on a Pi).
+            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
         LogMigrated(logger, data.Provider, pending.Count, data.Provider == DatabaseProvider.Sqlite ? data.SqliteDatabasePath : "(connection string)");
     }
 
