@@ -37,6 +37,7 @@ public static class MediaServiceCollectionExtensions
             .Bind(configuration.GetSection(CameraStreamOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton<IdleMemoryRelease>();
         services.TryAddSingleton<CameraStreamHost>();
         // Registered after the registry and the WebRTC host, so it is stopped before them: streams end cleanly first.
         services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());

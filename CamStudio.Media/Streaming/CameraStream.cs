@@ -71,6 +71,9 @@ public sealed partial class CameraStream : IAsyncDisposable
 
     public int ViewerCount { get { lock (_lock) { return _viewers.Count; } } }
 
+    /// <summary>Called after FFmpeg stopped for want of viewers and the GOP cache was dropped (the host's idle check).</summary>
+    internal Action? Stopped { get; set; }
+
     /// <summary>True while FFmpeg is wanted (viewers, or the grace period after the last one).</summary>
     public bool IsRunning { get { lock (_lock) { return _running; } } }
 
@@ -251,6 +254,7 @@ public sealed partial class CameraStream : IAsyncDisposable
                 {
                     await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
                     Source.DiscardCache();
+                    Stopped?.Invoke();
                 }
             }
             finally

@@ -22,11 +22,13 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CameraStreamOptions _options;
+    private readonly IdleMemoryRelease _memoryRelease;
     private bool _stopped;
 
     public CameraStreamHost(ICameraStore store, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
-        ILoggerFactory loggerFactory, TimeProvider timeProvider)
+        ILoggerFactory loggerFactory, TimeProvider timeProvider, IdleMemoryRelease memoryRelease)
     {
+        _memoryRelease = memoryRelease ?? throw new ArgumentNullException(nameof(memoryRelease));
         ArgumentNullException.ThrowIfNull(options);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _webRtc = webRtc ?? throw new ArgumentNullException(nameof(webRtc));
@@ -63,6 +65,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
 
             // Cheap and synchronous (binds a loopback socket, builds arguments), so it may run under the lock.
             var stream = new CameraStream(source, selected, _launcher, _loggerFactory, _time, _options, SupervisorOptions);
+            stream.Stopped = OnStreamStopped;
             _streams[key] = stream;
             StreamLog.StreamCreated(_logger, key, stream.Source.Port);
             return stream;
@@ -111,6 +114,26 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         }
 
         return _webRtc.CloseSession(sessionId, ViewerCloseReason.ClosedByPeer);
+    }
+
+    /// <summary>True when no stream wants FFmpeg: nobody watches any camera and no grace period runs.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_stopped && _streams.Values.All(s => !s.IsRunning);
+            }
+        }
+    }
+
+    private void OnStreamStopped()
+    {
+        if (IsIdle)
+        {
+            _memoryRelease.Request(() => IsIdle);
+        }
     }
 
     /// <summary>Stops the camera's streams and ends their viewers (the camera was deleted).</summary>

@@ -170,9 +170,9 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
 
     private async Task Settled() => await Eventually.WaitUntilAsync(() => _stream.IsSettled, s_wait, "the lifecycle settled");
 
-    internal static CameraStreamSource Camera(string host = "10.0.0.5") => new()
+    internal static CameraStreamSource Camera(string host = "10.0.0.5", int cameraId = 3) => new()
     {
-        CameraId = 3,
+        CameraId = cameraId,
         Source = CameraSourceKind.Rtsp,
         Host = host,
         RtspPort = 554,
