@@ -2,12 +2,12 @@
 // and its FFmpeg children. Also the memory metric: idle, per running camera, per viewer.
 import { createViewerPool } from './viewers.mjs';
 import { measureLevels } from './measure.mjs';
-import { cameraStatus } from '../lib/api.mjs';
-import { treeRss } from '../lib/proc.mjs';
+import { cameraStatus, createCamera } from '../lib/api.mjs';
+import { treeRss, rssParts } from '../lib/proc.mjs';
 import { waitFor, delay } from '../lib/process.mjs';
 
 export function camstudioTarget(ctx, camera) {
-  return { kind: 'camstudio', baseUrl: ctx.baseUrl, token: ctx.api.token, cameraId: camera.cameraId, quality: 'stream1' };
+  return { kind: 'camstudio', baseUrl: ctx.baseUrl, token: ctx.api.token, cameraId: camera.cameraId, quality: camera.quality ?? 'stream1' };
 }
 
 export async function openOrThrow(pool, count, target) {
@@ -43,34 +43,52 @@ export async function runCamStudioFanout(ctx, camera, levels) {
 
 /**
  * Resident memory of CamStudio: idle (no stream), then with each camera streaming to one viewer (the difference is
- * the cost of a running camera: its H.264 source, GOP cache and one session), FFmpeg children reported separately.
+ * the cost of a running camera: its H.264 source, GOP cache and one session), FFmpeg children reported separately,
+ * then again once every camera has stopped (what a camera leaves behind). Issue 8 asks for four running cameras:
+ * each test camera's main stream, then each one's sub stream as a camera entry of its own (its own FFmpeg, source
+ * and GOP cache), so four cameras run without starting more encoders on the measured machine.
  */
 export async function measureMemory(ctx, cameras) {
-  const sample = async () => { await delay(ctx.settleMs); return treeRss([ctx.camstudio.pid]); };
+  const sample = async () => {
+    await delay(ctx.settleMs);
+    const rss = { ...treeRss([ctx.camstudio.pid]), parts: rssParts(ctx.camstudio.pid) };
+    // The managed heap as the app reports it (after the RSS read: the scrape itself allocates).
+    const metrics = (await ctx.api.request('GET', '/metrics')).text;
+    rss.managedHeapBytes = Number(/^dotnet_gc_heap_size_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+    return rss;
+  };
+  const running = cameras.map((c) => ({ ...c, label: `${c.name} main (${c.width}x${c.height})`, quality: 'stream1' }));
+  for (const c of cameras) {
+    const cameraId = await createCamera(ctx.api, c, { quality: 'stream2', name: `bench ${c.name} sub` });
+    running.push({ ...c, cameraId, label: `${c.name} sub stream (640x360)`, quality: 'stream2' });
+  }
   const idle = await sample();
   const steps = [];
   const pool = createViewerPool({ workers: 1, address: ctx.address });
   try {
-    for (const camera of cameras) {
+    for (const camera of running) {
       await openOrThrow(pool, 1, camstudioTarget(ctx, camera));
       await waitFor(async () => (await pool.counters()).every((v) => v.packets > 0),
-        { timeoutMs: 30000, intervalMs: 500, what: `media from ${camera.name}` });
+        { timeoutMs: 30000, intervalMs: 500, what: `media from ${camera.label}` });
       // Let the GOP cache fill to a whole GOP before reading the resident set (the smoke run only checks it works).
       if (!ctx.smoke) await delay(camera.gopSeconds * 1000);
-      steps.push({ camera: camera.name, rss: await sample() });
+      steps.push({ camera: camera.label, rss: await sample() });
     }
   } finally {
     await pool.closeViewers().catch(() => {});
     await pool.dispose();
   }
-  for (const camera of cameras) await waitForStreamStopped(ctx, camera);
+  for (const camera of running) await waitForStreamStopped(ctx, camera);
+  const stopped = await sample();
   let previous = idle;
   const perCamera = steps.map((s) => {
     const d = { camera: s.camera, appDeltaBytes: s.rss.roots - previous.roots, ffmpegBytes: s.rss.children - previous.children, total: s.rss };
     previous = s.rss;
     return d;
   });
-  return { idle, perCamera };
+  const last = steps.at(-1)?.rss;
+  const perRunningCameraBytes = last ? (last.roots - idle.roots) / steps.length : null;
+  return { idle, perCamera, stopped, perRunningCameraBytes };
 }
 
 /**

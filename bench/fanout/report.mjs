@@ -8,12 +8,16 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? rou
 
 export function reportMemory(ctx, memory) {
   ctx.results.set('memory', 'camstudio', memory);
+  const parts = (s) => [mib(s.parts?.anon), mib(s.parts?.file), mib(s.parts?.shmem), mib(s.managedHeapBytes)];
   ctx.results.table('Memory: CamStudio resident set (VmRSS)',
-    ['<state', 'CamStudio RSS (MiB)', 'Δ CamStudio (MiB)', 'FFmpeg RSS (MiB)'],
-    [['idle (no stream)', mib(memory.idle.roots), null, mib(memory.idle.children)],
-      ...memory.perCamera.map((c) => [`+ camera ${c.camera} streaming to 1 viewer`, mib(c.total.roots), mib(c.appDeltaBytes), mib(c.total.children)])],
+    ['<state', 'CamStudio RSS (MiB)', 'Δ CamStudio (MiB)', 'anonymous', 'file-backed', 'shmem (JIT code)', 'managed heap', 'FFmpeg RSS (MiB)'],
+    [['idle (no stream)', mib(memory.idle.roots), null, ...parts(memory.idle), mib(memory.idle.children)],
+      ...memory.perCamera.map((c) => [`+ camera ${c.camera} streaming to 1 viewer`, mib(c.total.roots), mib(c.appDeltaBytes), ...parts(c.total), mib(c.total.children)]),
+      ['all cameras stopped again', mib(memory.stopped.roots), mib(memory.stopped.roots - memory.idle.roots), ...parts(memory.stopped), mib(memory.stopped.children)]],
     'Δ = growth of the CamStudio process when that camera starts (H.264 source, GOP cache of up to one GOP, one viewer session); '
-    + 'FFmpeg = the camera pullers (separate processes, all cameras so far).');
+    + `average per running camera ${mib(memory.perRunningCameraBytes)} MiB (goal ≤ 10 MB). `
+    + 'FFmpeg = the camera pullers (separate processes, all cameras so far). File-backed = mapped images, clean page '
+    + 'cache the kernel drops under memory pressure (scripts/footprint.sh measures the app inside a memory limit).');
 }
 
 export function reportFanout(ctx) {

@@ -43,10 +43,10 @@ export function createApiClient(baseUrl, { token } = {}) {
 }
 
 /** Creates a camera for an RTSP test camera (see camera.mjs) and returns CamStudio's camera_id. */
-export async function createCamera(api, camera, { quality = 'stream1' } = {}) {
+export async function createCamera(api, camera, { quality = 'stream1', name = `bench ${camera.name}` } = {}) {
   const { json } = await api.request('POST', '/api/cameras/create', {
     json: {
-      name: `bench ${camera.name}`, source: 'rtsp', ip_address: camera.host, rtsp_port: camera.port, brand: 'custom',
+      name, source: 'rtsp', ip_address: camera.host, rtsp_port: camera.port, brand: 'custom',
       hd_path: 'stream1', sd_path: 'stream2', username: camera.user, password: camera.password, stream_quality: quality,
       description: `benchmark camera ${camera.width}x${camera.height} ${camera.fps} fps ${camera.bitrateKbps} kbit/s`,
     },

@@ -55,6 +55,19 @@ export function rssBytes(pid) {
   } catch { return NaN; }
 }
 
+/**
+ * What one process's resident set is made of, in bytes (/proc/<pid>/status): anonymous (heaps, stacks), file-backed
+ * (mapped images: clean page cache the kernel can drop and re-read under pressure) and shared memory (the .NET JIT's
+ * double-mapped code). Null if the process is gone.
+ */
+export function rssParts(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kB = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile'), shmem: kB('RssShmem') };
+  } catch { return null; }
+}
+
 /** Resident sets of a process tree: the roots themselves and everything below them, in bytes. */
 export function treeRss(rootPids) {
   const tree = processTree(rootPids);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Idle memory of CamStudio as installed (issue 8; docs/benchmarks.md "Footprint"):
+#   scripts/footprint.sh                 # publishes linux-x64 (as scripts/publish.sh) unless CAMSTUDIO_FOOTPRINT_APP names one
+#   scripts/footprint.sh --limit 100     # the memory limit of the last phase, in MiB (default 120)
+# Three phases, each a fresh process of the self-contained publish with the service's environment
+# (deploy/camstudio.service: workstation GC, 4 MiB gen0), SQLite, no cameras streaming:
+#   first run  - empty data directory: the database is created and migrated
+#   restart    - the same data directory again: what a Pi shows on every boot after the first
+#   limited    - the restart inside a memory cgroup of --limit MiB (page cache included), after dropping the page
+#                cache: what the app needs, not what it holds while memory is free. Needs root and a writable cgroup
+#                memory controller (v1 or v2); without them this phase says so and is left out.
+# In each phase: wait for /health/live, GET / (the sign-in/setup page), GET /health/ready, 10 s idle, then VmRSS and
+# its parts from /proc/<pid>/status, and (limited phase) the page's response time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=120
+while (( $# > 0 )); do
+  case "$1" in
+    --limit) limit="$2"; shift 2 ;;
+    *) echo "usage: $0 [--limit MiB]" >&2; exit 2 ;;
+  esac
+done
+
+app="${CAMSTUDIO_FOOTPRINT_APP:-}"
+if [[ -z "$app" ]]; then
+  bash scripts/publish.sh linux-x64
+  app=artifacts/publish/linux-x64
+fi
+app="$(cd "$app" && pwd)"
+[[ -x "$app/CamStudio.Web" ]] || { echo "no CamStudio.Web in $app" >&2; exit 2; }
+
+data="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cgroup=""
+pid=""
+cleanup() {
+  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [[ -n "$cgroup" && -d "$cgroup" ]] && rmdir "$cgroup" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# The service's environment (keep in step with deploy/camstudio.service).
+export DOTNET_gcServer=0 DOTNET_GCgen0size=0x400000 DOTNET_CLI_TELEMETRY_OPTOUT=1
+base="http://127.0.0.1:$port"
+
+start() { # $1 = cgroup.procs file or empty
+  local procs="$1"
+  bash -c '[[ -n "$1" ]] && echo $$ > "$1"; shift; exec "$@"' _ "$procs" \
+    env CAMSTUDIO_DATA="$data" WebRtc__UdpPort=0 WebRtc__BindAddress=127.0.0.1 \
+    "$app/CamStudio.Web" --urls "$base" --contentRoot "$app" >"$data/app.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    curl -fs -o /dev/null "$base/health/live" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "CamStudio did not start; its log:" >&2; cat "$data/app.log" >&2; exit 1
+}
+
+settle() {
+  curl -fsL -o /dev/null "$base/"
+  curl -s -o /dev/null "$base/health/ready"
+  sleep 10
+}
+
+report() { # $1 = phase label
+  awk -v label="$1" '
+    /^VmRSS:/ {rss=$2} /^RssAnon:/ {anon=$2} /^RssFile:/ {file=$2} /^RssShmem:/ {shm=$2}
+    END {printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label, rss/1024, anon/1024, shm/1024, (anon+shm)/1024, file/1024}
+  ' "/proc/$pid/status"
+}
+
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+echo "CamStudio footprint: $app ($(git rev-parse --short HEAD 2>/dev/null || echo '?')), $(nproc) cores, $(uname -m), $(date -u +%FT%TZ)"
+echo
+echo "| phase | VmRSS MiB | anonymous | shmem (JIT code) | private (anon + shmem) | file-backed (mapped images) |"
+echo "|---|---:|---:|---:|---:|---:|"
+start ""; settle; report "first run (empty data directory)"; stop
+start ""; settle; report "restart (existing database)"; stop
+
+# The limited phase: a memory cgroup of its own, v2 or v1.
+if [[ $(id -u) -ne 0 ]]; then
+  echo; echo "limited phase left out: needs root (a memory cgroup and dropping the page cache)"; exit 0
+fi
+if [[ -f /sys/fs/cgroup/cgroup.controllers ]] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
+  cgroup="/sys/fs/cgroup/camstudio-footprint-$$"
+  mkdir "$cgroup" && echo $((limit * 1024 * 1024)) > "$cgroup/memory.max"
+elif [[ -d /sys/fs/cgroup/memory ]]; then
+  cgroup="/sys/fs/cgroup/memory/camstudio-footprint-$$"
+  mkdir "$cgroup" && echo $((limit * 1024 * 1024)) > "$cgroup/memory.limit_in_bytes"
+else
+  echo; echo "limited phase left out: no writable memory cgroup controller"; exit 0
+fi
+# Pages the earlier phases (and the publish) left in the page cache are charged to whoever read them first; drop
+# them so the limited process pays for every page it maps, as it would on a freshly booted Pi.
+sync; echo 3 > /proc/sys/vm/drop_caches
+began=$(date +%s%N); start "$cgroup/cgroup.procs"; started_ms=$(( ($(date +%s%N) - began) / 1000000 ))
+settle
+report "restart inside a ${limit} MiB memory limit"
+times=()
+for _ in 1 2 3; do times+=("$(curl -fsL -o /dev/null -w '%{time_total}' "$base/")"); done
+echo
+echo "Inside the ${limit} MiB limit: started (health/live answering) in ${started_ms} ms; GET / (sign-in page) took ${times[*]} s."
+stop
