@@ -3,7 +3,7 @@
 #   scripts/footprint.sh                 # publishes linux-x64 (as scripts/publish.sh) unless CAMSTUDIO_FOOTPRINT_APP names one
 #   scripts/footprint.sh --limit 100     # the memory limit of the last phase, in MiB (default 120)
 # Three phases, each a fresh process of the self-contained publish with the service's environment
-# (deploy/camstudio.service: workstation GC, 4 MiB gen0), SQLite, no cameras streaming:
+# (deploy/camstudio.service: workstation GC, 4 MiB gen0, two malloc arenas), SQLite, no cameras streaming:
 #   first run  - empty data directory: the database is created and migrated
 #   restart    - the same data directory again: what a Pi shows on every boot after the first
 #   limited    - the restart inside a memory cgroup of --limit MiB (page cache included), after dropping the page
@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The service's environment (keep in step with deploy/camstudio.service).
-export DOTNET_gcServer=0 DOTNET_GCgen0size=0x400000 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_gcServer=0 DOTNET_GCgen0size=0x400000 MALLOC_ARENA_MAX=2 DOTNET_CLI_TELEMETRY_OPTOUT=1
 base="http://127.0.0.1:$port"
 
 start() { # $1 = cgroup.procs file or empty

@@ -29,6 +29,7 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
     ASPNETCORE_ENVIRONMENT: 'Production',
     DOTNET_gcServer: '0',
     DOTNET_GCgen0size: '0x400000', // as deploy/camstudio.service runs it
+    MALLOC_ARENA_MAX: '2', // likewise
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
     WebRtc__UdpPort: String(udpPort),
     WebRtc__AdvertisedAddresses__0: advertisedAddress,
