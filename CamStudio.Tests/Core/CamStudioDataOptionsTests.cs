@@ -61,7 +61,7 @@ public class CamStudioDataOptionsTests
         resolve.Should().Throw<OptionsValidationException>().WithMessage("*ConnectionStrings:CamStudio*");
     }
 
-    private sealed class TestEnvironment(string contentRoot) : IHostEnvironment
+    internal sealed class TestEnvironment(string contentRoot) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Testing";
         public string ApplicationName { get; set; } = "CamStudio.Tests";

@@ -1,14 +1,13 @@
 using CamStudio.Core;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
+using CamStudio.Tests.Web.Operations;
 using FluentAssertions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using CamStudio.Tests.Web.Operations;
 using Xunit;
 
 namespace CamStudio.Tests.Core.Data;
@@ -55,7 +54,7 @@ public sealed class DatabaseMigrationHostTests : IDisposable
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddSingleton<IHostEnvironment>(new TestEnvironment(_data));
+        services.AddSingleton<IHostEnvironment>(new CamStudioDataOptionsTests.TestEnvironment(_data));
         var captured = new CapturingLoggerProvider();
         services.AddLogging(logging => logging.AddProvider(captured));
         services.AddCamStudioCore(configuration);
@@ -73,12 +72,4 @@ public sealed class DatabaseMigrationHostTests : IDisposable
 
     private static Task<CamStudioDbContext> CreateContextAsync(ServiceProvider provider) =>
         provider.GetRequiredService<IDbContextFactory<CamStudioDbContext>>().CreateDbContextAsync();
-
-    private sealed class TestEnvironment(string contentRoot) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-        public string ApplicationName { get; set; } = "CamStudio.Tests";
-        public string ContentRootPath { get; set; } = contentRoot;
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
 }
