@@ -28,9 +28,15 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-ui-" + Guid.NewGuid().ToString("N"));
 
-    protected UiTestContext()
+    /// <param name="clock">The app's clock; the machine's when null.</param>
+    protected UiTestContext(TimeProvider? clock = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        if (clock is not null)
+        {
+            Services.AddSingleton(clock); // before the core's TryAdd of the system clock
+        }
+
         Services.AddMudServices();
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDirectory"] = _dataDirectory })

@@ -24,6 +24,10 @@ public partial class ApiTokensPage
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
+    // The same clock the token store stamps and checks expiry with, so the page never disagrees with it.
+    [Inject]
+    private TimeProvider Clock { get; set; } = null!;
+
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }
 

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using Bunit;
+using CamStudio.Core.Accounts;
+using CamStudio.Tests.Media.Ffmpeg;
+using CamStudio.Web.Components.Account;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CamStudio.Tests.Web.Components;
+
+/// <summary>The tokens page says "Expired" by the same clock the token store checks, not by the machine's.</summary>
+public sealed class ApiTokensPageClockTests : UiTestContext
+{
+    private readonly ManualTimeProvider _clock;
+
+    public ApiTokensPageClockTests()
+        : this(new ManualTimeProvider()) // 2026-01-01: far from any date the machine could have
+    {
+    }
+
+    private ApiTokensPageClockTests(ManualTimeProvider clock)
+        : base(clock) => _clock = clock;
+
+    [Fact]
+    public async Task A_token_shows_expired_once_the_servers_clock_passes_its_expiry()
+    {
+        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
+        (await accounts.CreateAsync("kim", "kim's long password", CamStudioRoles.Viewer, CancellationToken.None)).Succeeded.Should().BeTrue();
+        string userId = (await accounts.FindIdByNameAsync("kim", CancellationToken.None))!;
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        await Services.GetRequiredService<ApiTokenService>().CreateAsync(userId, "monthly", CancellationToken.None, TimeSpan.FromDays(30));
+
+        IRenderedComponent<ApiTokensPage> page = Render<ApiTokensPage>();
+        page.WaitForElements("tbody tr", 1);
+        page.Find("[data-testid='token-expires']").TextContent.Should().Contain("2026-01-31").And.NotContain("Expired");
+
+        _clock.Advance(TimeSpan.FromDays(31));
+        IRenderedComponent<ApiTokensPage> later = Render<ApiTokensPage>();
+        later.WaitForElements("tbody tr", 1);
+        later.Find("[data-testid='token-expires']").TextContent.Should().Contain("Expired 2026-01-31");
+    }
+}
