@@ -11,11 +11,7 @@ if (AccountCommandLine.IsCommand(args))
     return;
 }
 
-// The slim builder leaves out what a Linux service never uses (IIS integration, HTTP/3, the EventLog/Debug/EventSource
-// log providers, regex route constraints): ~2 MiB less resident at idle on a Pi. HTTPS endpoints configured in
-// Kestrel's settings keep working through UseKestrelHttpsConfiguration.
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseKestrelHttpsConfiguration();
+var builder = WebApplication.CreateBuilder(args);
 // Serve MudBlazor's and Blazor's own files from a build output in every environment (scripts/run.sh, the CI benchmark
 // smoke run), not only in Development; a publish has them in wwwroot and no runtime manifest, so this is a no-op there.
 builder.WebHost.UseStaticWebAssets();
