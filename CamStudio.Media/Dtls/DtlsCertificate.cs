@@ -80,7 +80,7 @@ public sealed class DtlsCertificate : IDisposable
             DateTime notBefore = now.AddDays(-1);
             DateTime notAfter = now.Add(lifetime);
 
-            // RFC 5280 §4.1.2.2: a positive, non-zero serial of at most 20 octets; 63 random bits are plenty for a
+            // RFC 5280 §4.1.2.2: a positive, non-zero serial of at most 20 octets; 62 random bits are plenty for a
             // throwaway cert. Clearing the top bit keeps the DER INTEGER positive without a padding octet; setting
             // the lowest bit of the first octet keeps it from being zero or shrinking.
             byte[] serial = RandomNumberGenerator.GetBytes(8);

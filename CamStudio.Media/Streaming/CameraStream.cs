@@ -74,6 +74,12 @@ public sealed partial class CameraStream : IAsyncDisposable
     /// <summary>Called after FFmpeg stopped for want of viewers and the GOP cache was dropped (the host's idle check).</summary>
     internal Action? Stopped { get; set; }
 
+    /// <summary>
+    /// True while a viewer watches or the grace period runs, even before the serialized start has caught up with it
+    /// (<see cref="IsRunning"/> turns true only when that start begins).
+    /// </summary>
+    public bool IsWanted { get { lock (_lock) { return !_disposed && (_viewers.Count > 0 || _graceTimer is not null); } } }
+
     /// <summary>True while FFmpeg is wanted (viewers, or the grace period after the last one).</summary>
     public bool IsRunning { get { lock (_lock) { return _running; } } }
 

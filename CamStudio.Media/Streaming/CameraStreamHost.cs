@@ -116,14 +116,17 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         return _webRtc.CloseSession(sessionId, ViewerCloseReason.ClosedByPeer);
     }
 
-    /// <summary>True when no stream wants FFmpeg: nobody watches any camera and no grace period runs.</summary>
+    /// <summary>
+    /// True when no stream runs or wants FFmpeg: nobody watches any camera (not even one whose start is still queued
+    /// behind a stop) and no grace period runs.
+    /// </summary>
     public bool IsIdle
     {
         get
         {
             lock (_lock)
             {
-                return !_stopped && _streams.Values.All(s => !s.IsRunning);
+                return !_stopped && _streams.Values.All(s => !s.IsRunning && !s.IsWanted);
             }
         }
     }
@@ -155,6 +158,11 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
             stream.CloseViewers(ViewerCloseReason.SourceRemoved);
             await stream.DisposeAsync().ConfigureAwait(false);
             StreamLog.StreamRemoved(_logger, stream.Key);
+        }
+
+        if (removed.Count > 0)
+        {
+            OnStreamStopped(); // deleting the last running camera is an idle transition too
         }
     }
 

@@ -18,6 +18,10 @@ namespace CamStudio.Tests.Core.Data;
 /// </summary>
 public sealed class DatabaseMigrationHostTests : IDisposable
 {
+    // The log category of EF Core's migrator: it logs each migration applied, or "No migrations were applied" when run
+    // on an up-to-date database.
+    private const string MigratorCategory = "Microsoft.EntityFrameworkCore.Migrations";
+
     private readonly string _data = Directory.CreateTempSubdirectory("camstudio-migrate-").FullName;
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
@@ -33,6 +37,7 @@ public sealed class DatabaseMigrationHostTests : IDisposable
             int all = context.Database.GetMigrations().Count();
             all.Should().BeGreaterThan(0);
             firstLog.Entries.Should().Contain(e => e.Contains($"{all} migration(s) applied", StringComparison.Ordinal));
+            firstLog.Entries.Should().Contain(e => e.Contains(MigratorCategory, StringComparison.Ordinal), "a new database runs EF Core's migrator");
 
             context.Cameras.Add(new Camera { Name = "Porch", NormalizedName = "PORCH", IpAddress = "192.0.2.10" });
             await context.SaveChangesAsync();
@@ -42,6 +47,8 @@ public sealed class DatabaseMigrationHostTests : IDisposable
         await StartAsync(restarted);
 
         restartLog.Entries.Should().Contain(e => e.Contains("0 migration(s) applied", StringComparison.Ordinal));
+        restartLog.Entries.Should().NotContain(e => e.Contains(MigratorCategory, StringComparison.Ordinal),
+            "with nothing pending the migrator (and its model differ) is not run at all");
         await using CamStudioDbContext again = await CreateContextAsync(restarted);
         (await again.Cameras.AsNoTracking().SingleAsync()).Name.Should().Be("Porch");
         (await again.Database.GetPendingMigrationsAsync()).Should().BeEmpty();

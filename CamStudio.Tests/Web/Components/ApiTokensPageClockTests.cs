@@ -13,7 +13,7 @@ public sealed class ApiTokensPageClockTests : UiTestContext
     private readonly ManualTimeProvider _clock;
 
     public ApiTokensPageClockTests()
-        : this(new ManualTimeProvider()) // 2026-01-01: far from any date the machine could have
+        : this(new ManualTimeProvider()) // 2026-01-01: a fixed date, so the page's 'now' is not the machine's
     {
     }
 
