@@ -6,9 +6,12 @@
 # (deploy/camstudio.service: workstation GC, 4 MiB gen0, two malloc arenas), SQLite, no cameras streaming:
 #   first run  - empty data directory: the database is created and migrated
 #   restart    - the same data directory again: what a Pi shows on every boot after the first
-#   limited    - the restart inside a memory cgroup of --limit MiB (page cache included), after dropping the page
-#                cache: what the app needs, not what it holds while memory is free. Needs root and a writable cgroup
-#                memory controller (v1 or v2); without them this phase says so and is left out.
+#   limited    - the restart inside a memory cgroup of --limit MiB (page cache included, swap excluded), after
+#                dropping the page cache: what the app needs, not what it holds while memory is free. Needs root and a
+#                writable cgroup memory controller (v1 or v2); without them this phase says so and is left out.
+#                Dropping the page cache is machine-wide: other programs re-read their files afterwards.
+# Run as root, it publishes as root too (root-owned obj/ and artifacts/): pass CAMSTUDIO_FOOTPRINT_APP=<publish dir>
+# to measure a build made by your own user.
 # In each phase: wait for /health/live, GET / (the sign-in/setup page), GET /health/ready, 10 s idle, then VmRSS and
 # its parts from /proc/<pid>/status, and (limited phase) the page's response time.
 set -euo pipefail
@@ -46,7 +49,7 @@ base="http://127.0.0.1:$port"
 
 start() { # $1 = cgroup.procs file or empty
   local procs="$1"
-  bash -c '[[ -n "$1" ]] && echo $$ > "$1"; shift; exec "$@"' _ "$procs" \
+  bash -c 'if [[ -n "$1" ]]; then echo $$ > "$1" || exit 97; fi; shift; exec "$@"' _ "$procs" \
     env CAMSTUDIO_DATA="$data" WebRtc__UdpPort=0 WebRtc__BindAddress=127.0.0.1 \
     "$app/CamStudio.Web" --urls "$base" --contentRoot "$app" >"$data/app.log" 2>&1 &
   pid=$!
@@ -84,23 +87,32 @@ start ""; settle; report "restart (existing database)"; stop
 if [[ $(id -u) -ne 0 ]]; then
   echo; echo "limited phase left out: needs root (a memory cgroup and dropping the page cache)"; exit 0
 fi
-if [[ -f /sys/fs/cgroup/cgroup.controllers ]] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
-  cgroup="/sys/fs/cgroup/camstudio-footprint-$$"
-  mkdir "$cgroup" && echo $((limit * 1024 * 1024)) > "$cgroup/memory.max"
+limit_file=""
+if [[ -f /sys/fs/cgroup/cgroup.subtree_control ]] && grep -qw memory /sys/fs/cgroup/cgroup.subtree_control; then
+  cgroup="/sys/fs/cgroup/camstudio-footprint-$$"; limit_file=memory.max; swap_file=memory.swap.max
 elif [[ -d /sys/fs/cgroup/memory ]]; then
-  cgroup="/sys/fs/cgroup/memory/camstudio-footprint-$$"
-  mkdir "$cgroup" && echo $((limit * 1024 * 1024)) > "$cgroup/memory.limit_in_bytes"
-else
+  cgroup="/sys/fs/cgroup/memory/camstudio-footprint-$$"; limit_file=memory.limit_in_bytes; swap_file=memory.memsw.limit_in_bytes
+fi
+if [[ -z "$limit_file" ]] || ! mkdir "$cgroup" 2>/dev/null || ! echo $((limit * 1024 * 1024)) > "$cgroup/$limit_file" 2>/dev/null; then
   echo; echo "limited phase left out: no writable memory cgroup controller"; exit 0
+fi
+# No swapping out instead of dropping pages (v1: memory+swap may equal the limit; absent without swap accounting).
+if [[ -f "$cgroup/$swap_file" ]]; then
+  if [[ "$swap_file" == memory.swap.max ]]; then echo 0 > "$cgroup/$swap_file"; else echo $((limit * 1024 * 1024)) > "$cgroup/$swap_file"; fi
 fi
 # Pages the earlier phases (and the publish) left in the page cache are charged to whoever read them first; drop
 # them so the limited process pays for every page it maps, as it would on a freshly booted Pi.
 sync; echo 3 > /proc/sys/vm/drop_caches
 began=$(date +%s%N); start "$cgroup/cgroup.procs"; started_ms=$(( ($(date +%s%N) - began) / 1000000 ))
+grep -q "camstudio-footprint-$$" "/proc/$pid/cgroup" || { echo "CamStudio is not in $cgroup" >&2; exit 1; }
 settle
 report "restart inside a ${limit} MiB memory limit"
 times=()
 for _ in 1 2 3; do times+=("$(curl -fsL -o /dev/null -w '%{time_total}' "$base/")"); done
+majflt=$(awk '{print $12}' "/proc/$pid/stat")
+if [[ -f "$cgroup/memory.events" ]]; then pressure="cgroup memory.events: $(tr '\n' ' ' < "$cgroup/memory.events")"
+else pressure="cgroup memory.failcnt: $(cat "$cgroup/memory.failcnt")"; fi
 echo
-echo "Inside the ${limit} MiB limit: started (health/live answering) in ${started_ms} ms; GET / (sign-in page) took ${times[*]} s."
+echo "Inside the ${limit} MiB limit: started (health/live answering) in ${started_ms} ms; GET / (sign-in page) took ${times[*]} s;"
+echo "${majflt} major page faults (pages read back from disk) since start; ${pressure}"
 stop

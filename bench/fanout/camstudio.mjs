@@ -58,10 +58,21 @@ export async function measureMemory(ctx, cameras) {
     return rss;
   };
   const running = cameras.map((c) => ({ ...c, label: `${c.name} main (${c.width}x${c.height})`, quality: 'stream1' }));
-  for (const c of cameras) {
-    const cameraId = await createCamera(ctx.api, c, { quality: 'stream2', name: `bench ${c.name} sub` });
-    running.push({ ...c, cameraId, label: `${c.name} sub stream (640x360)`, quality: 'stream2' });
+  const added = [];
+  try {
+    for (const c of cameras) {
+      const cameraId = await createCamera(ctx.api, c, { quality: 'stream2', name: `bench ${c.name} sub` });
+      added.push(cameraId);
+      running.push({ ...c, cameraId, label: `${c.name} sub stream (640x360)`, quality: 'stream2' });
+    }
+    return await measureRunningCameras(ctx, running, sample);
+  } finally {
+    // The later steps of the run see only the cameras they expect.
+    for (const id of added) await ctx.api.request('DELETE', `/api/cameras/${id}`).catch(() => {});
   }
+}
+
+async function measureRunningCameras(ctx, running, sample) {
   const idle = await sample();
   const steps = [];
   const pool = createViewerPool({ workers: 1, address: ctx.address });
@@ -87,9 +98,12 @@ export async function measureMemory(ctx, cameras) {
     let streaming;
     const again = createViewerPool({ workers: 1, address: ctx.address });
     try {
-      await Promise.all(running.map((camera) => openOrThrow(again, 1, camstudioTarget(ctx, camera))));
-      await waitFor(async () => (await again.counters()).every((v) => v.packets > 0),
-        { timeoutMs: 30000, intervalMs: 500, what: `media from every camera, round ${round}` });
+      // One after another: a worker answers its requests in order, not by id.
+      for (const camera of running) await openOrThrow(again, 1, camstudioTarget(ctx, camera));
+      await waitFor(async () => {
+        const viewers = await again.counters();
+        return viewers.length === running.length && viewers.every((v) => v.packets > 0);
+      }, { timeoutMs: 30000, intervalMs: 500, what: `media from every camera, round ${round}` });
       if (!ctx.smoke) await delay(Math.max(...running.map((c) => c.gopSeconds)) * 1000);
       streaming = await sample();
     } finally {
