@@ -111,7 +111,7 @@ times=()
 for _ in 1 2 3; do times+=("$(curl -fsL -o /dev/null -w '%{time_total}' "$base/")"); done
 majflt=$(awk '{print $12}' "/proc/$pid/stat")
 if [[ -f "$cgroup/memory.events" ]]; then pressure="cgroup memory.events: $(tr '\n' ' ' < "$cgroup/memory.events")"
-else pressure="cgroup memory.failcnt: $(cat "$cgroup/memory.failcnt")"; fi
+else pressure="cgroup v1: limit hit $(cat "$cgroup/memory.failcnt") times (memory+swap: $(cat "$cgroup/memory.memsw.failcnt" 2>/dev/null || echo n/a)), peak $(( $(cat "$cgroup/memory.max_usage_in_bytes") / 1048576 )) MiB"; fi
 echo
 echo "Inside the ${limit} MiB limit: started (health/live answering) in ${started_ms} ms; GET / (sign-in page) took ${times[*]} s;"
 echo "${majflt} major page faults (pages read back from disk) since start; ${pressure}"
