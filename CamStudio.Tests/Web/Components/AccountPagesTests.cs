@@ -31,10 +31,7 @@ public sealed class AccountPagesTests : UiTestContext
     [Fact]
     public async Task Tokens_page_shows_a_new_token_once_and_revokes_it()
     {
-        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
-        (await accounts.CreateAsync("pat", "pat's long password", CamStudioRoles.Viewer, CancellationToken.None)).Succeeded.Should().BeTrue();
-        string userId = (await accounts.FindIdByNameAsync("pat", CancellationToken.None))!;
-        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        string userId = await SignInNewUserAsync("pat", CamStudioRoles.Viewer);
         ApiTokenService tokens = Services.GetRequiredService<ApiTokenService>();
 
         IRenderedComponent<ApiTokensPage> page = Render<ApiTokensPage>();
@@ -60,9 +57,8 @@ public sealed class AccountPagesTests : UiTestContext
     [Fact]
     public async Task Users_page_adds_a_viewer_and_offers_no_delete_for_the_signed_in_admin()
     {
+        await SignInNewUserAsync("root", CamStudioRoles.Admin);
         UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
-        (await accounts.CreateAsync("root", "root's long password", CamStudioRoles.Admin, CancellationToken.None)).Succeeded.Should().BeTrue();
-        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, (await accounts.FindIdByNameAsync("root", CancellationToken.None))!));
 
         IRenderedComponent<UsersPage> page = Render<UsersPage>();
         page.WaitForElements("tbody tr", 1);

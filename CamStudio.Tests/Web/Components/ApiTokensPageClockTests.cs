@@ -23,10 +23,7 @@ public sealed class ApiTokensPageClockTests : UiTestContext
     [Fact]
     public async Task A_token_shows_expired_once_the_servers_clock_passes_its_expiry()
     {
-        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
-        (await accounts.CreateAsync("kim", "kim's long password", CamStudioRoles.Viewer, CancellationToken.None)).Succeeded.Should().BeTrue();
-        string userId = (await accounts.FindIdByNameAsync("kim", CancellationToken.None))!;
-        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        string userId = await SignInNewUserAsync("kim", CamStudioRoles.Viewer);
         await Services.GetRequiredService<ApiTokenService>().CreateAsync(userId, "monthly", CancellationToken.None, TimeSpan.FromDays(30));
 
         IRenderedComponent<ApiTokensPage> page = Render<ApiTokensPage>();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using CamStudio.Core;
@@ -69,6 +70,16 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
     protected FakeStatusProvider Statuses { get; } = new();
 
     protected ICameraStore Store => Services.GetRequiredService<ICameraStore>();
+
+    /// <summary>Creates an account (password "<paramref name="userName"/>'s long password") and renders pages as it.</summary>
+    protected async Task<string> SignInNewUserAsync(string userName, string role)
+    {
+        UserAccountService accounts = Services.GetRequiredService<UserAccountService>();
+        (await accounts.CreateAsync(userName, userName + "'s long password", role, CancellationToken.None)).Succeeded.Should().BeTrue();
+        string userId = (await accounts.FindIdByNameAsync(userName, CancellationToken.None))!;
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        return userId;
+    }
 
     /// <summary>The status push the pages subscribe to; <see cref="CameraStatusNotifier.Publish"/> sends a snapshot now.</summary>
     protected CameraStatusNotifier Notifier => Services.GetRequiredService<CameraStatusNotifier>();
