@@ -75,10 +75,10 @@ public sealed partial class CameraStream : IAsyncDisposable
     internal Action? Stopped { get; set; }
 
     /// <summary>
-    /// True while a viewer watches or the grace period runs, even before the serialized start has caught up with it
-    /// (<see cref="IsRunning"/> turns true only when that start begins).
+    /// True when FFmpeg neither runs nor is wanted: no viewer (not even one whose start is still queued behind a stop,
+    /// as <see cref="IsRunning"/> turns true only when that start begins) and no grace period.
     /// </summary>
-    public bool IsWanted { get { lock (_lock) { return !_disposed && (_viewers.Count > 0 || _graceTimer is not null); } } }
+    public bool IsIdle { get { lock (_lock) { return _disposed || (!_running && _viewers.Count == 0 && _graceTimer is null); } } }
 
     /// <summary>True while FFmpeg is wanted (viewers, or the grace period after the last one).</summary>
     public bool IsRunning { get { lock (_lock) { return _running; } } }

@@ -28,7 +28,6 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
     public CameraStreamHost(ICameraStore store, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
         ILoggerFactory loggerFactory, TimeProvider timeProvider, IdleMemoryRelease memoryRelease)
     {
-        _memoryRelease = memoryRelease ?? throw new ArgumentNullException(nameof(memoryRelease));
         ArgumentNullException.ThrowIfNull(options);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _webRtc = webRtc ?? throw new ArgumentNullException(nameof(webRtc));
@@ -37,6 +36,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         _logger = loggerFactory.CreateLogger<CameraStreamHost>();
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options.Value;
+        _memoryRelease = memoryRelease ?? throw new ArgumentNullException(nameof(memoryRelease));
     }
 
     /// <summary>Supervisor timing for new streams (tests shorten it); null means the defaults.</summary>
@@ -126,7 +126,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         {
             lock (_lock)
             {
-                return !_stopped && _streams.Values.All(s => !s.IsRunning && !s.IsWanted);
+                return !_stopped && _streams.Values.All(s => s.IsIdle);
             }
         }
     }
