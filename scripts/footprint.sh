@@ -43,8 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The service's environment (keep in step with deploy/camstudio.service).
-export DOTNET_gcServer=0 DOTNET_GCgen0size=0x400000 MALLOC_ARENA_MAX=2 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# The service's runtime tuning, read from deploy/camstudio.service.
+eval "$(bash scripts/service-env.sh)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
 base="http://127.0.0.1:$port"
 
 start() { # $1 = cgroup.procs file or empty

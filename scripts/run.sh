@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 urls="${CAMSTUDIO_URLS:-http://0.0.0.0:5080}"
 export CAMSTUDIO_DATA="${CAMSTUDIO_DATA:-$PWD/data}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# The gen0 budget and malloc arenas the service uses (deploy/camstudio.service says why).
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x400000}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# The GC and malloc tuning the service uses (deploy/camstudio.service says why).
+eval "$(bash scripts/service-env.sh)"
 
 bash scripts/install-deps.sh app
 mkdir -p "$CAMSTUDIO_DATA"

@@ -1,7 +1,8 @@
 // Starts the published CamStudio (scripts/publish.sh linux-x64) as a child process: its own temporary data
 // directory, a free HTTP port on loopback, a free WebRTC UDP port, and the namespace address (10.213.0.1 from
-// scripts/netns-run.sh) as the only advertised ICE candidate. Configured like deploy/camstudio.service
-// (workstation GC) so the numbers are the ones a Raspberry Pi install would show.
+// scripts/netns-run.sh) as the only advertised ICE candidate. Runs with deploy/camstudio.service's GC and malloc
+// tuning (scripts/service-env.sh; the references do not get it) so the numbers are the ones a Pi install would show.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,13 +24,14 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
   const dataDir = mkdtempSync(join(tmpdir(), 'camstudio-bench-'));
   const httpPort = await freeTcpPort('127.0.0.1');
   const udpPort = await freeUdpPort(advertisedAddress);
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'service-env.sh');
+  const serviceEnv = Object.fromEntries(execFileSync('bash', [script, '--plain'], { encoding: 'utf8' })
+    .trim().split('\n').map((line) => line.split('=', 2)));
   const env = {
+    ...serviceEnv,
     CAMSTUDIO_DATA: dataDir,
     ASPNETCORE_URLS: `http://127.0.0.1:${httpPort}`,
     ASPNETCORE_ENVIRONMENT: 'Production',
-    DOTNET_gcServer: '0',
-    DOTNET_GCgen0size: '0x400000', // as deploy/camstudio.service runs it
-    MALLOC_ARENA_MAX: '2', // likewise
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
     WebRtc__UdpPort: String(udpPort),
     WebRtc__AdvertisedAddresses__0: advertisedAddress,
