@@ -13,6 +13,7 @@ public static class CameraApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<CameraCommands>();
+        services.AddSingleton<ViewerOfferService>();
 
         // Throwing lets ApiProblemMiddleware say which field was wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -28,7 +28,7 @@ internal static class CameraMjpegSocket
                 extensions: new Dictionary<string, object?> { ["code"] = "websocket_required" });
         }
 
-        if (!CameraStreamApi.TryParseQuality(quality, out StreamQuality? selected))
+        if (!StreamQualityNames.TryParse(quality, out StreamQuality? selected))
         {
             return StreamProblems.InvalidQuality();
         }

@@ -3,8 +3,7 @@ using System.Text;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
-using CamStudio.Web.Security;
-using Microsoft.AspNetCore.RateLimiting;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,9 +13,6 @@ namespace CamStudio.Web.Api;
 public static class CameraStreamApi
 {
     public const string SdpContentType = "application/sdp";
-
-    /// <summary>Header that carries <see cref="WebRtcAnswerResponse.Warning"/> on WHEP answers (which have no JSON body).</summary>
-    public const string WarningHeader = "CamStudio-Warning";
 
     public static IEndpointRouteBuilder MapCameraStreamApi(this IEndpointRouteBuilder app)
     {
@@ -38,7 +34,7 @@ public static class CameraStreamApi
             .WithSummary("Answers a browser's recvonly SDP offer; the answer names the session to DELETE when done.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithViewerLimits();
+            .WithViewerOfferProblems();
         cameras.MapDelete("/{camera_id:int}/webrtc/{session_id}", DeleteSession)
             .WithName("DeleteWebRtcSession")
             .WithSummary("Ends a viewer session.")
@@ -51,7 +47,7 @@ public static class CameraStreamApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithViewerLimits();
+            .WithViewerOfferProblems();
         cameras.MapDelete("/{camera_id:int}/whep/{session_id}", DeleteSession)
             .WithName("DeleteWhepSession")
             .WithSummary("WHEP: ends the session created by the POST.")
@@ -88,51 +84,24 @@ public static class CameraStreamApi
     private static async Task<Results<Ok<WebRtcAnswerResponse>, ProblemHttpResult>> PostOffer(
         [FromRoute(Name = "camera_id")] int cameraId,
         WebRtcOfferRequest offer,
-        CameraStreamHost streams,
-        WebRtcServer webRtc,
-        ViewerSessionLimiter limiter,
+        ViewerOfferService offers,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         if (!string.Equals(offer.Type, "offer", StringComparison.Ordinal))
         {
-            return StreamProblems.InvalidOffer("type must be \"offer\".");
+            // The JSON envelope's own field; everything about the offer itself is the offer service's to judge.
+            return ViewerOfferProblems.From(
+                ViewerOfferOutcome.Failed(ViewerOfferError.InvalidOffer, "type must be \"offer\"."), context.Response);
         }
 
-        if (string.IsNullOrWhiteSpace(offer.Sdp))
+        ViewerOfferOutcome outcome = await offers.OfferAsync(context.User, cameraId, offer.Sdp, offer.Quality, cancellationToken);
+        if (outcome.Session is not { } session)
         {
-            return StreamProblems.InvalidOffer("sdp is empty.");
+            return ViewerOfferProblems.From(outcome, context.Response);
         }
 
-        CameraViewerResult? result;
-        using (IDisposable? lease = limiter.TryAcquire(ViewerLimits.UserKey(context)))
-        {
-            if (lease is null)
-            {
-                return ViewerLimits.TooManySessions(limiter.Limit);
-            }
-
-            result = await streams.OpenViewerAsync(cameraId, offer.Sdp, offer.Quality, cancellationToken);
-            limiter.Hold(lease, result?.Session);
-        }
-
-        if (result is null)
-        {
-            return CameraProblems.NotFound(cameraId);
-        }
-
-        if (result.Session is not { } session)
-        {
-            return StreamProblems.InvalidOffer(result.Error ?? "The offer cannot be answered.");
-        }
-
-        return TypedResults.Ok(new WebRtcAnswerResponse(
-            result.AnswerSdp!,
-            "answer",
-            session.Id,
-            result.Stream.Quality,
-            webRtc.IceServers.Select(s => new IceServerResponse(s.Urls, s.Username, s.Credential)).ToArray(),
-            result.Warning));
+        return TypedResults.Ok(new WebRtcAnswerResponse(outcome.AnswerSdp!, "answer", session.Id, outcome.Quality, outcome.IceServers));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PostWhep(
@@ -140,8 +109,7 @@ public static class CameraStreamApi
         [FromQuery(Name = "quality")] string? quality,
         HttpRequest request,
         HttpResponse response,
-        CameraStreamHost streams,
-        ViewerSessionLimiter limiter,
+        ViewerOfferService offers,
         CancellationToken cancellationToken)
     {
         if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), SdpContentType, StringComparison.OrdinalIgnoreCase))
@@ -149,92 +117,41 @@ public static class CameraStreamApi
             return StreamProblems.UnsupportedMediaType();
         }
 
-        if (!TryParseQuality(quality, out StreamQuality? selected))
-        {
-            return StreamProblems.InvalidQuality();
-        }
-
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         string sdp = await reader.ReadToEndAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(sdp))
+        ViewerOfferOutcome outcome = await offers.OfferAsync(request.HttpContext.User, cameraId, sdp, quality, cancellationToken);
+        if (outcome.Session is not { } session)
         {
-            return StreamProblems.InvalidOffer("The body is empty; WHEP expects the SDP offer.");
-        }
-
-        CameraViewerResult? result;
-        using (IDisposable? lease = limiter.TryAcquire(ViewerLimits.UserKey(request.HttpContext)))
-        {
-            if (lease is null)
-            {
-                return ViewerLimits.TooManySessions(limiter.Limit);
-            }
-
-            result = await streams.OpenViewerAsync(cameraId, sdp, selected, cancellationToken);
-            limiter.Hold(lease, result?.Session);
-        }
-
-        if (result is null)
-        {
-            return CameraProblems.NotFound(cameraId);
-        }
-
-        if (result.Session is not { } session)
-        {
-            return StreamProblems.InvalidOffer(result.Error ?? "The offer cannot be answered.");
+            return ViewerOfferProblems.From(outcome, response);
         }
 
         response.Headers.Location = string.Create(CultureInfo.InvariantCulture, $"/api/cameras/{cameraId}/whep/{session.Id}");
-        if (result.Warning is { } warning)
-        {
-            response.Headers[WarningHeader] = warning;
-        }
-
-        return TypedResults.Text(result.AnswerSdp!, SdpContentType, Encoding.UTF8, StatusCodes.Status201Created);
+        response.Headers.Link = IceServerLinks.Format(outcome.IceServers);
+        return TypedResults.Text(outcome.AnswerSdp!, SdpContentType, Encoding.UTF8, StatusCodes.Status201Created);
     }
 
     private static Results<Ok, ProblemHttpResult> DeleteSession(
         [FromRoute(Name = "camera_id")] int cameraId,
         [FromRoute(Name = "session_id")] string sessionId,
-        CameraStreamHost streams) =>
-        streams.CloseViewer(cameraId, sessionId) ? TypedResults.Ok() : StreamProblems.SessionNotFound(cameraId);
-
-    internal static bool TryParseQuality(string? value, out StreamQuality? quality)
-    {
-        (bool ok, quality) = value switch
-        {
-            null or "" => (true, (StreamQuality?)null),
-            "stream1" => (true, StreamQuality.Stream1),
-            "stream2" => (true, StreamQuality.Stream2),
-            _ => (false, null),
-        };
-        return ok;
-    }
+        ViewerOfferService offers) =>
+        offers.Close(cameraId, sessionId) ? TypedResults.Ok() : StreamProblems.SessionNotFound(cameraId);
 }
 
-/// <summary>Body of <c>POST /api/cameras/{camera_id}/webrtc/offer</c>.</summary>
-public sealed record WebRtcOfferRequest(string? Sdp, string? Type, StreamQuality? Quality);
+/// <summary>Body of <c>POST /api/cameras/{camera_id}/webrtc/offer</c>; quality is <c>stream1</c>, <c>stream2</c> or absent.</summary>
+public sealed record WebRtcOfferRequest(string? Sdp, string? Type, string? Quality);
 
-/// <summary>The answer; <see cref="Warning"/> says why video may not start yet (the session is open regardless).</summary>
+/// <summary>The answer, the session to DELETE when done, and the ICE servers for the RTCPeerConnection.</summary>
 public sealed record WebRtcAnswerResponse(
-    string Sdp, string Type, string SessionId, StreamQuality Quality, IReadOnlyList<IceServerResponse> IceServers, string? Warning);
-
-/// <summary>An RTCIceServer for the browser's RTCPeerConnection configuration.</summary>
-public sealed record IceServerResponse(IReadOnlyList<string> Urls, string? Username, string? Credential);
+    string Sdp, string Type, string SessionId, StreamQuality Quality, IReadOnlyList<IceServer> IceServers);
 
 /// <summary>Problem documents of the stream endpoints.</summary>
 internal static class StreamProblems
 {
-    public static ProblemHttpResult InvalidOffer(string reason) => TypedResults.Problem(
-        statusCode: StatusCodes.Status400BadRequest,
-        title: "The offer cannot be answered.",
-        detail: reason,
-        extensions: new Dictionary<string, object?> { ["code"] = "invalid_offer" });
-
     public static ProblemHttpResult InvalidQuality() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
-        title: "Unknown stream quality.",
+        title: ViewerOfferError.InvalidQuality.Title(),
         detail: "quality must be \"stream1\" (HD) or \"stream2\" (SD).",
-        extensions: new Dictionary<string, object?> { ["code"] = "invalid_quality" });
+        extensions: new Dictionary<string, object?> { ["code"] = ViewerOfferError.InvalidQuality.Code() });
 
     public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,

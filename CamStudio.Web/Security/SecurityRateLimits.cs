@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace CamStudio.Web.Security;
 
-/// <summary>Rate-limit policies: sign-in posts per client address, offers per user. Rejections are 429 problem+json with Retry-After.</summary>
+/// <summary>
+/// The rate-limit middleware's policy for sign-in posts per client address (429 problem+json with Retry-After). Offers are
+/// limited per user by <see cref="OfferRateLimiter"/> inside the offer service, which sees every surface.
+/// </summary>
 public static class SecurityRateLimits
 {
     public const string SignIn = "sign-in";
-    public const string Offer = "offer";
 
     internal static void Configure(RateLimiterOptions limiter)
     {
@@ -18,8 +20,6 @@ public static class SecurityRateLimits
         limiter.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
             ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => PerMinute(Options(context).SignInPerMinute))
             : RateLimitPartition.GetNoLimiter(string.Empty));
-        limiter.AddPolicy(Offer, context => RateLimitPartition.GetFixedWindowLimiter(
-            context.User.Identity?.Name ?? ClientAddress(context), _ => PerMinute(Options(context).OffersPerMinute)));
     }
 
     private static SecurityOptions Options(HttpContext context) =>

@@ -53,7 +53,7 @@ public static class SecurityServiceCollectionExtensions
 
         services.AddRateLimiter(SecurityRateLimits.Configure);
         services.AddSingleton<ViewerSessionLimiter>();
-        services.AddSingleton<CircuitOfferRateLimiter>();
+        services.AddSingleton<OfferRateLimiter>();
 
         // Behind a reverse proxy (README: Security model): trust X-Forwarded-For/-Proto from loopback proxies only.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -26,8 +26,8 @@ export class SignalError extends Error {
 const NON_RETRYABLE = [
   { pattern: /auth_failed|wrong (user(name)?|password)|unauthori[sz]ed|\b401\b|credential/i, reason: 'auth_failed' },
   { pattern: /no h\.?264|h\.?265|hevc|unsupported codec|codec not supported/i, reason: 'unsupported_codec' },
-  { pattern: /unknown camera|camera not found|no such (camera|stream)|\b404\b/i, reason: 'not_found' },
-  { pattern: /malformed|invalid (sdp|offer)|bad offer/i, reason: 'bad_offer' },
+  { pattern: /unknown camera|camera not found|no such (camera|stream)|\b404\b/i, reason: 'camera_not_found' },
+  { pattern: /malformed|invalid (sdp|offer)|bad offer/i, reason: 'invalid_offer' },
 ];
 
 /**

@@ -35,8 +35,10 @@ const TRANSITIONS = Object.freeze({
  * @typedef {Object} StateDetail
  * @property {string} quality       'stream1' (HD) or 'stream2' (SD) being watched or attempted
  * @property {string} [reason]      machine-readable cause: 'timeout', 'ice_failed', 'ice_disconnected', 'stalled',
- *                                  'auth_failed', 'unsupported_codec', 'not_found', 'bad_offer', 'signal_error',
- *                                  'hidden', 'autoplay_blocked', 'quality_switch_failed', 'disposed'
+ *                                  'unsupported_codec', 'signal_error', 'hidden', 'autoplay_blocked',
+ *                                  'quality_switch_failed', 'disposed', or the server's offer code ('invalid_offer',
+ *                                  'invalid_quality', 'sdp_too_large', 'camera_not_found', 'forbidden', 'rate_limited',
+ *                                  'viewer_limit', 'auth_failed', 'unavailable': the same codes as the REST problems)
  * @property {string} [message]     human-readable text for the tile; the server's own message for signalling errors
  * @property {number} [attempt]     1-based reconnect attempt number (reconnecting, and the connecting that follows it)
  * @property {number} [delayMs]     delay before the next attempt (reconnecting)

@@ -51,8 +51,8 @@ test('classifySignalError: credentials, codec, unknown camera are final; the res
     ['RTSP 401 Unauthorized', 'auth_failed', false],
     ['The offer has no H.264 codec', 'unsupported_codec', false],
     ['stream1 is H.265 (HEVC); browsers cannot play it', 'unsupported_codec', false],
-    ['Unknown camera 42', 'not_found', false],
-    ['Malformed offer: missing m=video', 'bad_offer', false],
+    ['Unknown camera 42', 'camera_not_found', false],
+    ['Malformed offer: missing m=video', 'invalid_offer', false],
     ['camera offline: connection refused', 'signal_error', true],
     ['Invocation canceled due to the underlying connection being closed.', 'signal_error', true],
   ];

@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Live;
 using CamStudio.Web.Security;
+using CamStudio.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Components;
@@ -21,6 +23,7 @@ public sealed class LiveViewerSessionsTests : UiTestContext
             options.MaxViewerSessionsPerUser = 1;
             options.OffersPerMinute = 3;
         });
+        Authorization.SetRoles(CamStudioRoles.Viewer);
         Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
     }
 
@@ -30,13 +33,13 @@ public sealed class LiveViewerSessionsTests : UiTestContext
     public async Task An_offer_larger_than_the_api_limit_is_refused_without_retry()
     {
         CameraResponse camera = await CreateCameraAsync("Cam");
-        string huge = "v=0\r\n" + new string('a', ViewerLimits.MaxSdpBytes);
+        string huge = "v=0\r\n" + new string('a', ViewerOfferService.MaxSdpBytes);
 
         LiveOfferResult result = await Sessions.OfferAsync(new object(), camera.CameraId, "stream2", huge, CancellationToken.None);
 
-        result.Reason.Should().Be("bad_offer");
+        result.Reason.Should().Be("sdp_too_large");
         result.Retryable.Should().BeFalse();
-        result.Error.Should().Contain("larger than");
+        result.Error.Should().Contain("limited to");
     }
 
     [Fact]
@@ -60,7 +63,7 @@ public sealed class LiveViewerSessionsTests : UiTestContext
         for (int i = 0; i < 3; i++)
         {
             LiveOfferResult allowed = await Sessions.OfferAsync(new object(), 999, "stream2", "v=0\r\n", CancellationToken.None);
-            allowed.Reason.Should().Be("not_found", "offer {0} is within the budget of 3 per minute", i + 1);
+            allowed.Reason.Should().Be("camera_not_found", "offer {0} is within the budget of 3 per minute", i + 1);
         }
 
         LiveOfferResult result = await Sessions.OfferAsync(new object(), camera.CameraId, "stream2", "v=0\r\n", CancellationToken.None);
@@ -76,7 +79,7 @@ public sealed class LiveViewerSessionsTests : UiTestContext
     {
         LiveOfferResult result = await Sessions.OfferAsync(new object(), 999, "stream2", "v=0\r\n", CancellationToken.None);
 
-        result.Reason.Should().Be("not_found");
+        result.Reason.Should().Be("camera_not_found");
         Services.GetRequiredService<ViewerSessionLimiter>().OpenSessions(UserId).Should().Be(0);
     }
 }

@@ -55,7 +55,8 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<CameraStatusNotifier>();
         Services.AddScoped<LiveViewerSessions>();
         Services.AddSingleton<ViewerSessionLimiter>();
-        Services.AddSingleton<CircuitOfferRateLimiter>();
+        Services.AddSingleton<OfferRateLimiter>();
+        Services.AddSingleton<ViewerOfferService>();
         Services.AddScoped<CameraCommands>();
         // Pages render for a signed-in Admin unless a test says otherwise (Authorization.SetRoles(...)).
         Authorization = AddAuthorization();

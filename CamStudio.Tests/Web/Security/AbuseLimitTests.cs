@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CamStudio.Tests.Media.Sdp;
 using CamStudio.Tests.Web.Operations;
-using CamStudio.Web.Security;
+using CamStudio.Web.Services;
 
 namespace CamStudio.Tests.Web.Security;
 
@@ -17,7 +17,7 @@ public sealed class AbuseLimitTests
         await using var app = new OperationsApp();
         using HttpClient client = app.CreateClient();
         int id = await CreateDemoCameraAsync(client);
-        string huge = SdpFixtures.Chrome126VideoOnly + "a=x-padding:" + new string('x', ViewerLimits.MaxSdpBytes) + "\r\n";
+        string huge = SdpFixtures.Chrome126VideoOnly + "a=x-padding:" + new string('x', ViewerOfferService.MaxSdpBytes) + "\r\n";
 
         using HttpResponseMessage whep = await client.PostAsync($"/api/cameras/{id}/whep", new StringContent(huge, Encoding.UTF8, "application/sdp"));
         using HttpResponseMessage offer = await client.PostAsJsonAsync($"/api/cameras/{id}/webrtc/offer", new { sdp = huge, type = "offer" });

@@ -75,7 +75,7 @@ public sealed class StreamApiTests() : CameraApiTestBase(TestDatabase.Sqlite())
             $"/api/cameras/{id}/webrtc/offer", new { sdp = SdpFixtures.Chrome126VideoOnly, type = "offer", quality = "stream2" });
         JsonElement answer = await ReadJsonAsync(response);
         response.StatusCode.Should().Be(HttpStatusCode.OK, answer.ToString());
-        PropertyNames(answer).Should().BeEquivalentTo(["sdp", "type", "session_id", "quality", "ice_servers", "warning"]);
+        PropertyNames(answer).Should().BeEquivalentTo(["sdp", "type", "session_id", "quality", "ice_servers"]);
         answer.GetProperty("type").GetString().Should().Be("answer");
         answer.GetProperty("sdp").GetString().Should().Contain("a=ice-lite").And.Contain("H264");
         answer.GetProperty("quality").GetString().Should().Be("stream2");

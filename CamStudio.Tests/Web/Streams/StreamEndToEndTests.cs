@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
@@ -86,7 +87,7 @@ public sealed class StreamEndToEndTests(StreamEndToEndFixture e2e)
     }
 
     [Fact]
-    public async Task A_wrong_password_is_auth_failed_within_5_s_and_the_offer_still_answers_with_a_warning()
+    public async Task A_wrong_password_is_auth_failed_within_5_s_and_later_offers_are_refused_with_the_reason()
     {
         int id = await e2e.CreateCameraAsync(password: "wrong-password");
         await using IBrowserContext context = await e2e.Browser.NewContextAsync();
@@ -99,9 +100,19 @@ public sealed class StreamEndToEndTests(StreamEndToEndFixture e2e)
         status.GetProperty("last_error").GetString().Should().Contain("username or password").And.NotContain("wrong-password");
         Console.WriteLine($"auth_failed reported after {clock.ElapsedMilliseconds} ms");
 
+        // Once the camera is known to refuse the credentials, a new viewer is told so instead of getting a session
+        // that would send nothing (ViewerOfferService's policy, the same on every surface).
         await using BrowserPeer another = await BrowserPeer.OpenAsync(context);
-        JsonElement answer = await e2e.ConnectAsync(id, another);
-        answer.GetProperty("warning").GetString().Should().Contain("username or password");
+        using HttpResponseMessage refused = await e2e.Client.PostAsJsonAsync(
+            $"/api/cameras/{id}/webrtc/offer", new { sdp = await another.CreateOfferAsync(), type = "offer" });
+        string body = await refused.Content.ReadAsStringAsync();
+        ((int)refused.StatusCode).Should().Be(409, body);
+        JsonElement problem = JsonDocument.Parse(body).RootElement;
+        problem.GetProperty("code").GetString().Should().Be("auth_failed");
+        problem.GetProperty("retryable").GetBoolean().Should().BeFalse();
+        problem.GetProperty("detail").GetString().Should().Contain("username or password").And.NotContain("wrong-password");
+        (await e2e.WaitForStatusAsync(id, _ => true, s_deadline, "status")).GetProperty("viewer_count").GetInt32()
+            .Should().Be(1, "the refused offer left no session behind");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -187,8 +188,14 @@ public sealed partial class LiveTile : IAsyncDisposable
         try
         {
             _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-            _player = await _module.InvokeAsync<IJSObjectReference>("start", _video, _self,
-                new { cameraId = Camera.CameraId.ToString(CultureInfo.InvariantCulture), quality = _requestedQuality, stats = _showStats });
+            IReadOnlyList<IceServer> iceServers = await Sessions.GetIceServersAsync();
+            _player = await _module.InvokeAsync<IJSObjectReference>("start", _video, _self, new
+            {
+                cameraId = Camera.CameraId.ToString(CultureInfo.InvariantCulture),
+                quality = _requestedQuality,
+                stats = _showStats,
+                iceServers,
+            });
         }
         catch (JSDisconnectedException)
         {

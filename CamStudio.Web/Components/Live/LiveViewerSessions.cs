@@ -1,36 +1,26 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
-using CamStudio.Core.Cameras;
-using CamStudio.Media.Streaming;
-using CamStudio.Web.Api;
-using CamStudio.Web.Security;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CamStudio.Web.Components.Live;
 
 /// <summary>
-/// The viewer sessions one Blazor circuit opened for its live tiles. Offers go through the same
-/// <see cref="CameraStreamHost.OpenViewerAsync"/> the REST offer endpoint uses. A tile closes its own sessions when it
-/// is disposed; whatever is left when the circuit ends (tab closed, connection lost) is closed here, so the server
-/// counts the viewer as gone at once instead of waiting for ICE consent to expire.
+/// The Blazor circuit's adapter to <see cref="ViewerOfferService"/>: it translates a tile's offer and the service's
+/// outcome into what the player's signal adapter expects, and remembers the sessions this circuit opened. A tile closes
+/// its own sessions when it is disposed; whatever is left when the circuit ends (tab closed, connection lost) is closed
+/// here, so the server counts the viewer as gone at once instead of waiting for ICE consent to expire.
 /// </summary>
 public sealed class LiveViewerSessions : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int CameraId, object Owner)> _open = new(StringComparer.Ordinal);
-    private readonly CameraStreamHost _streams;
-    private readonly ViewerSessionLimiter _limiter;
-    private readonly CircuitOfferRateLimiter _rate;
+    private readonly ViewerOfferService _offers;
     private readonly AuthenticationStateProvider _authentication;
     private bool _disposed;
 
-    public LiveViewerSessions(
-        CameraStreamHost streams, ViewerSessionLimiter limiter, CircuitOfferRateLimiter rate, AuthenticationStateProvider authentication)
+    public LiveViewerSessions(ViewerOfferService offers, AuthenticationStateProvider authentication)
     {
-        _rate = rate ?? throw new ArgumentNullException(nameof(rate));
-        _streams = streams ?? throw new ArgumentNullException(nameof(streams));
-        _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
+        _offers = offers ?? throw new ArgumentNullException(nameof(offers));
         _authentication = authentication ?? throw new ArgumentNullException(nameof(authentication));
     }
 
@@ -46,75 +36,23 @@ public sealed class LiveViewerSessions : IDisposable
         }
     }
 
+    /// <summary>The ICE servers the tiles' RTCPeerConnections are created with (the signed-in user's).</summary>
+    public async Task<IReadOnlyList<IceServer>> GetIceServersAsync() =>
+        _offers.GetIceServers((await _authentication.GetAuthenticationStateAsync()).User);
+
     /// <summary>
-    /// Answers a tile's offer. Expected failures come back as <see cref="LiveOfferResult.Error"/> (never thrown): Blazor
-    /// hides exception messages from the browser, and the tile must show the real reason.
+    /// Answers a tile's offer. Refusals come back as <see cref="LiveOfferResult.Error"/> with the offer service's code as
+    /// the reason (never thrown): Blazor hides exception messages from the browser, and the tile must show the real reason.
     /// </summary>
     public async Task<LiveOfferResult> OfferAsync(object owner, int cameraId, string quality, string sdp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        if (!CameraStreamApi.TryParseQuality(quality, out StreamQuality? selected) || selected is null)
-        {
-            return LiveOfferResult.Failed("Unknown stream quality " + quality + ".", "bad_offer", retryable: false);
-        }
-
-        if (string.IsNullOrWhiteSpace(sdp))
-        {
-            return LiveOfferResult.Failed("The offer is empty.", "bad_offer", retryable: false);
-        }
-
-        // The same limits as the REST offer endpoints: a tab is no way around them.
-        if (Encoding.UTF8.GetByteCount(sdp) > ViewerLimits.MaxSdpBytes)
-        {
-            return LiveOfferResult.Failed(
-                string.Create(CultureInfo.InvariantCulture, $"The offer is larger than {ViewerLimits.MaxSdpBytes} bytes."), "bad_offer", retryable: false);
-        }
-
         ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
-        string userKey = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
-        if (!_rate.TryAcquire(userKey, out int retryAfterSeconds))
+        ViewerOfferOutcome outcome = await _offers.OfferAsync(user, cameraId, sdp, quality, cancellationToken);
+        if (outcome.Session is not { } session)
         {
-            return LiveOfferResult.Failed(
-                string.Create(CultureInfo.InvariantCulture, $"Too many connection attempts from this account; try again in {retryAfterSeconds} s."),
-                "rate_limited", retryable: true);
-        }
-
-        CameraViewerResult? result;
-        using IDisposable? lease = _limiter.TryAcquire(userKey);
-        if (lease is null)
-        {
-            // Retryable: another tab or player of this account may close its sessions.
-            return LiveOfferResult.Failed(
-                string.Create(CultureInfo.InvariantCulture, $"This account already has {_limiter.Limit} open viewer sessions; close another tab or player first."),
-                "viewer_limit", retryable: true);
-        }
-
-        try
-        {
-            result = await _streams.OpenViewerAsync(cameraId, sdp, selected, cancellationToken);
-            _limiter.Hold(lease, result?.Session);
-        }
-        catch (ObjectDisposedException)
-        {
-            return LiveOfferResult.Failed("The server is shutting down.", "signal_error", retryable: true);
-        }
-
-        if (result is null)
-        {
-            return LiveOfferResult.Failed("This camera no longer exists.", "not_found", retryable: false);
-        }
-
-        if (result.Session is not { } session)
-        {
-            return LiveOfferResult.Failed(result.Error ?? "The offer cannot be answered.", "bad_offer", retryable: false);
-        }
-
-        if (result.Warning is not null && result.Stream.GetStatus().State == CameraStreamState.AuthFailed)
-        {
-            // Nothing can play until someone fixes the credentials: a failed tile with a retry beats a tile that
-            // silently reconnects forever.
-            _streams.CloseViewer(cameraId, session.Id);
-            return LiveOfferResult.Failed("Wrong username or password.", "auth_failed", retryable: false);
+            ViewerOfferError error = outcome.Error ?? ViewerOfferError.InvalidOffer;
+            return LiveOfferResult.Failed(outcome.Detail ?? error.Title(), error.Code(), error.IsRetryable());
         }
 
         lock (_lock)
@@ -122,12 +60,12 @@ public sealed class LiveViewerSessions : IDisposable
             if (!_disposed)
             {
                 _open[session.Id] = (cameraId, owner);
-                return new LiveOfferResult(result.AnswerSdp, session.Id, null, null, null);
+                return new LiveOfferResult(outcome.AnswerSdp, session.Id, null, null, null);
             }
         }
 
         // The circuit ended while the offer was answered.
-        _streams.CloseViewer(cameraId, session.Id);
+        _offers.Close(cameraId, session.Id);
         return LiveOfferResult.Failed("The page was closed.", "signal_error", retryable: true);
     }
 
@@ -143,7 +81,7 @@ public sealed class LiveViewerSessions : IDisposable
             }
         }
 
-        _streams.CloseViewer(entry.CameraId, sessionId);
+        _offers.Close(entry.CameraId, sessionId);
     }
 
     /// <summary>Ends every session <paramref name="owner"/> opened (the tile went away).</summary>
@@ -181,7 +119,7 @@ public sealed class LiveViewerSessions : IDisposable
 
         foreach ((string id, int cameraId) in closing)
         {
-            _streams.CloseViewer(cameraId, id);
+            _offers.Close(cameraId, id);
         }
     }
 }

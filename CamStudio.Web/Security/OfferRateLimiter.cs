@@ -4,15 +4,16 @@ using Microsoft.Extensions.Options;
 namespace CamStudio.Web.Security;
 
 /// <summary>
-/// The per-user offer rate limit (<see cref="SecurityOptions.OffersPerMinute"/>) for offers that arrive over a Blazor
-/// circuit. The REST offer endpoints get theirs from the rate-limiting middleware, which never sees circuit traffic:
-/// without this, a script in a signed-in tab could open and drop sessions (each a DTLS handshake) as fast as it liked.
+/// The one per-user offer budget (<see cref="SecurityOptions.OffersPerMinute"/>) that every way of opening a viewer
+/// session draws from: the REST offer, WHEP and the live tiles over the Blazor circuit. It lives here rather than in the
+/// rate-limiting middleware because that middleware never sees circuit traffic, and two budgets per user (one per
+/// surface) would let a script in a signed-in tab open and drop sessions (each a DTLS handshake) twice as fast.
 /// </summary>
-public sealed class CircuitOfferRateLimiter : IDisposable
+public sealed class OfferRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
 
-    public CircuitOfferRateLimiter(IOptionsMonitor<SecurityOptions> options)
+    public OfferRateLimiter(IOptionsMonitor<SecurityOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _limiter = PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetFixedWindowLimiter(
