@@ -149,7 +149,7 @@ public sealed class ApiTokenTests
         (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
-    // Only the wall clock moves by hand. Unlike the media tests' ManualTimeProvider, timers stay real: this clock
+    // Only the wall clock moves by hand. Unlike Infrastructure's ManualTimeProvider, timers stay real: this clock
     // drives a whole running app, whose notifier, grace periods and DTLS timeouts must keep ticking.
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {

@@ -8,7 +8,7 @@ using CamStudio.Tests.Web.Api;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Web.Api;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class StreamEndToEndCollection : ICollectionFixture<StreamEndToEndFixture>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CamStudio.Tests.Web.Operations;
+namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app in memory on a fresh SQLite data directory with the WebRTC port on 0 (127.0.0.1), plus optional extra

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 
-namespace CamStudio.Tests.Web.Api;
+namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app (Program) in memory with test configuration applied as host settings, a real admin account seeded at

@@ -6,13 +6,12 @@ using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Web.Api;
 using CamStudio.Tests.Web.Security;
-using CamStudio.Tests.Web.Streams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.UiEndToEnd;
+namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
