@@ -3,8 +3,6 @@ using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
-using CamStudio.Tests.Web.Api;
-using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.TestHost;
 
 namespace CamStudio.Tests.Web.Api;

@@ -6,7 +6,6 @@ using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Sdp;
-using CamStudio.Tests.Web.Api;
 
 namespace CamStudio.Tests.Web.Api;
 
