@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Core.Cameras;
 using CamStudio.Tests.Infrastructure;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,7 +44,7 @@ public sealed class BackupRestoreTests : IDisposable
         restoreCode.Should().Be(0, restoreOutput);
         restoreOutput.Should().Contain("verify-data: OK: 1 camera(s), 1 stored password(s) decrypted");
 
-        await using var app = new OperationsApp(dataDirectory: Data);
+        await using var app = new CamStudioAppFactory(dataDirectory: Data);
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage response = await client.GetAsync($"/api/cameras/{id}");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -103,7 +102,7 @@ public sealed class BackupRestoreTests : IDisposable
 
     private static async Task<int> CreateCameraWithPasswordAsync(string dataDirectory, string name)
     {
-        await using var app = new OperationsApp(dataDirectory: dataDirectory);
+        await using var app = new CamStudioAppFactory(dataDirectory: dataDirectory);
         using HttpClient client = app.CreateClient();
         using HttpResponseMessage created = await client.PostAsJsonAsync(
             "/api/cameras/create", new { name, ip_address = "10.1.2.3", username = "admin", password = Password });

@@ -1,6 +1,6 @@
-// Glue between the Blazor tile component (CameraTile) and the player. The component imports this module once,
-// calls start() with its <video> ElementReference and a DotNetObjectReference, keeps the returned handle as an
-// IJSObjectReference and calls setQuality/retry/getStats/dispose on it.
+// Glue between the Blazor tile component (LiveTile, CamStudio.Web/Components/Live/LiveTile.razor.cs) and the player.
+// The component imports this module once, calls start() with its <video> ElementReference and a DotNetObjectReference,
+// keeps the returned handle as an IJSObjectReference and calls setQuality/retry/getStats/dispose on it.
 
 import { resolveEnv } from './env.js';
 import { TileFullscreen } from './fullscreen.js';

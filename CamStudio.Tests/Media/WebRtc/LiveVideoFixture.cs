@@ -1,10 +1,8 @@
-using System.Net;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Playwright;
 
 namespace CamStudio.Tests.Media.WebRtc;
 
@@ -20,39 +18,27 @@ public sealed class LiveVideoCollection : ICollectionFixture<LiveVideoFixture>
 /// Real parts for the browser tests: the RTSP test camera (720p High profile, 4 s GOP), FFmpeg copying it
 /// to RTP, the H.264 source with its GOP cache, our WebRTC server advertising the namespace address, and Chromium.
 /// </summary>
-public sealed class LiveVideoFixture : IAsyncLifetime
+public sealed class LiveVideoFixture() : EndToEndFixture(new RtspTestCameraOptions { GopSeconds = 4 })
 {
     private readonly CancellationTokenSource _stop = new();
-    private RtspTestCamera? _camera;
     private FfmpegRtpSender? _ffmpeg;
     private Task _sourceLoop = Task.CompletedTask;
-    private ChromiumBrowser? _chromium;
 
     public WebRtcServer Server { get; private set; } = null!;
 
     public H264RtpSource Source { get; private set; } = null!;
 
-    public IBrowser Browser => _chromium!.Browser;
-
-    public RtspTestCamera Camera => _camera!;
-
-    public async Task InitializeAsync()
+    protected override async Task StartPartsAsync()
     {
-        IPAddress host = NetworkNamespace.RequireWebRtcHost();
-        _camera = await RtspTestCamera.StartAsync(
-            new RtspTestCameraOptions { GopSeconds = 4 }, CancellationToken.None);
-
         Source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System);
         _sourceLoop = Source.RunAsync(_stop.Token);
-        _ffmpeg = FfmpegRtpSender.StartFromRtsp(_camera.Source(RtspTestCamera.MainStream), Source.Port);
+        _ffmpeg = FfmpegRtpSender.StartFromRtsp(Camera.Source(RtspTestCamera.MainStream), Source.Port);
 
         Server = new WebRtcServer(
-            Options.Create(new WebRtcOptions { UdpPort = 0, AdvertisedAddresses = [host.ToString()] }),
+            Options.Create(new WebRtcOptions { UdpPort = 0, AdvertisedAddresses = [WebRtcHost.ToString()] }),
             NullLoggerFactory.Instance,
             TimeProvider.System);
         await Server.StartAsync(CancellationToken.None);
-
-        _chromium = await ChromiumBrowser.LaunchAsync();
 
         // The stream is warm once the source has seen a keyframe: tests then measure joining, not FFmpeg's start.
         try
@@ -62,20 +48,15 @@ public sealed class LiveVideoFixture : IAsyncLifetime
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\nFFmpeg said:\n{_ffmpeg.Output}\nCamera said:\n{_camera.Output}", ex);
+            throw new TimeoutException($"{ex.Message}\nFFmpeg said:\n{_ffmpeg.Output}\nCamera said:\n{Camera.Output}", ex);
         }
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StopPartsAsync()
     {
         if (Server is not null)
         {
             await Server.DisposeAsync();
-        }
-
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
         }
 
         if (_ffmpeg is not null)
@@ -88,11 +69,6 @@ public sealed class LiveVideoFixture : IAsyncLifetime
         if (Source is not null)
         {
             await Source.DisposeAsync();
-        }
-
-        if (_camera is not null)
-        {
-            await _camera.DisposeAsync();
         }
 
         _stop.Dispose();

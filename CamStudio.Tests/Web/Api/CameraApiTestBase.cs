@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using CamStudio.Core.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Api;
@@ -88,13 +86,8 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
 
     protected void StartApp()
     {
-        var settings = new Dictionary<string, string?>(Database.Settings)
-        {
-            ["DataDirectory"] = DataDirectory,
-            // Every app instance binds its own ephemeral WebRTC port: parallel test apps must not fight over 8555.
-            ["WebRtc:UdpPort"] = "0",
-        };
-        _factory = new CamStudioAppFactory(settings);
+        // The data directory is this class's, kept across a restart and deleted on dispose.
+        _factory = new CamStudioAppFactory(Database.Settings, dataDirectory: DataDirectory);
         Client = _factory.CreateClient();
     }
 
@@ -105,12 +98,6 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
         {
             await _factory.DisposeAsync();
             _factory = null;
-        }
-
-        // Pooled SQLite connections would keep the old file open across a "restart".
-        if (Database.Provider == DatabaseProvider.Sqlite)
-        {
-            SqliteConnection.ClearAllPools();
         }
     }
 }

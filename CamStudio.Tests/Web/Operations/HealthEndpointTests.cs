@@ -18,7 +18,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Live_answers_200_without_running_any_check()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?> { ["Operations:FfmpegPath"] = "/nonexistent/ffmpeg" });
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?> { ["Operations:FfmpegPath"] = "/nonexistent/ffmpeg" });
         using HttpClient client = app.CreateClient();
 
         using HttpResponseMessage response = await client.GetAsync("/health/live");
@@ -32,7 +32,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Ready_reports_database_ffmpeg_version_and_media_port()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using HttpClient client = app.CreateClient();
         (int exitCode, string output) = await ChildProcess.RunAsync("ffmpeg", ["-version"], TimeSpan.FromSeconds(20), CancellationToken.None);
         exitCode.Should().Be(0);
@@ -56,7 +56,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Ready_is_503_with_a_reason_when_ffmpeg_cannot_run()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?> { ["Operations:FfmpegPath"] = "/nonexistent/ffmpeg" });
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?> { ["Operations:FfmpegPath"] = "/nonexistent/ffmpeg" });
         using HttpClient client = app.CreateClient();
 
         using HttpResponseMessage response = await client.GetAsync("/health/ready");
@@ -74,7 +74,7 @@ public sealed class HealthEndpointTests
     public async Task Ready_is_503_when_the_database_lost_its_schema()
     {
         // Regression guard: a check that only opens the file would stay green after the database file was replaced.
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using HttpClient client = app.CreateClient();
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
 
@@ -91,7 +91,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Ready_reports_the_bound_udp_port_when_the_media_plane_is_registered()
     {
-        await using var app = new OperationsApp(configureServices: AddMediaUnlessPresent);
+        await using var app = new CamStudioAppFactory(configureServices: AddMediaUnlessPresent);
         using HttpClient client = app.CreateClient();
         WebRtcServer server = app.Services.GetRequiredService<WebRtcServer>();
         await Eventually.WaitUntilAsync(() => server.LocalEndPoint is not null, TimeSpan.FromSeconds(10), "UDP socket bound");

@@ -17,7 +17,7 @@ public sealed class LogRedactionTests
     public async Task Camera_passwords_never_appear_in_logs_across_create_update_read_list_status_and_failures()
     {
         var capture = new CapturingLoggerProvider();
-        await using var app = new OperationsApp(
+        await using var app = new CamStudioAppFactory(
             new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Trace",

@@ -28,7 +28,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_is_valid_exposition_format_with_cameras_webrtc_and_process_figures()
     {
-        await using var app = new OperationsApp(configureServices: HealthEndpointTests.AddMediaUnlessPresent);
+        await using var app = new CamStudioAppFactory(configureServices: HealthEndpointTests.AddMediaUnlessPresent);
         using HttpClient client = app.CreateClient();
         const string TrickyName = "Gate \"north\" \\ yard";
         using (HttpResponseMessage created = await client.PostAsJsonAsync("/api/cameras/create", new { name = TrickyName, ip_address = "10.0.0.9" }))

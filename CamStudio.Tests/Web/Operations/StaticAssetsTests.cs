@@ -1,5 +1,3 @@
-using CamStudio.Tests.Web.Api;
-
 namespace CamStudio.Tests.Web.Operations;
 
 /// <summary>
@@ -9,29 +7,15 @@ namespace CamStudio.Tests.Web.Operations;
 /// </summary>
 public sealed class StaticAssetsTests : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-assets-" + Guid.NewGuid().ToString("N"));
     private CamStudioAppFactory _app = null!;
 
     public Task InitializeAsync()
     {
-        _app = new CamStudioAppFactory(new Dictionary<string, string?>
-        {
-            ["environment"] = "Production",
-            ["Database:Provider"] = "Sqlite",
-            ["DataDirectory"] = _dataDirectory,
-        });
+        _app = new CamStudioAppFactory(new Dictionary<string, string?> { ["environment"] = "Production" });
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Theory]
     [InlineData("/_framework/blazor.web.js", "Blazor")]

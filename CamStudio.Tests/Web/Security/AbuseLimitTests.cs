@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CamStudio.Tests.Media.Sdp;
-using CamStudio.Tests.Web.Operations;
 using CamStudio.Web.Services;
 
 namespace CamStudio.Tests.Web.Security;
@@ -14,7 +13,7 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task Offers_larger_than_16_KiB_are_413_on_both_offer_endpoints()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using HttpClient client = app.CreateClient();
         int id = await CreateDemoCameraAsync(client);
         string huge = SdpFixtures.Chrome126VideoOnly + "a=x-padding:" + new string('x', ViewerOfferService.MaxSdpBytes) + "\r\n";
@@ -32,7 +31,7 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task Offers_beyond_the_rate_limit_are_429_with_retry_after()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?> { ["Security:OffersPerMinute"] = "2" });
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?> { ["Security:OffersPerMinute"] = "2" });
         using HttpClient client = app.CreateClient();
         int id = await CreateDemoCameraAsync(client);
 
@@ -51,7 +50,7 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task Sign_in_posts_beyond_the_rate_limit_are_429_with_retry_after()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?> { ["Security:SignInPerMinute"] = "2" });
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?> { ["Security:SignInPerMinute"] = "2" });
         using BrowserSession browser = BrowserSession.Create(app);
 
         (await browser.SignInAsync("guess", "password guess 1")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -67,7 +66,7 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task A_user_is_capped_at_the_configured_number_of_open_viewer_sessions()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?> { ["Security:MaxViewerSessionsPerUser"] = "1" });
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?> { ["Security:MaxViewerSessionsPerUser"] = "1" });
         using HttpClient client = app.CreateClient();
         int id = await CreateDemoCameraAsync(client);
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using CamStudio.Core.Accounts;
 using CamStudio.Tests.Infrastructure;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Security;
@@ -29,7 +28,7 @@ public sealed class AccountCommandLineTests : IDisposable
         created.Should().Be(0, createErr);
         token.Should().MatchRegex("^cst_[A-Za-z0-9_-]{43}\n$", "the token alone on stdout, nothing else");
 
-        await using var app = new OperationsApp(dataDirectory: _data, seedAdmin: false);
+        await using var app = new CamStudioAppFactory(dataDirectory: _data, seedAdmin: false);
         IReadOnlyList<UserSummary> users = await app.Services.GetRequiredService<UserAccountService>().ListAsync(CancellationToken.None);
         users.Should().ContainSingle().Which.Role.Should().Be(CamStudioRoles.Viewer);
         ApiTokenInfo listed = (await app.Services.GetRequiredService<ApiTokenService>()

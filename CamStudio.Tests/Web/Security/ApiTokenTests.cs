@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Data;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +17,7 @@ public sealed class ApiTokenTests
     [Fact]
     public async Task Api_without_credentials_is_401_problem_json_never_a_login_redirect()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using HttpClient anonymous = Anonymous(app);
 
         foreach (string path in new[] { "/api/cameras", "/api/cameras/1", "/api/cameras/status/all", "/metrics", "/openapi/v1.json" })
@@ -39,7 +38,7 @@ public sealed class ApiTokenTests
     [Fact]
     public async Task Viewer_token_reads_but_gets_403_problem_json_on_camera_changes()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using HttpClient admin = app.CreateClient();
         using HttpResponseMessage created = await admin.PostAsJsonAsync("/api/cameras/create", new { name = "Porch", ip_address = "10.0.0.5" });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
@@ -68,7 +67,7 @@ public sealed class ApiTokenTests
     [Fact]
     public async Task Tokens_are_stored_as_sha256_only_and_stop_working_when_revoked()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         ApiTokenService tokens = app.Services.GetRequiredService<ApiTokenService>();
         UserAccountService accounts = app.Services.GetRequiredService<UserAccountService>();
         string userId = (await accounts.FindIdByNameAsync(TestAccounts.AdminName, CancellationToken.None))!;
@@ -100,7 +99,7 @@ public sealed class ApiTokenTests
     public async Task A_token_stops_working_when_it_expires_and_its_last_use_is_recorded_to_the_minute()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var app = new OperationsApp(configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        await using var app = new CamStudioAppFactory(configureServices: services => services.AddSingleton<TimeProvider>(clock));
         ApiTokenService tokens = app.Services.GetRequiredService<ApiTokenService>();
         string userId = (await app.Services.GetRequiredService<UserAccountService>().FindIdByNameAsync(TestAccounts.AdminName, CancellationToken.None))!;
         CreatedApiToken token = await tokens.CreateAsync(userId, "nightly export", CancellationToken.None, TimeSpan.FromDays(30));
@@ -135,7 +134,7 @@ public sealed class ApiTokenTests
     [Fact]
     public async Task Deleting_a_user_revokes_their_tokens()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         string token = await TestAccounts.CreateUserWithTokenAsync(app.Services, "leaving", CamStudioRoles.Viewer);
         UserAccountService accounts = app.Services.GetRequiredService<UserAccountService>();
         string adminId = (await accounts.FindIdByNameAsync(TestAccounts.AdminName, CancellationToken.None))!;
@@ -149,7 +148,7 @@ public sealed class ApiTokenTests
         (await client.GetAsync("/api/cameras")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
-    // Only the wall clock moves by hand. Unlike the media tests' ManualTimeProvider, timers stay real: this clock
+    // Only the wall clock moves by hand. Unlike Infrastructure's ManualTimeProvider, timers stay real: this clock
     // drives a whole running app, whose notifier, grace periods and DTLS timeouts must keep ticking.
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
@@ -160,7 +159,7 @@ public sealed class ApiTokenTests
         public void Advance(TimeSpan by) => _now += by;
     }
 
-    private static HttpClient Anonymous(OperationsApp app)
+    private static HttpClient Anonymous(CamStudioAppFactory app)
     {
         HttpClient client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = null;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CamStudio.Tests.Web.Security;
@@ -15,7 +14,7 @@ internal sealed partial class BrowserSession : IDisposable
 
     public HttpClient Client { get; }
 
-    public static BrowserSession Create(OperationsApp app)
+    public static BrowserSession Create(CamStudioAppFactory app)
     {
         HttpClient client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         client.DefaultRequestHeaders.Authorization = null;

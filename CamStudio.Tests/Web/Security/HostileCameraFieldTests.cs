@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CamStudio.Tests.Web.Operations;
 
 namespace CamStudio.Tests.Web.Security;
 
@@ -11,7 +10,7 @@ namespace CamStudio.Tests.Web.Security;
 /// </summary>
 public sealed class HostileCameraFieldTests : IAsyncLifetime
 {
-    private readonly OperationsApp _app = new();
+    private readonly CamStudioAppFactory _app = new();
     private HttpClient _client = null!;
 
     public static TheoryData<string, string> HostileValues() => new()

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using CamStudio.Core.Accounts;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -39,7 +38,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
     [Fact]
     public async Task Every_endpoint_rejects_anonymous_callers_and_viewers_are_refused_admin_endpoints()
     {
-        await using var app = new OperationsApp(new Dictionary<string, string?>
+        await using var app = new CamStudioAppFactory(new Dictionary<string, string?>
         {
             ["Security:OffersPerMinute"] = "10000",
         });

@@ -27,7 +27,7 @@ public sealed class SecretLeakTests
     {
         var capture = new CapturingLoggerProvider();
         await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), CancellationToken.None);
-        await using var app = new OperationsApp(
+        await using var app = new CamStudioAppFactory(
             new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Trace",

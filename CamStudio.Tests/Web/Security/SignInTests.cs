@@ -1,6 +1,5 @@
 using System.Net;
 using CamStudio.Core.Accounts;
-using CamStudio.Tests.Web.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Security;
@@ -14,7 +13,7 @@ public sealed class SignInTests
     [Fact]
     public async Task First_run_sends_every_page_to_setup_which_creates_the_admin_once()
     {
-        await using var app = new OperationsApp(seedAdmin: false);
+        await using var app = new CamStudioAppFactory(seedAdmin: false);
         using BrowserSession browser = BrowserSession.Create(app);
 
         foreach (string page in new[] { "/", "/cameras", "/status", "/account/login" })
@@ -55,7 +54,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Sign_in_form_sets_a_secure_cookie_and_opens_the_pages_and_the_api()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using BrowserSession browser = BrowserSession.Create(app);
 
         using (HttpResponseMessage anonymous = await browser.Client.GetAsync("/cameras"))
@@ -82,7 +81,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Open_redirects_are_refused_after_sign_in()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using BrowserSession browser = BrowserSession.Create(app);
 
         using HttpResponseMessage signedIn = await browser.SubmitFormAsync("/account/login?ReturnUrl=https%3A%2F%2Fevil.example%2F",
@@ -94,7 +93,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Wrong_passwords_lock_the_account_after_five_attempts()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using BrowserSession browser = BrowserSession.Create(app);
 
         for (int attempt = 0; attempt < 5; attempt++)
@@ -116,7 +115,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Sign_in_without_the_antiforgery_token_is_rejected()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using BrowserSession browser = BrowserSession.Create(app);
 
         using HttpResponseMessage response = await browser.SubmitFormAsync("/account/login",
@@ -129,7 +128,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Sign_out_ends_the_session_and_needs_the_antiforgery_token()
     {
-        await using var app = new OperationsApp();
+        await using var app = new CamStudioAppFactory();
         using BrowserSession browser = BrowserSession.Create(app);
         (await browser.SignInAsync(TestAccounts.AdminName, TestAccounts.AdminPassword)).StatusCode.Should().Be(HttpStatusCode.Redirect);
 

@@ -1,5 +1,4 @@
 using CamStudio.Core.Cameras;
-using CamStudio.Tests.Media.Ffmpeg;
 using CamStudio.Tests.Web.Components;
 using CamStudio.Web.Services;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -5,9 +5,6 @@ using System.Text.Json;
 using CamStudio.Core.Accounts;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Sdp;
-using CamStudio.Tests.Web.Api;
-using CamStudio.Tests.Web.Security;
-using CamStudio.Tests.Web.Streams;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +24,6 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
     public const string TurnUser = "camstudio";
     public const string TurnCredential = "turn \"secret\"";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-offers-" + Guid.NewGuid().ToString("N"));
     private int _users;
 
     public CamStudioAppFactory App { get; private set; } = null!;
@@ -47,8 +43,6 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
         Camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions(), CancellationToken.None);
         App = new CamStudioAppFactory(new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "Sqlite",
-            ["DataDirectory"] = _dataDirectory,
             ["Security:OffersPerMinute"] = OffersPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Security:MaxViewerSessionsPerUser"] = MaxSessionsPerUser.ToString(CultureInfo.InvariantCulture),
             // Long, so the camera that refuses its password stays known as such for the whole table.
@@ -84,11 +78,6 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
         if (Camera is not null)
         {
             await Camera.DisposeAsync();
-        }
-
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
         }
     }
 

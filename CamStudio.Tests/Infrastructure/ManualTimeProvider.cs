@@ -1,14 +1,28 @@
-namespace CamStudio.Tests.Media.Ffmpeg;
+namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>
-/// A clock that only moves when the test says so. Timers (and therefore Task.Delay(…, timeProvider)) fire inside
-/// <see cref="Advance"/>, in due order, so backoff sequences run in microseconds of real time.
+/// A clock that only moves when the test says so, for unit tests of one component (not a whole app: timers here never
+/// fire on their own, see ApiTokenTests' ManualClock for that case). Timers (and therefore Task.Delay(…, timeProvider) and
+/// PeriodicTimer) fire inside <see cref="Advance"/>, one at a time in due order with the clock at their due time, a
+/// periodic timer once per period passed, so backoff sequences and sweeps run in microseconds of real time exactly as
+/// they would have in real time. <see cref="GetTimestamp"/> follows the same clock, so elapsed-time measurements agree
+/// with <see cref="GetUtcNow"/>.
 /// </summary>
 internal sealed class ManualTimeProvider : TimeProvider
 {
+    /// <summary>The default start, a fixed date so that nothing depends on the machine's clock.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset _now;
+
+    public ManualTimeProvider()
+        : this(DefaultStart)
+    {
+    }
+
+    public ManualTimeProvider(DateTimeOffset start) => _now = start;
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -30,6 +44,18 @@ internal sealed class ManualTimeProvider : TimeProvider
             lock (_lock)
             {
                 return _timers.Where(t => t.Due is not null).Select(t => t.Due!.Value).Order().ToArray();
+            }
+        }
+    }
+
+    /// <summary>Timers created and not yet disposed, whether or not they are due (a leak check for their owners).</summary>
+    public int TimerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
             }
         }
     }

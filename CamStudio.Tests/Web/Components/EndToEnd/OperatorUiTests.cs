@@ -3,7 +3,7 @@ using System.Text.Json;
 using CamStudio.Tests.Infrastructure;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.UiEndToEnd;
+namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 /// <summary>
 /// Issue 5 end to end: the operator UI in Debian's Chromium against the real app, FFmpeg and the RTSP test camera.

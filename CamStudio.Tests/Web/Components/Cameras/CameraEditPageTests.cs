@@ -5,7 +5,7 @@ using CamStudio.Web.Components.Cameras;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Cameras;
 
 public sealed class CameraEditPageTests : UiTestContext
 {

@@ -4,7 +4,7 @@ using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Live;
 using Microsoft.AspNetCore.Components.Web;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Live;
 
 /// <summary>
 /// The tile in each state: the player's state (reported from the browser) combined with the server's stream state.

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace CamStudio.Tests.Web.Security;
+namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>
 /// Every in-memory app in the tests gets a real Admin account (created through Identity's UserManager) and a real API

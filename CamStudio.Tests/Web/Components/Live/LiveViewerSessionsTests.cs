@@ -6,7 +6,7 @@ using CamStudio.Web.Security;
 using CamStudio.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Live;
 
 /// <summary>
 /// The live tiles' offers over the Blazor circuit obey the same limits as the REST offer endpoints (SDP size, the

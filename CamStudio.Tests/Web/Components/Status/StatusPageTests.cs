@@ -3,7 +3,7 @@ using Bunit;
 using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Status;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Status;
 
 public sealed class StatusPageTests : UiTestContext
 {

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Tests.Infrastructure;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>The REST calls the end-to-end fixtures share: a camera on the RTSP test camera, its status, waiting on it.</summary>
 public static class CameraTestApi

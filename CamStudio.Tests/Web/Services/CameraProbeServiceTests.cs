@@ -4,7 +4,7 @@ using CamStudio.Tests.Infrastructure;
 using CamStudio.Web.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Services;
 
 /// <summary>The form's "Test connection" against real ffprobe: a closed port and the RTSP test camera on 127.0.0.1.</summary>
 public sealed class CameraProbeServiceTests : IDisposable

@@ -2,7 +2,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.UiEndToEnd;
+namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 /// <summary>axe-core on every page, and sixteen tiles decoding on one page.</summary>
 [Collection(UiEndToEndCollection.Name)]

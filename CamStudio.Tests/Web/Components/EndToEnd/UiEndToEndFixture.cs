@@ -2,17 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CamStudio.Media.Streaming;
-using CamStudio.Tests.Infrastructure;
-using CamStudio.Tests.Web.Api;
-using CamStudio.Tests.Web.Security;
-using CamStudio.Tests.Web.Streams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.UiEndToEnd;
+namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
@@ -26,7 +21,7 @@ public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
 /// <c>unshare -n scripts/netns-run.sh</c>. Every page and every HTTP call goes through <see cref="OpenPageAsync"/> and
 /// <see cref="Client"/>: the one place where signing in belongs.
 /// </summary>
-public sealed class UiEndToEndFixture : IAsyncLifetime
+public sealed class UiEndToEndFixture() : AppEndToEndFixture(new RtspTestCameraOptions { GopSeconds = 2 }, GracePeriod)
 {
     /// <summary>
     /// Short, so "the stream stops after the grace" is quick to see, but longer than the player's first reconnect
@@ -34,67 +29,22 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
     /// </summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(5);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-ui-e2e-" + Guid.NewGuid().ToString("N"));
-    private CamStudioAppFactory? _app;
-    private ChromiumBrowser? _chromium;
     private string? _signedInState;
-
-    public RtspTestCamera Camera { get; private set; } = null!;
 
     /// <summary>The app's address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The one HTTP client of these tests (REST API set-up and checks).</summary>
-    public HttpClient Client { get; private set; } = null!;
-
-    public IServiceProvider Services => _app!.Services;
-
-    public CameraStreamHost Streams => Services.GetRequiredService<CameraStreamHost>();
-
-    public async Task InitializeAsync()
+    /// <summary>Starts the app on a real Kestrel port: the browser needs a socket, Blazor Server its WebSocket.</summary>
+    protected override HttpClient CreateClient(CamStudioAppFactory app)
     {
-        string host = NetworkNamespace.RequireWebRtcHost().ToString();
-        Camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions { GopSeconds = 2 }, CancellationToken.None);
-        _app = new CamStudioAppFactory(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["DataDirectory"] = _dataDirectory,
-            ["WebRtc:UdpPort"] = "0",
-            ["WebRtc:AdvertisedAddresses:0"] = host,
-            ["Streams:GracePeriod"] = GracePeriod.ToString("c", CultureInfo.InvariantCulture),
-        });
-        _app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _app.StartServer();
-        string address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        app.StartServer();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        Client = new HttpClient { BaseAddress = BaseAddress };
-        TestAccounts.Authorize(Client, Services);
-        _chromium = await ChromiumBrowser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (Camera is not null)
-        {
-            await Camera.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        TestAccounts.Authorize(client, app.Services);
+        return client;
     }
 
     /// <summary>
@@ -103,7 +53,7 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
     /// </summary>
     public async Task<IPage> OpenPageAsync(string path, IBrowserContext? context = null, ViewportSize? viewport = null)
     {
-        context ??= await _chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
+        context ??= await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             StorageState = await SignedInStateAsync(),
@@ -140,7 +90,7 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
             return _signedInState;
         }
 
-        IBrowserContext context = await _chromium!.Browser.NewContextAsync();
+        IBrowserContext context = await Browser.NewContextAsync();
         try
         {
             IPage page = await context.NewPageAsync();
@@ -184,13 +134,8 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a camera on <paramref name="camera"/> (default: the fixture's RTSP test camera) through the API.</summary>
-    public async Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null)
-    {
-        camera ??= Camera;
-        return await Client.CreateRtspCameraAsync(camera, name, password, "stream2");
-    }
-
-    public Task<JsonElement> GetStatusAsync(int cameraId) => Client.GetStatusAsync(cameraId);
+    public Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null) =>
+        CreateRtspCameraAsync(name, password, camera, "stream2");
 
     /// <summary>
     /// <see cref="LiveTileProbe.WaitForDecodingAsync"/>, whose timeout also says what the server knew of the camera
@@ -209,10 +154,6 @@ public sealed class UiEndToEndFixture : IAsyncLifetime
             throw new TimeoutException($"{ex.Message}; server status: {status}", ex);
         }
     }
-
-    /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
-    public Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what) =>
-        Client.WaitForStatusAsync(cameraId, condition, deadline, what);
 
     /// <summary>Saves a screenshot to the test artifacts (scripts/test.sh collects artifacts/test-results).</summary>
     public static Task ScreenshotAsync(IPage page, string name) => ChromiumBrowser.ScreenshotAsync(page, "ui-" + name);

@@ -3,11 +3,9 @@ using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
-using CamStudio.Tests.Web.Api;
-using CamStudio.Tests.Web.Security;
 using Microsoft.AspNetCore.TestHost;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Web.Api;
 
 /// <summary>The legacy JPEG WebSocket with real FFmpeg (demo pattern): JPEG frames while connected, no FFmpeg after.</summary>
 public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite())

@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using Bunit;
 using CamStudio.Core.Accounts;
-using CamStudio.Tests.Media.Ffmpeg;
 using CamStudio.Web.Components.Account;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Account;
 
 /// <summary>The tokens page says "Expired" by the same clock the token store checks, not by the machine's.</summary>
 public sealed class ApiTokensPageClockTests : UiTestContext

@@ -2,13 +2,9 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Media.Streaming;
-using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.WebRtc;
-using CamStudio.Tests.Web.Api;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Web.Api;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class StreamEndToEndCollection : ICollectionFixture<StreamEndToEndFixture>
@@ -21,77 +17,13 @@ public sealed class StreamEndToEndCollection : ICollectionFixture<StreamEndToEnd
 /// GStreamer RTSP test camera (720p/360p, 4 s GOP, basic+digest auth) and headless Chromium. Runs only inside
 /// <c>unshare -n scripts/netns-run.sh</c>.
 /// </summary>
-public sealed class StreamEndToEndFixture : IAsyncLifetime
+public sealed class StreamEndToEndFixture() : AppEndToEndFixture(new RtspTestCameraOptions { GopSeconds = 4 }, GracePeriod)
 {
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "camstudio-e2e-" + Guid.NewGuid().ToString("N"));
-    private CamStudioAppFactory? _app;
-    private ChromiumBrowser? _chromium;
-
-    public RtspTestCamera Camera { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public IBrowser Browser => _chromium!.Browser;
-
-    public IServiceProvider Services => _app!.Services;
-
-    public CameraStreamHost Streams => Services.GetRequiredService<CameraStreamHost>();
-
-    public async Task InitializeAsync()
-    {
-        string host = NetworkNamespace.RequireWebRtcHost().ToString();
-        Camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions { GopSeconds = 4 }, CancellationToken.None);
-        _app = new CamStudioAppFactory(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["DataDirectory"] = _dataDirectory,
-            ["WebRtc:UdpPort"] = "0",
-            ["WebRtc:AdvertisedAddresses:0"] = host,
-            ["Streams:GracePeriod"] = GracePeriod.ToString("c", CultureInfo.InvariantCulture),
-        });
-        Client = _app.CreateClient();
-        _chromium = await ChromiumBrowser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (Camera is not null)
-        {
-            await Camera.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-    }
-
     /// <summary>Creates a camera pointing at <paramref name="camera"/> (default: the fixture's) and returns its id.</summary>
-    public async Task<int> CreateCameraAsync(string? password = null, RtspTestCamera? camera = null)
-    {
-        camera ??= Camera;
-        return await Client.CreateRtspCameraAsync(camera, "E2E " + Guid.NewGuid().ToString("N")[..8], password, "stream1");
-    }
-
-    public Task<JsonElement> GetStatusAsync(int cameraId) => Client.GetStatusAsync(cameraId);
-
-    /// <summary>Polls the status endpoint until <paramref name="condition"/> holds; the message carries the last status.</summary>
-    public Task<JsonElement> WaitForStatusAsync(int cameraId, Func<JsonElement, bool> condition, TimeSpan deadline, string what) =>
-        Client.WaitForStatusAsync(cameraId, condition, deadline, what);
+    public Task<int> CreateCameraAsync(string? password = null, RtspTestCamera? camera = null) =>
+        CreateRtspCameraAsync("E2E " + Guid.NewGuid().ToString("N")[..8], password, camera, "stream1");
 
     /// <summary>Offers from <paramref name="peer"/> through the JSON endpoint, applies the answer, returns the whole answer.</summary>
     internal async Task<JsonElement> ConnectAsync(int cameraId, BrowserPeer peer, string? quality = null)

@@ -9,7 +9,7 @@ using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.WebRtc;
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Web.Api;
 
 /// <summary>
 /// Issue 4 end to end: camera created through the API, real RTSP camera, real FFmpeg, our WebRTC sender, real Chromium.

@@ -4,7 +4,7 @@ using CamStudio.Web.Components.Live;
 using CamStudio.Web.Components.Pages;
 using Microsoft.AspNetCore.Components.Web;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Pages;
 
 /// <summary>The Live page: a tile per camera, the layout picker (remembered through layout.js), maximise.</summary>
 public sealed class LivePageTests : UiTestContext

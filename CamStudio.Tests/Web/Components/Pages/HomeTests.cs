@@ -3,7 +3,7 @@ using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Pages;
 using Microsoft.AspNetCore.Components.Web;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Pages;
 
 public sealed class HomeTests : UiTestContext
 {

@@ -4,7 +4,7 @@ using CamStudio.Web.Components.Cameras;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Cameras;
 
 /// <summary>Drives the rendered camera form by its <c>data-field</c> keys (the API's snake_case field names).</summary>
 public sealed class CameraFormDriver(IRenderedComponent<CameraEditPage> page)

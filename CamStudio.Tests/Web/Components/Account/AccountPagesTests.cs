@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Account;
 
 /// <summary>What a Viewer sees of the camera list, and the API tokens page against the real token store.</summary>
 public sealed class AccountPagesTests : UiTestContext

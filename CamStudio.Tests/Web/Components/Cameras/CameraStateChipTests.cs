@@ -2,7 +2,7 @@ using Bunit;
 using CamStudio.Core.Cameras;
 using CamStudio.Web.Components.Cameras;
 
-namespace CamStudio.Tests.Web.Components;
+namespace CamStudio.Tests.Web.Components.Cameras;
 
 public sealed class CameraStateChipTests : UiTestContext
 {

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace CamStudio.Tests.Web.UiEndToEnd;
+namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 /// <summary>What the browser shows in one Live tile, read from the page.</summary>
 public sealed record TileSample

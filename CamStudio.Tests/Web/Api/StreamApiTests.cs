@@ -6,9 +6,8 @@ using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Sdp;
-using CamStudio.Tests.Web.Api;
 
-namespace CamStudio.Tests.Web.Streams;
+namespace CamStudio.Tests.Web.Api;
 
 /// <summary>
 /// The status and signalling endpoints through the whole app, with real FFmpeg playing the built-in demo camera.
