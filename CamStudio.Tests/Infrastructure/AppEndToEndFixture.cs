@@ -8,9 +8,12 @@ namespace CamStudio.Tests.Infrastructure;
 /// <summary>
 /// An <see cref="EndToEndFixture"/> whose middle part is the whole app (<see cref="CamStudioAppFactory"/>): WebRTC on an
 /// ephemeral port on every address of the namespace, advertising the namespace address, with the subclass's grace
-/// period; plus the REST calls the end-to-end tests share (<see cref="CameraTestApi"/>) through <see cref="Client"/>.
+/// period and any extra settings; plus the REST calls the end-to-end tests share (<see cref="CameraTestApi"/>) through
+/// <see cref="Client"/>.
 /// </summary>
-public abstract class AppEndToEndFixture(RtspTestCameraOptions cameraOptions, TimeSpan gracePeriod) : EndToEndFixture(cameraOptions)
+public abstract class AppEndToEndFixture(
+    RtspTestCameraOptions cameraOptions, TimeSpan gracePeriod, IReadOnlyDictionary<string, string?>? settings = null)
+    : EndToEndFixture(cameraOptions)
 {
     private CamStudioAppFactory? _app;
 
@@ -29,13 +32,19 @@ public abstract class AppEndToEndFixture(RtspTestCameraOptions cameraOptions, Ti
 
     protected override Task StartPartsAsync()
     {
-        _app = new CamStudioAppFactory(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             // Chromium reaches the server through the namespace's veth address, not loopback.
             ["WebRtc:BindAddress"] = "0.0.0.0",
             ["WebRtc:AdvertisedAddresses:0"] = WebRtcHost.ToString(),
             ["Streams:GracePeriod"] = gracePeriod.ToString("c", CultureInfo.InvariantCulture),
-        });
+        };
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        _app = new CamStudioAppFactory(all);
         Client = CreateClient(_app);
         return Task.CompletedTask;
     }

@@ -7,7 +7,7 @@ namespace CamStudio.Tests.Web.Components.EndToEnd;
 
 /// <summary>
 /// Issue 5 end to end: the operator UI in Debian's Chromium against the real app, FFmpeg and the RTSP test camera.
-/// Run with <c>unshare -n scripts/netns-run.sh dotnet test … --filter FullyQualifiedName~Web.UiEndToEnd</c>.
+/// Run with <c>unshare -n scripts/netns-run.sh dotnet test … --filter FullyQualifiedName~Web.Components.EndToEnd</c>.
 /// </summary>
 [Collection(UiEndToEndCollection.Name)]
 public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
@@ -70,6 +70,39 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
         await e2e.WaitForStatusAsync(id, s => s.GetProperty("state").GetString() == "idle", s_deadline, "the stream stops after the grace");
         sinceClosed.Elapsed.Should().BeGreaterThanOrEqualTo(UiEndToEndFixture.GracePeriod - TimeSpan.FromMilliseconds(250));
         await form.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Tiles_CreateTheirPeerConnectionsWithTheConfiguredIceServers_AndStillPlay()
+    {
+        int id = await e2e.CreateCameraAsync("Ice " + Guid.NewGuid().ToString("N")[..6]);
+        IPage page = await e2e.OpenPageAsync("status");
+        // Records every RTCPeerConnection the page creates, before any of the app's scripts run.
+        await page.Context.AddInitScriptAsync("""
+            (() => {
+              const Native = window.RTCPeerConnection;
+              window.__csPeers = [];
+              window.RTCPeerConnection = class extends Native {
+                constructor(config) { super(config); window.__csPeers.push(this); }
+              };
+            })();
+            """);
+        await e2e.GoToAsync(page, "");
+
+        await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);
+        JsonElement servers = await page.EvaluateAsync<JsonElement>("() => window.__csPeers[0].getConfiguration().iceServers");
+
+        servers.GetArrayLength().Should().Be(2, servers.ToString());
+        Urls(servers[0]).Should().Equal(UiEndToEndFixture.StunUrl);
+        Urls(servers[1]).Should().Equal(UiEndToEndFixture.TurnUrl);
+        servers[1].GetProperty("username").GetString().Should().Be(UiEndToEndFixture.TurnUser);
+        servers[1].GetProperty("credential").GetString().Should().Be(UiEndToEndFixture.TurnCredential);
+        await page.Context.CloseAsync();
+
+        // Chromium reports urls as given: a string or an array of them.
+        static string[] Urls(JsonElement server) => server.GetProperty("urls") is { ValueKind: JsonValueKind.Array } urls
+            ? urls.EnumerateArray().Select(u => u.GetString()!).ToArray()
+            : [server.GetProperty("urls").GetString()!];
     }
 
     [Fact]

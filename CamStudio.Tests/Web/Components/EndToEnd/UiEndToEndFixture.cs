@@ -21,8 +21,28 @@ public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
 /// <c>unshare -n scripts/netns-run.sh</c>. Every page and every HTTP call goes through <see cref="OpenPageAsync"/> and
 /// <see cref="Client"/>: the one place where signing in belongs.
 /// </summary>
-public sealed class UiEndToEndFixture() : AppEndToEndFixture(new RtspTestCameraOptions { GopSeconds = 2 }, GracePeriod)
+public sealed class UiEndToEndFixture() : AppEndToEndFixture(new RtspTestCameraOptions { GopSeconds = 2 }, GracePeriod, s_iceServerSettings)
 {
+    /// <summary>
+    /// A STUN and a TURN server handed to the tiles. Both sit on the namespace's other veth end, where nothing answers:
+    /// Chromium's requests to them stay inside the namespace, and the tiles still connect over host candidates.
+    /// </summary>
+    public const string StunUrl = "stun:10.213.0.2:3478";
+
+    public const string TurnUrl = "turn:10.213.0.2:3478?transport=udp";
+
+    public const string TurnUser = "tile-user";
+
+    public const string TurnCredential = "tile-credential";
+
+    private static readonly Dictionary<string, string?> s_iceServerSettings = new()
+    {
+        ["WebRtc:IceServers:0:Urls:0"] = StunUrl,
+        ["WebRtc:IceServers:1:Urls:0"] = TurnUrl,
+        ["WebRtc:IceServers:1:Username"] = TurnUser,
+        ["WebRtc:IceServers:1:Credential"] = TurnCredential,
+    };
+
     /// <summary>
     /// Short, so "the stream stops after the grace" is quick to see, but longer than the player's first reconnect
     /// delays: on a loaded machine a tile that gives up on a slow-starting FFmpeg must find it still running.
