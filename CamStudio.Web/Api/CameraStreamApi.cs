@@ -3,6 +3,7 @@ using System.Text;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
+using CamStudio.Web.Composition;
 using CamStudio.Web.Security;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -112,7 +113,7 @@ public static class CameraStreamApi
                 return ViewerLimits.TooManySessions(limiter.Limit);
             }
 
-            result = await streams.OpenViewerAsync(cameraId, offer.Sdp, offer.Quality, cancellationToken);
+            result = await streams.OpenViewerAsync(cameraId, offer.Sdp, offer.Quality?.ToVariant(), cancellationToken);
             limiter.Hold(lease, result?.Session);
         }
 
@@ -130,7 +131,7 @@ public static class CameraStreamApi
             result.AnswerSdp!,
             "answer",
             session.Id,
-            result.Stream.Quality,
+            result.Stream.Quality.ToStreamQuality(),
             webRtc.IceServers.Select(s => new IceServerResponse(s.Urls, s.Username, s.Credential)).ToArray(),
             result.Warning));
     }
@@ -149,7 +150,7 @@ public static class CameraStreamApi
             return StreamProblems.UnsupportedMediaType();
         }
 
-        if (!TryParseQuality(quality, out StreamQuality? selected))
+        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
         {
             return StreamProblems.InvalidQuality();
         }
@@ -197,18 +198,6 @@ public static class CameraStreamApi
         [FromRoute(Name = "session_id")] string sessionId,
         CameraStreamHost streams) =>
         streams.CloseViewer(cameraId, sessionId) ? TypedResults.Ok() : StreamProblems.SessionNotFound(cameraId);
-
-    internal static bool TryParseQuality(string? value, out StreamQuality? quality)
-    {
-        (bool ok, quality) = value switch
-        {
-            null or "" => (true, (StreamQuality?)null),
-            "stream1" => (true, StreamQuality.Stream1),
-            "stream2" => (true, StreamQuality.Stream2),
-            _ => (false, null),
-        };
-        return ok;
-    }
 }
 
 /// <summary>Body of <c>POST /api/cameras/{camera_id}/webrtc/offer</c>.</summary>

@@ -7,6 +7,7 @@ using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Media;
 using CamStudio.Web.Components.Live;
+using CamStudio.Web.Composition;
 using CamStudio.Web.Security;
 using CamStudio.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,7 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddCamStudioCore(configuration);
         // The real stream host behind the live tiles' offers (never started here: no UDP port, no FFmpeg).
         Services.AddCamStudioMedia(configuration);
+        Services.AddCamStudioComposition();
         Services.RemoveAll<ICameraRuntimeStatusProvider>();
         Services.AddSingleton<ICameraRuntimeStatusProvider>(Statuses);
         Services.AddSingleton(new CameraProbeService(NullLogger<CameraProbeService>.Instance));

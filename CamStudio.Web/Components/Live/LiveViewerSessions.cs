@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Api;
 using CamStudio.Web.Security;
@@ -53,7 +52,7 @@ public sealed class LiveViewerSessions : IDisposable
     public async Task<LiveOfferResult> OfferAsync(object owner, int cameraId, string quality, string sdp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        if (!CameraStreamApi.TryParseQuality(quality, out StreamQuality? selected) || selected is null)
+        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected) || selected is null)
         {
             return LiveOfferResult.Failed("Unknown stream quality " + quality + ".", "bad_offer", retryable: false);
         }
@@ -109,7 +108,7 @@ public sealed class LiveViewerSessions : IDisposable
             return LiveOfferResult.Failed(result.Error ?? "The offer cannot be answered.", "bad_offer", retryable: false);
         }
 
-        if (result.Warning is not null && result.Stream.GetStatus().State == CameraStreamState.AuthFailed)
+        if (result.Warning is not null && result.Stream.GetStatus().State == StreamState.AuthFailed)
         {
             // Nothing can play until someone fixes the credentials: a failed tile with a retry beats a tile that
             // silently reconnects forever.
