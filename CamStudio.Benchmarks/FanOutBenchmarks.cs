@@ -6,6 +6,7 @@ using CamStudio.Benchmarks.Harness;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Srtp;
 using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 using CamStudio.Media.WebRtc;
 
 namespace CamStudio.Benchmarks;

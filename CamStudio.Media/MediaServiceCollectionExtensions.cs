@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
@@ -27,8 +26,8 @@ public static class MediaServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The on-demand camera streams (<see cref="CameraStreamHost"/>, also the hosted service that stops them) and the real
-    /// <see cref="ICameraRuntimeStatusProvider"/>, replacing the idle one the core registers.
+    /// The on-demand camera streams (<see cref="CameraStreamHost"/>, also the hosted service that stops them). The app
+    /// registers the <see cref="ICameraFeedLookup"/> they read camera settings from.
     /// </summary>
     public static IServiceCollection AddCameraStreams(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,8 +40,6 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton<CameraStreamHost>();
         // Registered after the registry and the WebRTC host, so it is stopped before them: streams end cleanly first.
         services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());
-        services.RemoveAll<ICameraRuntimeStatusProvider>();
-        services.AddSingleton<ICameraRuntimeStatusProvider>(sp => sp.GetRequiredService<CameraStreamHost>());
         return services;
     }
 }

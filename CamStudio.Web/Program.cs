@@ -2,6 +2,7 @@ using CamStudio.Core;
 using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
+using CamStudio.Web.Composition;
 using CamStudio.Web.Operations;
 using CamStudio.Web.Security;
 
@@ -18,6 +19,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCamStudioMedia(builder.Configuration);
+builder.Services.AddCamStudioComposition();
 builder.Services.AddCameraApi();
 builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddCamStudioUi();

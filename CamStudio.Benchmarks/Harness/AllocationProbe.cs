@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using CamStudio.Media.Srtp;
 using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Benchmarks.Harness;
 

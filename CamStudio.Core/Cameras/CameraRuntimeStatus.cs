@@ -101,8 +101,8 @@ public sealed record CameraWithStatus : CameraResponse
 }
 
 /// <summary>
-/// Reports runtime status. The default reports every camera idle; the streams layer registers its own
-/// implementation, which replaces this one.
+/// Reports runtime status. The default reports every camera idle; the web layer registers its own
+/// implementation over the media library's streams (CamStudio.Web/Composition), which replaces this one.
 /// </summary>
 public interface ICameraRuntimeStatusProvider
 {

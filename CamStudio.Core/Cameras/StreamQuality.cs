@@ -14,23 +14,3 @@ public enum StreamQuality
     [JsonStringEnumMemberName("stream2")]
     Stream2 = 1,
 }
-
-/// <summary>The wire names of <see cref="StreamQuality"/> in query strings and player messages: the one parser of them.</summary>
-public static class StreamQualityNames
-{
-    /// <summary>
-    /// <c>stream1</c> or <c>stream2</c> (exact, as the JSON enum spells them); null or empty means "not given" and
-    /// succeeds with a null <paramref name="quality"/>. False for anything else.
-    /// </summary>
-    public static bool TryParse(string? value, out StreamQuality? quality)
-    {
-        (bool ok, quality) = value switch
-        {
-            null or "" => (true, (StreamQuality?)null),
-            "stream1" => (true, StreamQuality.Stream1),
-            "stream2" => (true, StreamQuality.Stream2),
-            _ => (false, null),
-        };
-        return ok;
-    }
-}

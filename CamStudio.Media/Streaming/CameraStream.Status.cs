@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.WebRtc;
 
@@ -7,7 +6,7 @@ namespace CamStudio.Media.Streaming;
 // Status of a CameraStream: what the API and the dashboard show. The lifecycle is in CameraStream.cs.
 public sealed partial class CameraStream
 {
-    public CameraQualityStatus GetStatus()
+    public StreamStatus GetStatus()
     {
         FfmpegSupervisor supervisor;
         int viewers;
@@ -24,14 +23,14 @@ public sealed partial class CameraStream
         DateTimeOffset now = _time.GetUtcNow();
         H264SourceStats stats = Source.Stats;
         bool fresh = stats.LastFrameTime is { } last && now - last <= _options.FrameFreshness;
-        CameraStreamState state = Map(supervisor.State);
-        if (state == CameraStreamState.Streaming && !fresh)
+        StreamState state = Map(supervisor.State);
+        if (state == StreamState.Streaming && !fresh)
         {
             // last_frame_time is the truth: a live process that sends nothing is not streaming.
-            state = CameraStreamState.Reconnecting;
+            state = StreamState.Reconnecting;
         }
 
-        return new CameraQualityStatus
+        return new StreamStatus
         {
             Quality = Quality,
             State = state,
@@ -51,13 +50,13 @@ public sealed partial class CameraStream
         };
     }
 
-    internal static CameraStreamState Map(FfmpegSupervisorState state) => state switch
+    internal static StreamState Map(FfmpegSupervisorState state) => state switch
     {
-        FfmpegSupervisorState.Starting => CameraStreamState.Starting,
-        FfmpegSupervisorState.Streaming => CameraStreamState.Streaming,
-        FfmpegSupervisorState.Reconnecting => CameraStreamState.Reconnecting,
-        FfmpegSupervisorState.AuthFailed => CameraStreamState.AuthFailed,
-        FfmpegSupervisorState.Stopping => CameraStreamState.Stopping,
-        _ => CameraStreamState.Idle,
+        FfmpegSupervisorState.Starting => StreamState.Starting,
+        FfmpegSupervisorState.Streaming => StreamState.Streaming,
+        FfmpegSupervisorState.Reconnecting => StreamState.Reconnecting,
+        FfmpegSupervisorState.AuthFailed => StreamState.AuthFailed,
+        FfmpegSupervisorState.Stopping => StreamState.Stopping,
+        _ => StreamState.Idle,
     };
 }

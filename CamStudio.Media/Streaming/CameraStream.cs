@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     private bool _disposed;
     private int _pendingReconciles;
 
-    public CameraStream(CameraStreamSource source, StreamQuality quality, IFfmpegLauncher launcher, ILoggerFactory loggerFactory,
+    public CameraStream(CameraFeed source, StreamVariant quality, IFfmpegLauncher launcher, ILoggerFactory loggerFactory,
         TimeProvider timeProvider, CameraStreamOptions options, FfmpegSupervisorOptions? supervisorOptions = null)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -61,7 +60,7 @@ public sealed partial class CameraStream : IAsyncDisposable
 
     public int CameraId { get; }
 
-    public StreamQuality Quality { get; }
+    public StreamVariant Quality { get; }
 
     /// <summary>What viewer sessions subscribe to; one per stream for its whole life.</summary>
     public H264RtpSource Source { get; }
@@ -94,8 +93,8 @@ public sealed partial class CameraStream : IAsyncDisposable
         get { lock (_lock) { return _viewers.Values.OfType<ViewerSession>().ToArray(); } }
     }
 
-    public static string KeyFor(int cameraId, StreamQuality quality) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cameraId}-{(quality == StreamQuality.Stream1 ? "stream1" : "stream2")}");
+    public static string KeyFor(int cameraId, StreamVariant quality) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cameraId}-{StreamVariantNames.ToName(quality)}");
 
     /// <summary>Counts a viewer (starting FFmpeg if needed, cancelling a pending grace stop). Dispose the lease when it leaves.</summary>
     public IDisposable AddViewer() => AddViewer(null);
@@ -113,7 +112,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     }
 
     /// <summary>Applies new camera settings: restarts FFmpeg with them if it runs; viewers stay connected.</summary>
-    public async Task ReconfigureAsync(CameraStreamSource source, CancellationToken cancellationToken)
+    public async Task ReconfigureAsync(CameraFeed source, CancellationToken cancellationToken)
     {
         FfmpegSupervisor replacement = CreateSupervisor(source);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -280,10 +279,10 @@ public sealed partial class CameraStream : IAsyncDisposable
 
     private void ReportFrame() => Volatile.Read(ref _supervisor).ReportFrameReceived();
 
-    private FfmpegSupervisor CreateSupervisor(CameraStreamSource source)
+    private FfmpegSupervisor CreateSupervisor(CameraFeed source)
     {
         IReadOnlyList<string> arguments = CameraStreamArguments.Build(source, Quality, Source.Port, out IReadOnlyList<string?> secrets);
-        FfmpegSupervisorOptions? options = source.Source == CameraSourceKind.Rtsp
+        FfmpegSupervisorOptions? options = source.Kind == CameraFeedKind.Rtsp
             ? (_supervisorOptions ?? new FfmpegSupervisorOptions()) with { ReachabilityProbe = ct => TcpReachability.CanConnectAsync(source.Host, source.RtspPort, ct) }
             : _supervisorOptions;
         return new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),

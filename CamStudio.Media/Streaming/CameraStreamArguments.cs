@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 
 namespace CamStudio.Media.Streaming;
@@ -13,17 +12,17 @@ public static class CameraStreamArguments
 
     /// <summary>Builds the argument list for <paramref name="quality"/> of <paramref name="source"/> sending RTP to <paramref name="rtpPort"/>.</summary>
     /// <exception cref="ArgumentException">A camera field is unsafe for an RTSP URL (message never echoes the password).</exception>
-    public static IReadOnlyList<string> Build(CameraStreamSource source, StreamQuality quality, int rtpPort, out IReadOnlyList<string?> secrets)
+    public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, out IReadOnlyList<string?> secrets)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (source.Source == CameraSourceKind.DemoPattern)
+        if (source.Kind == CameraFeedKind.TestPattern)
         {
             secrets = [];
-            (int width, int height) = quality == StreamQuality.Stream1 ? (1280, 720) : (640, 360);
+            (int width, int height) = quality == StreamVariant.Stream1 ? (1280, 720) : (640, 360);
             return FfmpegArguments.ForTestPattern(rtpPort, width, height, DemoFramesPerSecond, DemoGopSeconds);
         }
 
-        string path = quality == StreamQuality.Stream1 ? source.HdPath : source.SdPath;
+        string path = source.PathFor(quality);
         var rtsp = new RtspSource(
             source.Host,
             source.RtspPort,

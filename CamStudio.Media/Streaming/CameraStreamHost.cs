@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Hosting;
@@ -11,11 +10,11 @@ namespace CamStudio.Media.Streaming;
 /// Every camera stream in memory, keyed by camera and quality: get-or-create, remove, reconfigure, status. Viewers join
 /// through <see cref="OpenViewerAsync"/>; the first one starts FFmpeg, the rest share it. Stops every stream on shutdown.
 /// </summary>
-public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvider, IAsyncDisposable
+public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CameraStream> _streams = new(StringComparer.Ordinal);
-    private readonly ICameraStore _store;
+    private readonly ICameraFeedLookup _feeds;
     private readonly WebRtcServer _webRtc;
     private readonly IFfmpegLauncher _launcher;
     private readonly ILoggerFactory _loggerFactory;
@@ -25,11 +24,11 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
     private readonly IdleMemoryRelease _memoryRelease;
     private bool _stopped;
 
-    public CameraStreamHost(ICameraStore store, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
+    public CameraStreamHost(ICameraFeedLookup feeds, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
         ILoggerFactory loggerFactory, TimeProvider timeProvider, IdleMemoryRelease memoryRelease)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _feeds = feeds ?? throw new ArgumentNullException(nameof(feeds));
         _webRtc = webRtc ?? throw new ArgumentNullException(nameof(webRtc));
         _launcher = launcher ?? throw new ArgumentNullException(nameof(launcher));
         _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
@@ -45,15 +44,15 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
     public IReadOnlyList<CameraStream> Streams { get { lock (_lock) { return _streams.Values.ToArray(); } } }
 
     /// <summary>The stream for <paramref name="quality"/> (the camera's own setting when null); null if the camera does not exist.</summary>
-    public async Task<CameraStream?> GetOrCreateAsync(int cameraId, StreamQuality? quality, CancellationToken cancellationToken)
+    public async Task<CameraStream?> GetOrCreateAsync(int cameraId, StreamVariant? quality, CancellationToken cancellationToken)
     {
-        CameraStreamSource? source = await _store.GetStreamSourceAsync(cameraId, cancellationToken).ConfigureAwait(false);
+        CameraFeed? source = await _feeds.FindAsync(cameraId, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
             return null;
         }
 
-        StreamQuality selected = quality ?? source.StreamQuality;
+        StreamVariant selected = quality ?? source.DefaultVariant;
         string key = CameraStream.KeyFor(cameraId, selected);
         lock (_lock)
         {
@@ -72,7 +71,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         }
     }
 
-    public CameraStream? TryGetStream(int cameraId, StreamQuality quality)
+    public CameraStream? TryGetStream(int cameraId, StreamVariant quality)
     {
         lock (_lock)
         {
@@ -81,7 +80,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
     }
 
     /// <summary>Answers a browser's offer with a viewer of the camera's stream. Null when the camera does not exist.</summary>
-    public async Task<CameraViewerResult?> OpenViewerAsync(int cameraId, string offerSdp, StreamQuality? quality, CancellationToken cancellationToken)
+    public async Task<CameraViewerResult?> OpenViewerAsync(int cameraId, string offerSdp, StreamVariant? quality, CancellationToken cancellationToken)
     {
         CameraStream? stream = await GetOrCreateAsync(cameraId, quality, cancellationToken).ConfigureAwait(false);
         if (stream is null)
@@ -92,16 +91,13 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         ViewerSessionResult result = _webRtc.CreateSession(offerSdp, stream.Source, stream.Key);
         if (result.Session is not { } session)
         {
-            return new CameraViewerResult(stream, null, null, result.Error, null);
+            return new CameraViewerResult(stream, null, null, result.Error);
         }
 
         stream.Attach(session);
         StreamLog.ViewerJoined(_logger, session.Id, stream.Key);
-        // The session still opens for a camera that refuses our credentials: video starts once it is fixed.
-        string? warning = stream.GetStatus().State == CameraStreamState.AuthFailed
-            ? "The camera rejected the username or password; video starts when the camera accepts them. (" + stream.Supervisor.LastError + ")"
-            : null;
-        return new CameraViewerResult(stream, session, result.AnswerSdp, null, warning);
+        // What to do when the camera refuses its credentials is the app's policy (CamStudio.Web's offer service), not ours.
+        return new CameraViewerResult(stream, session, result.AnswerSdp, null);
     }
 
     /// <summary>Ends a viewer of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
@@ -175,7 +171,7 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
             return;
         }
 
-        CameraStreamSource? source = await _store.GetStreamSourceAsync(cameraId, cancellationToken).ConfigureAwait(false);
+        CameraFeed? source = await _feeds.FindAsync(cameraId, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
             await RemoveAsync(cameraId, cancellationToken).ConfigureAwait(false);
@@ -189,40 +185,12 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
         }
     }
 
-    /// <inheritdoc/>
-    public CameraRuntimeStatus GetStatus(int cameraId)
-    {
-        CameraQualityStatus[] qualities = Streams.Where(s => s.CameraId == cameraId)
+    /// <summary>The status of each of the camera's streams in memory, <see cref="StreamVariant.Stream1"/> first; empty when none.</summary>
+    public IReadOnlyList<StreamStatus> GetStatuses(int cameraId) =>
+        Streams.Where(s => s.CameraId == cameraId)
             .Select(s => s.GetStatus())
             .OrderBy(s => s.Quality)
             .ToArray();
-        if (qualities.Length == 0)
-        {
-            return CameraRuntimeStatus.Idle(cameraId);
-        }
-
-        // The headline is the stream people watch (or the one that is busy), the list has each quality.
-        CameraQualityStatus main = qualities
-            .OrderByDescending(s => s.ViewerCount)
-            .ThenByDescending(s => s.IsRunning)
-            .First();
-        return new CameraRuntimeStatus
-        {
-            CameraId = cameraId,
-            IsRunning = qualities.Any(s => s.IsRunning),
-            ViewerCount = qualities.Sum(s => s.ViewerCount),
-            PeerConnectionCount = qualities.Sum(s => s.PeerConnectionCount),
-            UptimeSeconds = main.UptimeSeconds,
-            LastFrameTime = main.LastFrameTime,
-            State = main.State,
-            LastError = main.LastError,
-            Fps = main.Fps,
-            BitrateKbps = main.BitrateKbps,
-            KeyframeIntervalS = main.KeyframeIntervalS,
-            ReconnectCount = main.ReconnectCount,
-            Streams = qualities,
-        };
-    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -247,6 +215,5 @@ public sealed class CameraStreamHost : IHostedService, ICameraRuntimeStatusProvi
 
 /// <summary>
 /// The outcome of <see cref="CameraStreamHost.OpenViewerAsync"/>: a session and answer, or the offer's problem (Error).
-/// Warning is set when the session opened but video cannot flow yet (e.g. the camera refuses the credentials).
 /// </summary>
-public sealed record CameraViewerResult(CameraStream Stream, ViewerSession? Session, string? AnswerSdp, string? Error, string? Warning);
+public sealed record CameraViewerResult(CameraStream Stream, ViewerSession? Session, string? AnswerSdp, string? Error);

@@ -1,4 +1,5 @@
 using CamStudio.Media.Rtp;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Media.Streaming;
 

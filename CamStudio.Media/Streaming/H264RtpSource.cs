@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStudio.Media.Rtp;
+using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.Streaming;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 
 namespace CamStudio.Media.Streaming;
@@ -33,34 +31,22 @@ public sealed class MjpegStream : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>FFmpeg arguments for the JPEG feed of <paramref name="source"/> at <paramref name="quality"/>.</summary>
-    public static IReadOnlyList<string> BuildArguments(CameraStreamSource source, StreamQuality quality, out IReadOnlyList<string?> secrets)
+    /// <exception cref="ArgumentException">A camera field is unsafe for an RTSP URL (message never echoes the password).</exception>
+    public static IReadOnlyList<string> BuildArguments(CameraFeed source, StreamVariant quality, out IReadOnlyList<string?> secrets)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var args = new List<string>(40) { "-hide_banner", "-nostats", "-loglevel", "level+error" };
-        if (source.Source == CameraSourceKind.DemoPattern)
+        if (source.Kind == CameraFeedKind.TestPattern)
         {
             secrets = [];
-            string size = quality == StreamQuality.Stream1 ? "1280x720" : "640x360";
-            args.AddRange(["-re", "-f", "lavfi", "-i", string.Create(CultureInfo.InvariantCulture, $"testsrc2=size={size}:rate={FramesPerSecond}")]);
-        }
-        else
-        {
-            var rtsp = new RtspSource(source.Host, source.RtspPort, quality == StreamQuality.Stream1 ? source.HdPath : source.SdPath,
-                string.IsNullOrEmpty(source.Username) ? null : source.Username,
-                string.IsNullOrEmpty(source.Password) ? null : source.Password);
-            secrets = [rtsp.Password];
-            string url = rtsp.ToUrl();
-            args.AddRange([
-                "-protocol_whitelist", FfmpegArguments.ProtocolWhitelist, "-rtsp_transport", "tcp",
-                "-timeout", ((long)FfmpegArguments.DefaultIoTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture),
-                "-fflags", "nobuffer", "-flags", "low_delay", "-i", url,
-            ]);
+            (int width, int height) = quality == StreamVariant.Stream1 ? (1280, 720) : (640, 360);
+            return FfmpegArguments.ForTestPatternToJpeg(width, height, FramesPerSecond);
         }
 
-        args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}"),
-            "-c:v", "mjpeg", "-q:v", "7", "-f", "image2pipe", "pipe:1"]);
-        return args;
+        var rtsp = new RtspSource(source.Host, source.RtspPort, source.PathFor(quality),
+            string.IsNullOrEmpty(source.Username) ? null : source.Username,
+            string.IsNullOrEmpty(source.Password) ? null : source.Password);
+        secrets = [rtsp.Password];
+        return FfmpegArguments.ForRtspToJpeg(rtsp, FramesPerSecond);
     }
 
     /// <summary>Starts FFmpeg for one client; the registry kills it if the app stops first.</summary>

@@ -5,7 +5,7 @@ using CamStudio.Media.Ice;
 using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Srtp;
-using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.WebRtc;

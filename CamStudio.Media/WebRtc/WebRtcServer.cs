@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using CamStudio.Media.Dtls;
 using CamStudio.Media.Ice;
 using CamStudio.Media.Sdp;
-using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

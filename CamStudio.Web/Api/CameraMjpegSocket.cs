@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +16,7 @@ internal static class CameraMjpegSocket
         [FromRoute(Name = "camera_id")] int cameraId,
         [FromQuery(Name = "quality")] string? quality,
         HttpContext context,
-        ICameraStore store,
+        ICameraFeedLookup feeds,
         FfmpegProcessRegistry registry,
         CancellationToken cancellationToken)
     {
@@ -28,18 +27,18 @@ internal static class CameraMjpegSocket
                 extensions: new Dictionary<string, object?> { ["code"] = "websocket_required" });
         }
 
-        if (!StreamQualityNames.TryParse(quality, out StreamQuality? selected))
+        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
         {
             return StreamProblems.InvalidQuality();
         }
 
-        CameraStreamSource? source = await store.GetStreamSourceAsync(cameraId, cancellationToken);
+        CameraFeed? source = await feeds.FindAsync(cameraId, cancellationToken);
         if (source is null)
         {
             return CameraProblems.NotFound(cameraId);
         }
 
-        IReadOnlyList<string> arguments = MjpegStream.BuildArguments(source, selected ?? source.StreamQuality, out _);
+        IReadOnlyList<string> arguments = MjpegStream.BuildArguments(source, selected ?? source.DefaultVariant, out _);
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using MjpegStream mjpeg = MjpegStream.Start(arguments, registry);

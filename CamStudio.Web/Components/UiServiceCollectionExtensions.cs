@@ -1,3 +1,4 @@
+using CamStudio.Media.Ffmpeg;
 using CamStudio.Web.Components.Live;
 using CamStudio.Web.Services;
 using MudBlazor.Services;
@@ -11,7 +12,7 @@ public static class UiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMudServices();
-        services.AddSingleton(sp => new CameraProbeService(sp.GetRequiredService<ILogger<CameraProbeService>>()));
+        services.AddSingleton(sp => new CameraProbeService(sp.GetRequiredService<ILogger<CameraProbeService>>(), sp.GetRequiredService<FfmpegProcessRegistry>()));
         services.AddSingleton<CameraStatusNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraStatusNotifier>());
         // Scoped = one per circuit: the sessions a browser tab opened end with its circuit.

@@ -1,12 +1,13 @@
-using System.Diagnostics;
+using CamStudio.Media.Ffmpeg;
 
 namespace CamStudio.Web.Operations;
 
 /// <summary>
 /// Runs <c>ffmpeg -version</c> once and caches the answer: FFmpeg does not change under a running service, and a
-/// readiness probe every few seconds must not spawn a process each time. A failure is retried on the next call.
+/// readiness probe every few seconds must not spawn a process each time. A failure is retried on the next call. The child
+/// is tracked by the <see cref="FfmpegProcessRegistry"/> like every other.
 /// </summary>
-internal sealed class FfmpegVersionProbe(IConfiguration configuration)
+internal sealed class FfmpegVersionProbe(IConfiguration configuration, FfmpegProcessRegistry registry)
 {
     public const string ExecutableKey = "Operations:FfmpegPath";
 
@@ -50,43 +51,28 @@ internal sealed class FfmpegVersionProbe(IConfiguration configuration)
 
     private async Task<(string? Version, string? Error)> RunAsync(CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add("-version");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_timeout);
-        Process process;
+        FfmpegOneShotResult result;
         try
         {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException("no process");
+            result = await FfmpegOneShot.RunAsync(registry, Executable, FfmpegArguments.ForVersion(), s_timeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (System.ComponentModel.Win32Exception ex)
         {
             return (null, $"cannot start '{Executable}': {ex.Message}");
         }
-
-        using (process)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            try
-            {
-                Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-                string output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-                await stderr;
-                await process.WaitForExitAsync(timeout.Token);
-                string firstLine = output.Split('\n', 2)[0].Trim();
-                return ParseVersion(firstLine) is { } version
-                    ? (version, null)
-                    : (null, $"'{Executable} -version' printed no version (exit code {process.ExitCode})");
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-                return (null, $"'{Executable} -version' did not answer within {s_timeout.TotalSeconds:0} s");
-            }
+            return (null, "the app is shutting down");
         }
+
+        if (result.TimedOut)
+        {
+            return (null, $"'{Executable} -version' did not answer within {s_timeout.TotalSeconds:0} s");
+        }
+
+        string firstLine = result.StandardOutput.Split('\n', 2)[0].Trim();
+        return ParseVersion(firstLine) is { } version
+            ? (version, null)
+            : (null, $"'{Executable} -version' printed no version (exit code {result.ExitCode})");
     }
 }

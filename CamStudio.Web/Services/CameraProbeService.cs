@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
@@ -24,9 +23,10 @@ public sealed record CameraProbeResult(bool Succeeded, FfmpegFailure Failure, st
 
 /// <summary>
 /// "Test connection": runs ffprobe against the camera from the server (where the streams will be pulled from, so the
-/// answer is the one that matters) and turns the result into an actionable message.
+/// answer is the one that matters) and turns the result into an actionable message. The child is tracked by the
+/// <see cref="FfmpegProcessRegistry"/>, so shutdown kills a probe still waiting on a silent camera.
 /// </summary>
-public sealed partial class CameraProbeService(ILogger<CameraProbeService> logger, string executable = "ffprobe")
+public sealed partial class CameraProbeService(ILogger<CameraProbeService> logger, FfmpegProcessRegistry registry, string executable = "ffprobe")
 {
     /// <summary>The whole probe, process start to exit; the socket timeout below is shorter so ffprobe reports why.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(8);
@@ -55,55 +55,30 @@ public sealed partial class CameraProbeService(ILogger<CameraProbeService> logge
             return Fail(FfmpegFailure.Unknown, "The camera settings are not valid: " + ex.Message, request);
         }
 
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = startInfo };
+        FfmpegOneShotResult result;
         try
         {
-            process.Start();
+            result = await FfmpegOneShot.RunAsync(registry, executable, arguments, Timeout, cancellationToken);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             LogStartFailed(logger, ex);
             return Fail(FfmpegFailure.Unknown, "ffprobe could not be started on the server; is FFmpeg installed?", request);
         }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        // Both pipes are drained concurrently: a full stderr pipe would block ffprobe before it writes its JSON.
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            await Task.WhenAll(stdout, stderr);
-        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Kill(process);
+            return Fail(FfmpegFailure.Unknown, "The server is shutting down; try again when it is back.", request);
+        }
+
+        if (result.ExitCode is not { } exitCode)
+        {
             return Fail(FfmpegFailure.HostUnreachable,
                 string.Create(CultureInfo.InvariantCulture,
                     $"Host unreachable: {Address(request)} did not answer within {Timeout.TotalSeconds:0} seconds. Check the IP address, the RTSP port and that the camera is on the network."),
                 request);
         }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            throw;
-        }
 
-        return Interpret(request, process.ExitCode, await stdout, await stderr);
+        return Interpret(request, exitCode, result.StandardOutput, result.StandardError);
     }
 
     /// <summary>Turns ffprobe's exit code, JSON and stderr into a result. Pure, so it is tested on captured output.</summary>
@@ -160,18 +135,6 @@ public sealed partial class CameraProbeService(ILogger<CameraProbeService> logge
 
     private static CameraProbeResult Fail(FfmpegFailure failure, string message, CameraProbeRequest request, VideoStreamInfo? video = null) =>
         new(false, failure, FfmpegArguments.Redact(message, request.Password), video);
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ffprobe could not be started")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);

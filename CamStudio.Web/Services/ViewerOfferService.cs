@@ -5,6 +5,7 @@ using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
+using CamStudio.Web.Composition;
 using CamStudio.Web.Security;
 
 namespace CamStudio.Web.Services;
@@ -48,7 +49,7 @@ public sealed class ViewerOfferService(
                 retryAfter);
         }
 
-        if (!StreamQualityNames.TryParse(quality, out StreamQuality? selected))
+        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
         {
             return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, "quality must be \"stream1\" (HD) or \"stream2\" (SD).");
         }
@@ -92,7 +93,7 @@ public sealed class ViewerOfferService(
             return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidOffer, result.Error ?? "The offer cannot be answered.");
         }
 
-        if (result.Stream.GetStatus().State == CameraStreamState.AuthFailed)
+        if (result.Stream.GetStatus().State == StreamState.AuthFailed)
         {
             // Nothing can play until someone fixes the credentials. A clear refusal beats a session that waits silently:
             // a tile shows the reason with a Retry, a WHEP client stops instead of holding a session that sends nothing.
@@ -107,7 +108,7 @@ public sealed class ViewerOfferService(
         {
             Session = session,
             AnswerSdp = result.AnswerSdp,
-            Quality = result.Stream.Quality,
+            Quality = result.Stream.Quality.ToStreamQuality(),
             IceServers = GetIceServers(user),
         };
     }

@@ -224,6 +224,56 @@ public class FfmpegArgumentsTests
         args[^1].Should().Be("rtsp://admin:secret@192.168.1.20:554/stream1");
     }
 
+    [Fact]
+    public void ForVersion_is_just_the_version_flag()
+    {
+        FfmpegArguments.ForVersion().Should().Equal("-version");
+    }
+
+    [Fact]
+    public void ForProbe_puts_the_input_last_and_never_writes_output()
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForProbe(s_camera);
+
+        args.Should().ContainInConsecutiveOrder("-timeout", "5000000");
+        args.Should().ContainInConsecutiveOrder("-select_streams", "v");
+        args.Should().ContainInConsecutiveOrder("-i", "rtsp://admin:secret@192.168.1.20:554/stream1");
+        args.Should().NotContain(a => a.StartsWith("rtp://", StringComparison.Ordinal) || a.StartsWith("pipe:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ForRtspToJpeg_decodes_the_first_video_stream_to_jpeg_on_stdout()
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForRtspToJpeg(s_camera, 10);
+
+        args.Should().Equal(
+            "-hide_banner", "-nostats", "-loglevel", "level+error",
+            "-protocol_whitelist", "rtsp,rtp,tcp,udp", "-rtsp_transport", "tcp", "-timeout", "5000000",
+            "-fflags", "nobuffer", "-flags", "low_delay", "-i", "rtsp://admin:secret@192.168.1.20:554/stream1",
+            "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", "fps=10", "-c:v", "mjpeg", "-q:v", "7", "-f", "image2pipe", "pipe:1");
+    }
+
+    [Fact]
+    public void ForTestPatternToJpeg_paces_the_generator_and_writes_jpeg_on_stdout()
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForTestPatternToJpeg(640, 360, 10);
+
+        args.Should().ContainInConsecutiveOrder("-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=10");
+        args.Should().ContainInConsecutiveOrder("-c:v", "mjpeg");
+        args[^1].Should().Be("pipe:1");
+        args.Should().NotContain(a => a.StartsWith("rtsp://", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(61)]
+    public void ForRtspToJpeg_refuses_a_frame_rate_out_of_range(int fps)
+    {
+        Action build = () => FfmpegArguments.ForRtspToJpeg(s_camera, fps);
+
+        build.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     private static int IndexOf(IReadOnlyList<string> args, string value)
     {
         for (int i = 0; i < args.Count; i++)

@@ -1,5 +1,5 @@
 using CamStudio.Media.Rtp;
-using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Tests.Media.Rtp;
 

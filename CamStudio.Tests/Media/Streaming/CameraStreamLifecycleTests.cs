@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Media.Ffmpeg;
@@ -25,7 +24,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _stream = new CameraStream(
-            Camera(), StreamQuality.Stream2, _launcher, NullLoggerFactory.Instance, _time,
+            Camera(), StreamVariant.Stream2, _launcher, NullLoggerFactory.Instance, _time,
             new CameraStreamOptions { GracePeriod = s_grace },
             // The lifecycle is under test here, not stall detection: the fake FFmpeg never sends frames.
             new FfmpegSupervisorOptions { FirstFrameTimeout = TimeSpan.FromDays(1), StallTimeout = TimeSpan.FromDays(1) });
@@ -39,7 +38,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     {
         await Settled();
         _launcher.LaunchCount.Should().Be(0);
-        _stream.GetStatus().State.Should().Be(CameraStreamState.Idle);
+        _stream.GetStatus().State.Should().Be(StreamState.Idle);
         _stream.Key.Should().Be("3-stream2");
     }
 
@@ -82,7 +81,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         await Settled();
         _stream.IsRunning.Should().BeFalse();
         _stream.Supervisor.State.Should().Be(FfmpegSupervisorState.Idle);
-        _stream.GetStatus().State.Should().Be(CameraStreamState.Idle);
+        _stream.GetStatus().State.Should().Be(StreamState.Idle);
         _launcher.LaunchCount.Should().Be(1);
     }
 
@@ -160,26 +159,26 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     {
         using IDisposable viewer = _stream.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
-        _stream.GetStatus().State.Should().Be(CameraStreamState.Starting);
+        _stream.GetStatus().State.Should().Be(StreamState.Starting);
 
         _stream.Supervisor.ReportFrameReceived();
         _stream.Supervisor.State.Should().Be(FfmpegSupervisorState.Streaming);
         // No frame has reached the source, so its last_frame_time is empty: never "streaming" without frames.
-        _stream.GetStatus().State.Should().Be(CameraStreamState.Reconnecting);
+        _stream.GetStatus().State.Should().Be(StreamState.Reconnecting);
     }
 
     private async Task Settled() => await Eventually.WaitUntilAsync(() => _stream.IsSettled, s_wait, "the lifecycle settled");
 
-    internal static CameraStreamSource Camera(string host = "10.0.0.5", int cameraId = 3) => new()
+    internal static CameraFeed Camera(string host = "10.0.0.5", int cameraId = 3) => new()
     {
         CameraId = cameraId,
-        Source = CameraSourceKind.Rtsp,
+        Kind = CameraFeedKind.Rtsp,
         Host = host,
         RtspPort = 554,
         HdPath = "/stream1",
         SdPath = "/stream2",
         Username = "admin",
         Password = "p@ss:/?#w rd",
-        StreamQuality = StreamQuality.Stream2,
+        DefaultVariant = StreamVariant.Stream2,
     };
 }

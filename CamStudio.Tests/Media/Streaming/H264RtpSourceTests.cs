@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CamStudio.Tests.Media.Streaming;

@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
@@ -40,8 +39,8 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
     [Fact]
     public async Task Released_once_when_the_last_of_two_cameras_stops_and_again_after_the_next_idle()
     {
-        CameraStream first = (await _host.GetOrCreateAsync(1, StreamQuality.Stream2, CancellationToken.None))!;
-        CameraStream second = (await _host.GetOrCreateAsync(2, StreamQuality.Stream2, CancellationToken.None))!;
+        CameraStream first = (await _host.GetOrCreateAsync(1, StreamVariant.Stream2, CancellationToken.None))!;
+        CameraStream second = (await _host.GetOrCreateAsync(2, StreamVariant.Stream2, CancellationToken.None))!;
         IDisposable watchingFirst = first.AddViewer();
         IDisposable watchingSecond = second.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 2, s_wait, "both cameras started");
@@ -71,7 +70,7 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_the_last_running_camera_releases_too()
     {
-        CameraStream stream = (await _host.GetOrCreateAsync(1, StreamQuality.Stream2, CancellationToken.None))!;
+        CameraStream stream = (await _host.GetOrCreateAsync(1, StreamVariant.Stream2, CancellationToken.None))!;
         using IDisposable watching = stream.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "the camera started");
 
@@ -80,21 +79,11 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
         await Eventually.WaitUntilAsync(() => _release.Releases == 1, s_wait, "released after the delete");
     }
 
-    private sealed class TwoCameras : ICameraStore
+    private sealed class TwoCameras : ICameraFeedLookup
     {
-        public Task<CameraStreamSource?> GetStreamSourceAsync(int cameraId, CancellationToken cancellationToken) =>
-            Task.FromResult<CameraStreamSource?>(cameraId is 1 or 2
+        public Task<CameraFeed?> FindAsync(int cameraId, CancellationToken cancellationToken) =>
+            Task.FromResult<CameraFeed?>(cameraId is 1 or 2
                 ? CameraStreamLifecycleTests.Camera(cameraId: cameraId)
                 : null);
-
-        public Task<IReadOnlyList<CameraResponse>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<CameraResponse?> GetAsync(int cameraId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<CameraResult> CreateAsync(CameraCreateRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<CameraResult> UpdateAsync(int cameraId, CameraUpdate update, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> DeleteAsync(int cameraId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

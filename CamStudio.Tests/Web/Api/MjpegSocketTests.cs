@@ -70,7 +70,7 @@ public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite()
     public void Rtsp_arguments_decode_to_jpeg_on_stdout_with_the_whitelist_and_encoded_credentials()
     {
         IReadOnlyList<string> args = MjpegStream.BuildArguments(
-            CamStudio.Tests.Media.Streaming.CameraStreamLifecycleTests.Camera(), StreamQuality.Stream1, out IReadOnlyList<string?> secrets);
+            CamStudio.Tests.Media.Streaming.CameraStreamLifecycleTests.Camera(), StreamVariant.Stream1, out IReadOnlyList<string?> secrets);
 
         args.Should().ContainInOrder("-protocol_whitelist", "rtsp,rtp,tcp,udp");
         args.Should().Contain("rtsp://admin:p%40ss%3A%2F%3F%23w%20rd@10.0.0.5:554/stream1");

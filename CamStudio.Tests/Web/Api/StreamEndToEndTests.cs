@@ -46,7 +46,7 @@ public sealed class StreamEndToEndTests(StreamEndToEndFixture e2e)
         await using BrowserPeer second = await BrowserPeer.OpenAsync(context);
         JsonElement secondAnswer = await e2e.ConnectAsync(id, second);
         await ChromiumPlaybackTests.WaitForStatsAsync(second, s => s.FramesDecoded >= 1, s_deadline, "the second viewer decodes");
-        CameraStream stream = e2e.Streams.TryGetStream(id, StreamQuality.Stream1)!;
+        CameraStream stream = e2e.Streams.TryGetStream(id, StreamVariant.Stream1)!;
         (await e2e.GetStatusAsync(id)).GetProperty("viewer_count").GetInt32().Should().Be(2);
         StreamEndToEndFixture.CountFfmpegFor(stream).Should().Be(1, "two viewers share one FFmpeg");
         stream.Supervisor.LaunchCount.Should().Be(1);
@@ -162,7 +162,7 @@ public sealed class StreamEndToEndTests(StreamEndToEndFixture e2e)
         await using BrowserPeer peer = await BrowserPeer.OpenAsync(context);
         await e2e.ConnectAsync(id, peer);
         await ChromiumPlaybackTests.WaitForStatsAsync(peer, s => s.FramesDecoded >= 10, s_deadline, "video");
-        CameraStream stream = e2e.Streams.TryGetStream(id, StreamQuality.Stream1)!;
+        CameraStream stream = e2e.Streams.TryGetStream(id, StreamVariant.Stream1)!;
         int pid = stream.Supervisor.ProcessId;
 
         Process.GetProcessById(pid).Kill();

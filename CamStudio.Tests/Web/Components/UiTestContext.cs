@@ -6,7 +6,9 @@ using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Media;
+using CamStudio.Media.Ffmpeg;
 using CamStudio.Web.Components.Live;
+using CamStudio.Web.Composition;
 using CamStudio.Web.Security;
 using CamStudio.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -48,9 +50,10 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddCamStudioCore(configuration);
         // The real stream host behind the live tiles' offers (never started here: no UDP port, no FFmpeg).
         Services.AddCamStudioMedia(configuration);
+        Services.AddCamStudioComposition();
         Services.RemoveAll<ICameraRuntimeStatusProvider>();
         Services.AddSingleton<ICameraRuntimeStatusProvider>(Statuses);
-        Services.AddSingleton(new CameraProbeService(NullLogger<CameraProbeService>.Instance));
+        Services.AddSingleton(sp => new CameraProbeService(NullLogger<CameraProbeService>.Instance, sp.GetRequiredService<FfmpegProcessRegistry>()));
         // Not started as a hosted service: tests publish snapshots themselves, so nothing depends on timing.
         Services.AddSingleton<CameraStatusNotifier>();
         Services.AddScoped<LiveViewerSessions>();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CamStudio.Media;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
+using CamStudio.Web.Composition;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,6 +118,7 @@ public sealed class HealthEndpointTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["WebRtc:UdpPort"] = "0", ["WebRtc:BindAddress"] = "127.0.0.1" })
             .Build();
         services.AddCamStudioMedia(configuration);
+        services.AddCamStudioComposition();
 
         // WebRtcHost.StopAsync disposes the server and the container disposes it again, which throws
         // ObjectDisposedException (reported to the lead). An instance registration is not disposed by the container.

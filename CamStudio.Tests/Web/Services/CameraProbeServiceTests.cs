@@ -1,6 +1,7 @@
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Tests.Infrastructure;
+using CamStudio.Tests.Media.Ffmpeg;
 using CamStudio.Web.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,7 +16,11 @@ public sealed class CameraProbeServiceTests : IDisposable
 
     private CancellationToken Ct => _timeout.Token;
 
-    private readonly CameraProbeService _probe = new(NullLogger<CameraProbeService>.Instance);
+    private readonly FfmpegProcessRegistry _registry = new();
+
+    private readonly CameraProbeService _probe;
+
+    public CameraProbeServiceTests() => _probe = new(NullLogger<CameraProbeService>.Instance, _registry);
 
     [Fact]
     public async Task ClosedPort_SaysHostUnreachable_WithoutThePassword()
@@ -90,7 +95,36 @@ public sealed class CameraProbeServiceTests : IDisposable
         result.Message.Should().Be(CameraProbeService.DemoMessage);
     }
 
-    public void Dispose() => _timeout.Dispose();
+    [Fact]
+    public async Task Shutdown_KillsAProbeStillWaitingOnASilentCamera()
+    {
+        // A "camera" that accepts the TCP connection and never says a word: ffprobe waits on it (up to its socket timeout).
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        Task<System.Net.Sockets.Socket> accepted = silent.AcceptSocketAsync(Ct).AsTask();
+        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+
+        Task<CameraProbeResult> probe = _probe.ProbeAsync(Request(port, "stream1", "admin", Secret), Ct);
+        using System.Net.Sockets.Socket connection = await accepted.WaitAsync(Ct);
+        _registry.ProcessIds.Should().ContainSingle("the in-flight ffprobe is tracked");
+        int pid = _registry.ProcessIds[0];
+        ProcessState.IsGone(pid).Should().BeFalse();
+
+        await _registry.StopAsync(CancellationToken.None);
+
+        await Eventually.WaitUntilAsync(() => ProcessState.IsGone(pid), TimeSpan.FromSeconds(3), "ffprobe killed at shutdown");
+        // Killed, not timed out: the probe ends long before ffprobe's own socket timeout or the probe's deadline.
+        CameraProbeResult result = await probe.WaitAsync(TimeSpan.FromSeconds(3), Ct);
+        result.Succeeded.Should().BeFalse();
+        result.Message.Should().NotContain(Secret);
+        _registry.ProcessIds.Should().BeEmpty();
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        _timeout.Dispose();
+    }
 
     private static CameraProbeRequest Request(int port, string path, string user, string password) => new()
     {

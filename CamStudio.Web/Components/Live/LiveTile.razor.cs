@@ -1,5 +1,6 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -16,8 +17,8 @@ public sealed partial class LiveTile : IAsyncDisposable
     /// <summary>The player's Blazor glue (wwwroot-js/src is served from /js/).</summary>
     public const string ModulePath = "/js/blazor-interop.js";
 
-    private const string HdQuality = "stream1";
-    private const string SdQuality = "stream2";
+    private const string HdQuality = StreamVariantNames.Stream1;
+    private const string SdQuality = StreamVariantNames.Stream2;
 
     private bool _disposed;
     private ElementReference _video;

@@ -58,7 +58,7 @@ public sealed class CamerasPageTests : UiTestContext
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
         CameraStreamHost streams = Services.GetRequiredService<CameraStreamHost>();
-        await streams.GetOrCreateAsync(camera.CameraId, StreamQuality.Stream2, CancellationToken.None);
+        await streams.GetOrCreateAsync(camera.CameraId, StreamVariant.Stream2, CancellationToken.None);
         var host = Render(builder =>
         {
             builder.OpenComponent<MudDialogProvider>(0);
@@ -88,7 +88,7 @@ public sealed class CamerasPageTests : UiTestContext
         host.WaitForAssertion(() => host.FindAll("tbody tr").Should().BeEmpty());
         (await Store.GetAsync(camera.CameraId, CancellationToken.None)).Should().BeNull();
         host.Markup.Should().Contain("Deleted \"Front door\".");
-        streams.TryGetStream(camera.CameraId, StreamQuality.Stream2).Should().BeNull("deleting stops the stream and ends its viewers");
+        streams.TryGetStream(camera.CameraId, StreamVariant.Stream2).Should().BeNull("deleting stops the stream and ends its viewers");
     }
 
     [Fact]

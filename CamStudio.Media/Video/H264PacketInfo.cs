@@ -1,4 +1,4 @@
-namespace CamStudio.Media.Streaming;
+namespace CamStudio.Media.Video;
 
 /// <summary>What the H.264 source learned about one RTP packet it hands to a sink.</summary>
 /// <param name="IsKeyFrameStart">First packet of an access unit that opens a GOP (starts with SPS, PPS or an IDR slice).</param>

@@ -1,4 +1,4 @@
-namespace CamStudio.Media.Streaming;
+namespace CamStudio.Media.Video;
 
 /// <summary>
 /// What a viewer needs from a camera's H.264: live packets, the cached GOP on join and on PLI, and the

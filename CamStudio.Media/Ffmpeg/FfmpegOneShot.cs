@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace CamStudio.Media.Ffmpeg;
+
+/// <summary>What a short-lived child printed; <see cref="ExitCode"/> is null when it was killed for taking too long.</summary>
+public sealed record FfmpegOneShotResult(int? ExitCode, string StandardOutput, string StandardError)
+{
+    public bool TimedOut => ExitCode is null;
+}
+
+/// <summary>
+/// Runs a short-lived FFmpeg/ffprobe child to completion (a "Test connection" probe, the version check) with its output
+/// captured. Like every other child it is tracked by <see cref="FfmpegProcessRegistry"/>, so a probe still waiting on a
+/// silent camera does not outlive the app's shutdown.
+/// </summary>
+public static class FfmpegOneShot
+{
+    /// <summary>Starts <paramref name="executable"/> with <paramref name="arguments"/> and waits up to <paramref name="timeout"/>.</summary>
+    /// <exception cref="Win32Exception">The executable could not be started (not installed).</exception>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> fired, or the registry is shutting down; the child is killed either way.
+    /// </exception>
+    public static async Task<FfmpegOneShotResult> RunAsync(FfmpegProcessRegistry registry, string executable, IReadOnlyList<string> arguments,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        process.Start();
+        if (!registry.Register(process))
+        {
+            Kill(process);
+            throw new OperationCanceledException("The app is shutting down.");
+        }
+
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            // Both pipes are drained concurrently: a full stderr pipe would block the child before it writes stdout.
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
+            Task<string> stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+                await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill(process);
+                cancellationToken.ThrowIfCancellationRequested();
+                return new FfmpegOneShotResult(null, string.Empty, string.Empty);
+            }
+
+            return new FfmpegOneShotResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        }
+        finally
+        {
+            registry.Unregister(process);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+}
