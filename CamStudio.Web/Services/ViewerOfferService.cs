@@ -18,7 +18,7 @@ namespace CamStudio.Web.Services;
 /// drift apart again.
 /// </summary>
 public sealed class ViewerOfferService(
-    CameraStreamHost streams, WebRtcServer webRtc, ViewerSessionLimiter sessions, OfferRateLimiter rate)
+    CameraStreamHost streams, WebRtcServer webRtc, ViewerSessionLimiter sessions, OfferRateLimiter rate, TimeProvider time)
 {
     /// <summary>A browser offer is 3–8 KB; 16 KiB leaves room and keeps a hostile offer from costing parser time.</summary>
     public const int MaxSdpBytes = 16 * 1024;
@@ -117,16 +117,27 @@ public sealed class ViewerOfferService(
     public bool Close(int cameraId, string sessionId) => streams.CloseViewer(cameraId, sessionId);
 
     /// <summary>
-    /// The STUN/TURN servers (WebRtc:IceServers) <paramref name="user"/>'s browser should use. Per user because
-    /// time-limited TURN credentials are minted for the person who asks.
+    /// The STUN/TURN servers (WebRtc:IceServers) <paramref name="user"/>'s browser should use. A server configured with a
+    /// shared secret gets credentials minted for this user now (<see cref="TurnRestCredentials"/>); the others are
+    /// passed as configured.
     /// </summary>
     public IReadOnlyList<IceServer> GetIceServers(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return webRtc.IceServers
-            .Select(s => new IceServer(s.Urls, string.IsNullOrEmpty(s.Username) ? null : s.Username, string.IsNullOrEmpty(s.Credential) ? null : s.Credential))
-            .ToArray();
+        DateTimeOffset now = time.GetUtcNow();
+        return webRtc.IceServers.Select(server =>
+        {
+            if (!string.IsNullOrEmpty(server.Secret))
+            {
+                (string username, string credential) = TurnRestCredentials.Mint(server.Secret, UserKey(user), now + server.CredentialLifetime);
+                return new IceServer(server.Urls, username, credential);
+            }
+
+            return new IceServer(server.Urls, NullIfEmpty(server.Username), NullIfEmpty(server.Credential));
+        }).ToArray();
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Whom sessions and offers count against: the account's id, the same for its cookie and its API tokens.</summary>
     public static string UserKey(ClaimsPrincipal user)

@@ -21,8 +21,19 @@ public sealed class UiEndToEndCollection : ICollectionFixture<UiEndToEndFixture>
 /// <c>unshare -n scripts/netns-run.sh</c>. Every page and every HTTP call goes through <see cref="OpenPageAsync"/> and
 /// <see cref="Client"/>: the one place where signing in belongs.
 /// </summary>
-public sealed class UiEndToEndFixture() : AppEndToEndFixture(new RtspTestCameraOptions { GopSeconds = 2 }, GracePeriod, s_iceServerSettings)
+public class UiEndToEndFixture : AppEndToEndFixture
 {
+    public UiEndToEndFixture()
+        : this(s_iceServerSettings)
+    {
+    }
+
+    /// <summary>For fixtures that hand the tiles other ICE servers (e.g. a real TURN relay).</summary>
+    protected UiEndToEndFixture(IReadOnlyDictionary<string, string?> iceServerSettings)
+        : base(new RtspTestCameraOptions { GopSeconds = 2 }, GracePeriod, iceServerSettings)
+    {
+    }
+
     /// <summary>
     /// A STUN and a TURN server handed to the tiles. Both sit on the namespace's other veth end, where nothing answers:
     /// Chromium's requests to them stay inside the namespace, and the tiles still connect over host candidates.
