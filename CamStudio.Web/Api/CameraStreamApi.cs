@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using CamStudio.Core.Cameras;
-using CamStudio.Media.Streaming;
-using CamStudio.Media.WebRtc;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -150,7 +148,7 @@ internal static class StreamProblems
     public static ProblemHttpResult InvalidQuality() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: ViewerOfferError.InvalidQuality.Title(),
-        detail: "quality must be \"stream1\" (HD) or \"stream2\" (SD).",
+        detail: ViewerOfferService.QualityHint,
         extensions: new Dictionary<string, object?> { ["code"] = ViewerOfferError.InvalidQuality.Code() });
 
     public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(

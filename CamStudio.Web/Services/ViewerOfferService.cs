@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using CamStudio.Core.Accounts;
-using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Web.Composition;
@@ -23,8 +22,8 @@ public sealed class ViewerOfferService(
     /// <summary>A browser offer is 3–8 KB; 16 KiB leaves room and keeps a hostile offer from costing parser time.</summary>
     public const int MaxSdpBytes = 16 * 1024;
 
-    /// <summary>The per-user cap on open viewer sessions (Security:MaxViewerSessionsPerUser).</summary>
-    public int MaxSessionsPerUser => sessions.Limit;
+    /// <summary>What a bad quality value is told, wherever a quality is given (offers, the legacy JPEG socket).</summary>
+    public const string QualityHint = "quality must be \"stream1\" (HD) or \"stream2\" (SD).";
 
     /// <summary>
     /// Answers <paramref name="sdp"/> for <paramref name="user"/> with a viewer of <paramref name="cameraId"/>'s stream
@@ -51,7 +50,7 @@ public sealed class ViewerOfferService(
 
         if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, "quality must be \"stream1\" (HD) or \"stream2\" (SD).");
+            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
         }
 
         if (string.IsNullOrWhiteSpace(sdp))
