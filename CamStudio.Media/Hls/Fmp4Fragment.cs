@@ -71,13 +71,7 @@ public static class Fmp4Fragment
         out int bytesWritten)
     {
         bytesWritten = 0;
-        if (!IsWritable(accessUnits, endDecodeTime))
-        {
-            return false;
-        }
-
-        long size = GetByteCount(accessUnits);
-        if (size > destination.Length)
+        if (!TryMeasure(accessUnits, endDecodeTime, out long size) || size > destination.Length)
         {
             return false;
         }
@@ -129,8 +123,10 @@ public static class Fmp4Fragment
         return true;
     }
 
-    private static bool IsWritable(ReadOnlySpan<H264AccessUnit> accessUnits, long endDecodeTime)
+    /// <summary>Validates the input as <see cref="TryWrite"/> documents and returns <see cref="GetByteCount"/> in one scan.</summary>
+    private static bool TryMeasure(ReadOnlySpan<H264AccessUnit> accessUnits, long endDecodeTime, out long size)
     {
+        size = MoofFixedSize + ((long)TrunEntrySize * accessUnits.Length) + MdatHeaderSize;
         if (accessUnits.IsEmpty || accessUnits[0].DecodeTime < 0)
         {
             return false;
@@ -141,14 +137,17 @@ public static class Fmp4Fragment
             ReadOnlySpan<byte> annexB = accessUnits[i].AnnexB.Span;
             long next = i + 1 < accessUnits.Length ? accessUnits[i + 1].DecodeTime : endDecodeTime;
             long duration = next - accessUnits[i].DecodeTime;
-            if (duration <= 0 || duration > uint.MaxValue || !AnnexB.StartsWithStartCode(annexB) || SampleSize(annexB) == 0)
+            long sampleSize = SampleSize(annexB); // 0 also when the bytes are not Annex-B
+            if (duration <= 0 || duration > uint.MaxValue || sampleSize == 0)
             {
                 return false;
             }
+
+            size += sampleSize;
         }
 
         // Every size and offset field is 32 bits, and a Span cannot be larger than int.MaxValue anyway.
-        return GetByteCount(accessUnits) <= int.MaxValue;
+        return size <= int.MaxValue;
     }
 
     /// <summary>Bytes the access unit takes in mdat: 4-byte length + NAL unit for each NAL unit carried in a sample.</summary>
