@@ -60,7 +60,7 @@ public static class Fmp4Fragment
     /// Writes moof + mdat. Each sample lasts until the next access unit's decode time, the last one until
     /// <paramref name="endDecodeTime"/> (the decode time of whatever follows, normally the next fragment's first access
     /// unit). False, never an exception, on input from the camera this cannot represent: no access units, decode times
-    /// that do not strictly increase, an access unit that is not Annex-B or carries no picture data, or a destination
+    /// that do not strictly increase, an access unit that is not Annex-B or holds nothing but AUD/SPS/PPS, or a destination
     /// that is too small.
     /// </summary>
     public static bool TryWrite(
