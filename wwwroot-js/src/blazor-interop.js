@@ -37,6 +37,7 @@ export { getLayout, setLayout } from './layout.js';
  * .NET side contract (all [JSInvokable] on the component):
  *   Task<{ sdp, sessionId }> OfferAsync(string quality, string sdp)   throws with the server's message on failure
  *   Task HangupAsync(string sessionId)
+ *   Task<RTCIceServer[]> GetIceServersAsync()   before each new peer connection (TURN credentials are minted per request)
  *   Task OnPlayerStateChanged(string state, StateDetail detail)
  *   Task OnPlayerStats(StatsSummary stats)
  *   Task OnFullscreenChanged(bool fullscreen)   the tile entered or left browser fullscreen (the tile then asks for HD)
@@ -76,6 +77,7 @@ export function start(videoElement, dotnetRef, options) {
       hangup: async (sessionId) => {
         await dotnetRef.invokeMethodAsync('HangupAsync', sessionId);
       },
+      iceServers: () => dotnetRef.invokeMethodAsync('GetIceServersAsync'),
     },
     onStateChange: (state, detail) => notify('OnPlayerStateChanged', state, detail),
     onStats: (stats) => {

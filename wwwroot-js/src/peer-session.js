@@ -4,6 +4,8 @@ import { classifySignalError } from './signal-error.js';
  * @typedef {Object} SignalAdapter
  * @property {(cameraId: string, quality: string, sdp: string) => Promise<{ sdp: string, sessionId: string, error?: string, retryable?: boolean, reason?: string }>} offer
  * @property {(sessionId: string) => Promise<void>} hangup
+ * @property {() => Promise<RTCIceServer[]>} [iceServers]  fresh ICE servers for a new peer connection: time-limited TURN
+ *           credentials are minted per request, so a tile that reconnects hours later must not reuse expired ones
  */
 
 /**
@@ -50,7 +52,9 @@ export class PeerSession {
    * Resolves without effect if close() was called meanwhile (a late answer's session is hung up at once).
    */
   async open() {
-    const pc = new this.#env.RTCPeerConnection({ iceServers: this.#iceServers, bundlePolicy: 'max-bundle' });
+    const iceServers = await this.#freshIceServers();
+    if (this.closed) return;
+    const pc = new this.#env.RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
     this.pc = pc;
     const onTrack = (/** @type {RTCTrackEvent} */ ev) => {
       if (this.closed || ev.track.kind !== 'video') return;
@@ -116,6 +120,22 @@ export class PeerSession {
     this.stream = null;
     if (this.sessionId) this.#hangup(this.sessionId);
     this.sessionId = null;
+  }
+
+  /**
+   * The signal adapter's current ICE servers when it offers them, else the ones given at construction. A failure to
+   * fetch them is no reason not to try: host candidates may well suffice.
+   * @returns {Promise<RTCIceServer[]>}
+   */
+  async #freshIceServers() {
+    if (typeof this.#signal.iceServers !== 'function') return this.#iceServers;
+    try {
+      const servers = await this.#signal.iceServers();
+      return Array.isArray(servers) ? servers : this.#iceServers;
+    } catch (err) {
+      console.warn('CamStudio player: ICE servers unavailable, using the last known ones', err);
+      return this.#iceServers;
+    }
   }
 
   /** @param {string} sessionId */

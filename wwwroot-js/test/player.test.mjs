@@ -495,3 +495,36 @@ test('without IntersectionObserver the player starts at once and only watches th
   assert.equal(player.state, 'connecting');
   player.dispose();
 });
+
+test('every new peer connection asks the signal adapter for fresh ICE servers (minted TURN credentials expire); a failed fetch falls back to the known ones', async () => {
+  let minted = 0;
+  let failNext = false;
+  const ctx = makeEnv();
+  ctx.signal.iceServers = async () => {
+    if (failNext) throw new Error('circuit busy');
+    minted++;
+    return [{ urls: 'turn:10.213.0.2:3478', username: `${1000 + minted}:user`, credential: `c${minted}` }];
+  };
+  createPlayer(new FakeVideo(), {
+    cameraId: 'cam-1',
+    signal: ctx.signal,
+    env: ctx.env,
+    iceServers: [{ urls: 'stun:127.0.0.1:3478' }],
+  });
+  await flush();
+  assert.equal(ctx.pcs.length, 1);
+  assert.deepEqual(ctx.pcs[0].config.iceServers, [{ urls: 'turn:10.213.0.2:3478', username: '1001:user', credential: 'c1' }]);
+
+  ctx.pcs[0].setConnectionState('failed');
+  ctx.timers.advance(RECONNECT_MAX_DELAY_MS);
+  await flush();
+  assert.equal(ctx.pcs.length, 2);
+  assert.deepEqual(ctx.pcs[1].config.iceServers[0].username, '1002:user', 'the reconnect minted new credentials');
+
+  failNext = true;
+  ctx.pcs[1].setConnectionState('failed');
+  ctx.timers.advance(RECONNECT_MAX_DELAY_MS);
+  await flush();
+  assert.equal(ctx.pcs.length, 3, 'a failed fetch does not stop the attempt');
+  assert.deepEqual(ctx.pcs[2].config.iceServers, [{ urls: 'stun:127.0.0.1:3478' }]);
+});

@@ -103,6 +103,13 @@ public sealed partial class LiveTile : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// The ICE servers for the player's next peer connection, asked for each time: TURN credentials minted from a shared
+    /// secret expire, and a tile may reconnect hours after it started.
+    /// </summary>
+    [JSInvokable]
+    public Task<IReadOnlyList<IceServer>> GetIceServersAsync() => Sessions.GetIceServersAsync();
+
     [JSInvokable]
     public Task HangupAsync(string sessionId)
     {

@@ -59,6 +59,26 @@ public static class LiveTileProbe
         }
         """;
 
+    /// <summary>
+    /// From the next page load on, records every RTCPeerConnection the page creates in <c>window.__csPeers</c> (before
+    /// any of the app's scripts run), so a test can read the configuration and stats the player really used.
+    /// <paramref name="forceRelay"/> adds <c>iceTransportPolicy: "relay"</c>, as a network that blocks direct UDP forces.
+    /// </summary>
+    public static Task RecordPeerConnectionsAsync(IBrowserContext context, bool forceRelay = false)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string config = forceRelay ? "{ ...config, iceTransportPolicy: 'relay' }" : "config";
+        return context.AddInitScriptAsync($$"""
+            (() => {
+              const Native = window.RTCPeerConnection;
+              window.__csPeers = [];
+              window.RTCPeerConnection = class extends Native {
+                constructor(config) { super({{config}}); window.__csPeers.push(this); }
+              };
+            })();
+            """);
+    }
+
     public static async Task<TileSample> ReadAsync(IPage page, int cameraId) =>
         await page.EvaluateAsync<TileSample?>(ReadScript, cameraId)
         ?? throw new InvalidOperationException($"No tile for camera {cameraId} on {page.Url}.");

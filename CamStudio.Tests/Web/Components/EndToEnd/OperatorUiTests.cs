@@ -77,16 +77,7 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
     {
         int id = await e2e.CreateCameraAsync("Ice " + Guid.NewGuid().ToString("N")[..6]);
         IPage page = await e2e.OpenPageAsync("status");
-        // Records every RTCPeerConnection the page creates, before any of the app's scripts run.
-        await page.Context.AddInitScriptAsync("""
-            (() => {
-              const Native = window.RTCPeerConnection;
-              window.__csPeers = [];
-              window.RTCPeerConnection = class extends Native {
-                constructor(config) { super(config); window.__csPeers.push(this); }
-              };
-            })();
-            """);
+        await LiveTileProbe.RecordPeerConnectionsAsync(page.Context);
         await e2e.GoToAsync(page, "");
 
         await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);

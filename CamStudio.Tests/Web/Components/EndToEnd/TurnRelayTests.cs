@@ -75,15 +75,7 @@ public sealed class TurnRelayTests(TurnRelayFixture e2e)
     {
         int id = await e2e.CreateCameraAsync("Relay " + Guid.NewGuid().ToString("N")[..6]);
         IPage page = await e2e.OpenPageAsync("status");
-        await page.Context.AddInitScriptAsync("""
-            (() => {
-              const Native = window.RTCPeerConnection;
-              window.__csPeers = [];
-              window.RTCPeerConnection = class extends Native {
-                constructor(config) { super({ ...config, iceTransportPolicy: 'relay' }); window.__csPeers.push(this); }
-              };
-            })();
-            """);
+        await LiveTileProbe.RecordPeerConnectionsAsync(page.Context, forceRelay: true);
         await e2e.GoToAsync(page, "");
 
         try
