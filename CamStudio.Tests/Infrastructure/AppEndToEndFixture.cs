@@ -18,7 +18,7 @@ public abstract class AppEndToEndFixture(
     private CamStudioAppFactory? _app;
 
     /// <summary>The one HTTP client of the tests, sending the test admin's token.</summary>
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client { get; protected set; } = null!;
 
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The fixture has not started.")).Services;
 

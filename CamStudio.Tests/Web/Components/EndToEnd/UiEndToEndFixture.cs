@@ -62,8 +62,8 @@ public class UiEndToEndFixture : AppEndToEndFixture
 
     private string? _signedInState;
 
-    /// <summary>The app's address, e.g. http://127.0.0.1:41234/.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>Where the browser and <see cref="AppEndToEndFixture.Client"/> reach the app, e.g. http://127.0.0.1:41234/ (or a proxy in front of it).</summary>
+    public Uri BaseAddress { get; protected set; } = null!;
 
     /// <summary>Starts the app on a real Kestrel port: the browser needs a socket, Blazor Server its WebSocket.</summary>
     protected override HttpClient CreateClient(CamStudioAppFactory app)
@@ -86,6 +86,8 @@ public class UiEndToEndFixture : AppEndToEndFixture
     {
         context ??= await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            // Only the reverse-proxy fixture serves HTTPS, with a certificate from Caddy's own test CA.
+            IgnoreHTTPSErrors = true,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             StorageState = await SignedInStateAsync(),
         });
@@ -121,7 +123,7 @@ public class UiEndToEndFixture : AppEndToEndFixture
             return _signedInState;
         }
 
-        IBrowserContext context = await Browser.NewContextAsync();
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         try
         {
             IPage page = await context.NewPageAsync();
