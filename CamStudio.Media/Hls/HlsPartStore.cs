@@ -13,7 +13,7 @@ namespace CamStudio.Media.Hls;
 /// <see cref="HlsPartStoreOptions.SegmentDuration"/>, or earlier, at any part, if that part would make it round above
 /// the target duration — the target duration is a hard MUST, starting at an IDR only a SHOULD.
 /// </summary>
-public sealed class HlsPartStore : IDisposable
+public sealed partial class HlsPartStore : IDisposable
 {
     private readonly HlsPartStoreOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -251,15 +251,11 @@ public sealed class HlsPartStore : IDisposable
 
         // Timer and registration are made outside the lock: either may complete the waiter at once, and completion
         // takes the lock to remove it.
-        waiter.Timer = _timeProvider.CreateTimer(
+        ITimer timer = _timeProvider.CreateTimer(
             static state => ((Waiter)state!).Store.Expire((Waiter)state), waiter, _options.EffectiveBlockingTimeout, Timeout.InfiniteTimeSpan);
-        waiter.Registration = cancellationToken.UnsafeRegister(
+        CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(
             static (state, token) => ((Waiter)state!).Store.Cancel((Waiter)state, token), waiter);
-        if (waiter.Completion.Task.IsCompleted)
-        {
-            waiter.Release();
-        }
-
+        waiter.Hold(timer, registration);
         return new ValueTask<HlsWaitResult>(waiter.Completion.Task);
     }
 
@@ -402,29 +398,6 @@ public sealed class HlsPartStore : IDisposable
         {
             waiter.Completion.TrySetResult(result);
             waiter.Release();
-        }
-    }
-
-    private sealed class Waiter(HlsPartStore store, long msn, int? part)
-    {
-        public long Msn { get; } = msn;
-
-        public int? Part { get; } = part;
-
-        // Continuations must not run on the muxer's thread inside AppendPart: a slow HTTP response would stall the stream.
-        public TaskCompletionSource<HlsWaitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public HlsPartStore Store { get; } = store;
-
-        public ITimer? Timer { get; set; }
-
-        public CancellationTokenRegistration Registration { get; set; }
-
-        /// <summary>Frees the timer and the registration; Unregister never waits for a running callback, unlike Dispose.</summary>
-        public void Release()
-        {
-            Timer?.Dispose();
-            Registration.Unregister();
         }
     }
 }
