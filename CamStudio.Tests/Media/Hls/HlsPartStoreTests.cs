@@ -228,4 +228,53 @@ public class HlsPartStoreTests
         Immediate(store.WaitForAsync(0, 0, CancellationToken.None)).Should().Be(HlsWaitResult.Closed);
         clock.TimerCount.Should().Be(0);
     }
+
+    [Fact]
+    public async Task OneWriterManyReaders_EveryWaitForTheNextPartEndsReady_UntilTheStoreCloses()
+    {
+        // Waits registered while the writer appends race with it: each must end Ready (the manual clock never advances,
+        // so nothing times out) or Closed by Dispose, never throw, never hang (the deadline below), and free its timer.
+        var clock = new ManualTimeProvider();
+        HlsPartStore store = NewStore(clock, SmallOptions(maxSegments: 3));
+        const int Parts = 400;
+        using var started = new SemaphoreSlim(0);
+
+        async Task<int> ReadAsync()
+        {
+            await Task.Yield();
+            started.Release();
+            int ready = 0;
+            while (true)
+            {
+                HlsPlaylistSnapshot snapshot = store.Snapshot();
+                HlsWaitResult result = await store.WaitForAsync(snapshot.OpenMsn, snapshot.OpenParts.Count, CancellationToken.None);
+                if (result == HlsWaitResult.Closed)
+                {
+                    return ready;
+                }
+
+                result.Should().Be(HlsWaitResult.Ready);
+                ready++;
+            }
+        }
+
+        Task<int>[] readers = [.. Enumerable.Range(0, 4).Select(_ => Task.Run(ReadAsync))];
+        for (int i = 0; i < readers.Length; i++)
+        {
+            await started.WaitAsync();
+        }
+
+        await Task.Run(() =>
+        {
+            for (int i = 0; i < Parts; i++)
+            {
+                store.AppendPart([(byte)i], Half, independent: i % 2 == 0);
+            }
+        });
+        store.Dispose();
+
+        int[] readys = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
+        readys.Should().AllSatisfy(r => r.Should().BeInRange(1, Parts));
+        clock.TimerCount.Should().Be(0, "every wait freed its timer");
+    }
 }
