@@ -130,7 +130,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
     /// Independent of the muxer's own Annex-B reader: an access unit runs from one AUD's start code (3 or 4 bytes) to the
     /// next; it is a key frame when it holds an IDR slice (NAL type 5).
     /// </summary>
-    private static List<H264AccessUnit> SplitAtAccessUnitDelimiters(byte[] stream)
+    internal static List<H264AccessUnit> SplitAtAccessUnitDelimiters(byte[] stream)
     {
         var starts = new List<int>();
         for (int i = 0; i + 3 < stream.Length; i++)
@@ -166,7 +166,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
         return false;
     }
 
-    private static (byte[] Sps, byte[] Pps) ParameterSets(byte[] stream)
+    internal static (byte[] Sps, byte[] Pps) ParameterSets(byte[] stream)
     {
         byte[]? sps = null, pps = null;
         ReadOnlySpan<byte> rest = stream;
@@ -189,7 +189,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
     }
 
     /// <summary>Runs a tool to completion; it must exit 0 and write nothing to stderr. Returns its stdout.</summary>
-    private static async Task<string> RunCleanAsync(string tool, string[] arguments)
+    internal static async Task<string> RunCleanAsync(string tool, string[] arguments)
     {
         (int exitCode, string output) = await ChildProcess.RunAsync(tool, arguments, s_timeout, CancellationToken.None);
         exitCode.Should().Be(0, output);
