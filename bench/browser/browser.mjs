@@ -1,5 +1,5 @@
 // Chromium for the browser metrics: Debian's /usr/bin/chromium driven by playwright-core (no browser download),
-// with the launch flags of /work/shared/TESTING.md. Pages are opened at <CamStudio>/__bench/…: Playwright serves
+// with the launch flags of the team's shared TESTING.md notes. Pages are opened at <CamStudio>/__bench/…: Playwright serves
 // bench/browser/page/ and the stamp decoder under that path, so the page is same-origin with CamStudio, imports the
 // production player from CamStudio's /js/ and signals with plain fetch().
 import { readFile } from 'node:fs/promises';
