@@ -232,8 +232,10 @@ public class HlsPartStoreTests
     [Fact]
     public async Task OneWriterManyReaders_EveryWaitForTheNextPartEndsReady_UntilTheStoreCloses()
     {
-        // Waits registered while the writer appends race with it: each must end Ready (the manual clock never advances,
-        // so nothing times out) or Closed by Dispose, never throw, never hang (the deadline below), and free its timer.
+        // Waits registered while the writer appends race with it: each must end Ready, Gone (the writer may move the
+        // window past the part between the reader's snapshot and its wait — a reader that fell behind, which a loaded
+        // CI machine produced), or Closed by Dispose; never TimedOut (the manual clock never advances), never throw,
+        // never hang (the deadline below), and free its timer.
         var clock = new ManualTimeProvider();
         HlsPartStore store = NewStore(clock, SmallOptions(maxSegments: 3));
         const int Parts = 400;
@@ -253,8 +255,8 @@ public class HlsPartStoreTests
                     return ready;
                 }
 
-                result.Should().Be(HlsWaitResult.Ready);
-                ready++;
+                result.Should().BeOneOf(HlsWaitResult.Ready, HlsWaitResult.Gone);
+                ready += result == HlsWaitResult.Ready ? 1 : 0;
             }
         }
 
@@ -274,7 +276,7 @@ public class HlsPartStoreTests
         store.Dispose();
 
         int[] readys = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
-        readys.Should().AllSatisfy(r => r.Should().BeInRange(1, Parts));
+        readys.Should().AllSatisfy(r => r.Should().BeInRange(0, Parts));
         clock.TimerCount.Should().Be(0, "every wait freed its timer");
     }
 }
