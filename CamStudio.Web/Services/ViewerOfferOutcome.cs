@@ -105,6 +105,15 @@ public sealed record ViewerOfferOutcome
 {
     public ViewerSession? Session { get; init; }
 
+    /// <summary>
+    /// An HLS viewer (<see cref="ViewerOfferService.OpenHlsAsync"/>): its session id, which is also the last path segment
+    /// before the resource names of <see cref="HlsPlaylistPath"/>.
+    /// </summary>
+    public string? HlsSessionId { get; init; }
+
+    /// <summary>An HLS viewer: the site-relative path of its LL-HLS media playlist (<c>/hls/{session}/index.m3u8</c>).</summary>
+    public string? HlsPlaylistPath { get; init; }
+
     public string? AnswerSdp { get; init; }
 
     /// <summary>The quality the session watches (the camera's own setting when the offer named none).</summary>

@@ -112,6 +112,21 @@ public sealed class ViewerOfferService(
         };
     }
 
+    /// <summary>
+    /// Opens an LL-HLS viewer of <paramref name="cameraId"/> for <paramref name="user"/>: the same role check, budget,
+    /// session cap, quality rules and wrong-password policy as an offer, then a session whose media playlist is at
+    /// <see cref="ViewerOfferOutcome.HlsPlaylistPath"/>. The session lives while its client keeps fetching (an HLS viewer
+    /// is a client that fetched within the last three target durations) or until <see cref="Close"/>.
+    /// </summary>
+    public Task<ViewerOfferOutcome> OpenHlsAsync(ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        _ = cameraId;
+        _ = quality;
+        _ = cancellationToken;
+        return Task.FromResult(ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "HLS is not wired in yet."));
+    }
+
     /// <summary>Ends a viewer of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
     public bool Close(int cameraId, string sessionId) => streams.CloseViewer(cameraId, sessionId);
 

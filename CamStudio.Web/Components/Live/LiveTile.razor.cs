@@ -104,6 +104,28 @@ public sealed partial class LiveTile : IAsyncDisposable
     }
 
     /// <summary>
+    /// The player's HLS fallback (WebRTC could not connect, or the operator forced HLS): a session whose LL-HLS media
+    /// playlist the player loads, or an error the tile shows. Closed like a WebRTC session (<see cref="HangupAsync"/>).
+    /// </summary>
+    [JSInvokable]
+    public async Task<LiveHlsResult> OpenHlsAsync(string quality)
+    {
+        if (_disposed)
+        {
+            return LiveHlsResult.Failed("The tile was closed.", "signal_error", retryable: true);
+        }
+
+        LiveHlsResult result = await Sessions.OpenHlsAsync(this, Camera.CameraId, quality, CancellationToken.None);
+        if (_disposed && result.SessionId is { } late)
+        {
+            Sessions.Hangup(late);
+            return LiveHlsResult.Failed("The tile was closed.", "signal_error", retryable: true);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The ICE servers for the player's next peer connection, asked for each time: TURN credentials minted from a shared
     /// secret expire, and a tile may reconnect hours after it started.
     /// </summary>

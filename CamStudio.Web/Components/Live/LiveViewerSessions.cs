@@ -69,6 +69,35 @@ public sealed class LiveViewerSessions : IDisposable
         return LiveOfferResult.Failed("The page was closed.", "signal_error", retryable: true);
     }
 
+    /// <summary>
+    /// Opens an HLS viewer for a tile (its fallback when WebRTC cannot connect). Like <see cref="OfferAsync"/>, refusals
+    /// come back as <see cref="LiveHlsResult.Error"/> with the offer service's code; the session is remembered, so
+    /// <see cref="Hangup"/> and the tile's or circuit's end close it as they close WebRTC sessions.
+    /// </summary>
+    public async Task<LiveHlsResult> OpenHlsAsync(object owner, int cameraId, string quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
+        ViewerOfferOutcome outcome = await _offers.OpenHlsAsync(user, cameraId, quality, cancellationToken);
+        if (outcome.HlsSessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } url)
+        {
+            ViewerOfferError error = outcome.Error ?? ViewerOfferError.Unavailable;
+            return LiveHlsResult.Failed(outcome.Detail ?? error.Title(), error.Code(), error.IsRetryable());
+        }
+
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                _open[sessionId] = (cameraId, owner);
+                return new LiveHlsResult(url, sessionId, null, null, null);
+            }
+        }
+
+        _offers.Close(cameraId, sessionId);
+        return LiveHlsResult.Failed("The page was closed.", "signal_error", retryable: true);
+    }
+
     /// <summary>Ends one session (the player hung up). Unknown ids are ignored: the server may have ended it already.</summary>
     public void Hangup(string sessionId)
     {
@@ -128,4 +157,10 @@ public sealed class LiveViewerSessions : IDisposable
 public sealed record LiveOfferResult(string? Sdp, string? SessionId, string? Error, string? Reason, bool? Retryable)
 {
     public static LiveOfferResult Failed(string error, string reason, bool retryable) => new(null, null, error, reason, retryable);
+}
+
+/// <summary>What the player's signal adapter receives for HLS: the media playlist URL and session id, or an error it classifies.</summary>
+public sealed record LiveHlsResult(string? Url, string? SessionId, string? Error, string? Reason, bool? Retryable)
+{
+    public static LiveHlsResult Failed(string error, string reason, bool retryable) => new(null, null, error, reason, retryable);
 }
