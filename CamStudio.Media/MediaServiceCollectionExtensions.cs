@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
@@ -35,6 +36,8 @@ public static class MediaServiceCollectionExtensions
         services.AddOptions<CameraStreamOptions>()
             .Bind(configuration.GetSection(CameraStreamOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => o.Hls is not null && IsValid(o.Hls),
+                "Streams:Hls is inconsistent: every value in range, SegmentSeconds ≥ PartTargetMilliseconds and ≤ TargetDurationSeconds.")
             .ValidateOnStart();
         services.TryAddSingleton<IdleMemoryRelease>();
         services.TryAddSingleton<CameraStreamHost>();
@@ -42,4 +45,8 @@ public static class MediaServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());
         return services;
     }
+
+    // Nested options are not reached by ValidateDataAnnotations, so the ranges are checked here too.
+    private static bool IsValid(HlsOptions hls) =>
+        Validator.TryValidateObject(hls, new ValidationContext(hls), null, validateAllProperties: true) && hls.IsValid();
 }

@@ -49,6 +49,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
+app.MapCameraHlsApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

@@ -5,13 +5,27 @@ namespace CamStudio.Core.Cameras;
 /// </summary>
 public sealed record CameraRuntimeStatus
 {
-    /// <summary>The only transport CamStudio relays to browsers.</summary>
+    /// <summary>Browsers watch over WebRTC (the default, and whenever any viewer does).</summary>
     public const string WebRtcStreamType = "webrtc";
+
+    /// <summary>Every viewer of the camera is an LL-HLS client (the fallback where WebRTC cannot reach).</summary>
+    public const string HlsStreamType = "hls";
 
     public required int CameraId { get; init; }
     public bool IsRunning { get; init; }
+
+    /// <summary>Every viewer: WebRTC sessions plus HLS clients.</summary>
     public int ViewerCount { get; init; }
+
+    /// <summary>"hls" when HLS is all that is being served (every viewer is an HLS client), otherwise "webrtc".</summary>
     public string StreamType { get; init; } = WebRtcStreamType;
+
+    /// <summary>Of <see cref="ViewerCount"/>, the WebRTC sessions.</summary>
+    public int WebRtcViewerCount { get; init; }
+
+    /// <summary>Of <see cref="ViewerCount"/>, the LL-HLS clients (those that fetched within three target durations).</summary>
+    public int HlsViewerCount { get; init; }
+
     public double UptimeSeconds { get; init; }
     public DateTimeOffset? LastFrameTime { get; init; }
     public int PeerConnectionCount { get; init; }
@@ -47,6 +61,16 @@ public sealed record CameraQualityStatus
     public CameraStreamState State { get; init; } = CameraStreamState.Idle;
     public bool IsRunning { get; init; }
     public int ViewerCount { get; init; }
+
+    /// <summary>Of <see cref="ViewerCount"/>, the WebRTC sessions.</summary>
+    public int WebRtcViewerCount { get; init; }
+
+    /// <summary>Of <see cref="ViewerCount"/>, the LL-HLS clients.</summary>
+    public int HlsViewerCount { get; init; }
+
+    /// <summary>Why HLS cannot carry this stream (e.g. the camera sends B-frames), when that is so.</summary>
+    public string? HlsProblem { get; init; }
+
     public int PeerConnectionCount { get; init; }
     public double UptimeSeconds { get; init; }
     public DateTimeOffset? LastFrameTime { get; init; }

@@ -36,6 +36,8 @@ public sealed partial class CameraStream
             State = state,
             IsRunning = running,
             ViewerCount = viewers,
+            HlsViewerCount = HlsViewerCount,
+            HlsProblem = Hls?.Problem,
             PeerConnectionCount = connected,
             UptimeSeconds = supervisor.StartedAt is { } started ? Math.Max(0, (now - started).TotalSeconds) : 0,
             LastFrameTime = stats.LastFrameTime,

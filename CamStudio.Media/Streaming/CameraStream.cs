@@ -146,6 +146,8 @@ public sealed partial class CameraStream : IAsyncDisposable
         {
             session.Close(reason);
         }
+
+        StopHls(final: true);
     }
 
     public async ValueTask DisposeAsync()
@@ -165,6 +167,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         }
 
         Source.FrameReceived = null;
+        StopHls(final: true);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -258,6 +261,7 @@ public sealed partial class CameraStream : IAsyncDisposable
                 else if (!want && running)
                 {
                     await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    StopHls(final: false); // its window holds the stopped run's pictures; the next HLS viewer starts afresh
                     Source.DiscardCache();
                     Stopped?.Invoke();
                 }

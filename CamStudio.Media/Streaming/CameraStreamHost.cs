@@ -100,9 +100,41 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
         return new CameraViewerResult(stream, session, result.AnswerSdp, null);
     }
 
-    /// <summary>Ends a viewer of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
+    /// <summary>
+    /// Adds an LL-HLS viewer of the camera's stream in <paramref name="quality"/> (the camera's own setting when null),
+    /// owned by <paramref name="owner"/>. Null when the camera does not exist.
+    /// </summary>
+    public async Task<HlsViewer?> OpenHlsViewerAsync(int cameraId, StreamVariant? quality, string owner, CancellationToken cancellationToken)
+    {
+        CameraStream? stream = await GetOrCreateAsync(cameraId, quality, cancellationToken).ConfigureAwait(false);
+        return stream?.OpenHlsViewer(owner);
+    }
+
+    /// <summary>The open HLS viewer <paramref name="sessionId"/> if <paramref name="owner"/> opened it; null otherwise.</summary>
+    public HlsViewer? FindHlsViewer(string sessionId, string owner)
+    {
+        foreach (CameraStream stream in Streams)
+        {
+            if (stream.FindHlsViewer(sessionId, owner) is { } viewer)
+            {
+                return viewer;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Ends a viewer (WebRTC or HLS) of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
     public bool CloseViewer(int cameraId, string sessionId)
     {
+        foreach (CameraStream stream in Streams)
+        {
+            if (stream.CameraId == cameraId && stream.CloseHlsViewer(sessionId))
+            {
+                return true;
+            }
+        }
+
         if (!_webRtc.TryGetSession(sessionId, out ViewerSession? session) || session is null
             || !Streams.Any(s => s.CameraId == cameraId && string.Equals(s.Key, session.CameraKey, StringComparison.Ordinal)))
         {

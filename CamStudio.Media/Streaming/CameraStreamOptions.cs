@@ -18,4 +18,7 @@ public sealed class CameraStreamOptions
     /// <summary>Bound of each stream's GOP cache (late joiners start from it).</summary>
     [Range(64 * 1024, 64 * 1024 * 1024)]
     public int GopCacheMaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>LL-HLS for viewers WebRTC cannot reach (section <c>Streams:Hls</c>).</summary>
+    public HlsOptions Hls { get; set; } = new();
 }

@@ -18,4 +18,10 @@ internal static partial class StreamLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Viewer {SessionId} joined stream {Key}")]
     public static partial void ViewerJoined(ILogger logger, string sessionId, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HLS viewer {SessionId} joined stream {Key}")]
+    public static partial void HlsViewerJoined(ILogger logger, string sessionId, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HLS viewer {SessionId} of stream {Key} stopped fetching and was ended")]
+    public static partial void HlsViewerExpired(ILogger logger, string sessionId, string key);
 }

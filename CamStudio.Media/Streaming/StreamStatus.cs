@@ -12,7 +12,14 @@ public sealed record StreamStatus
     /// <summary>FFmpeg is wanted (viewers, or the grace period after the last one).</summary>
     public bool IsRunning { get; init; }
 
+    /// <summary>Every viewer: WebRTC sessions and HLS clients.</summary>
     public int ViewerCount { get; init; }
+
+    /// <summary>Of <see cref="ViewerCount"/>, the LL-HLS clients (those that fetched within three target durations).</summary>
+    public int HlsViewerCount { get; init; }
+
+    /// <summary>Why HLS cannot carry this stream (e.g. B-frames), when that is so.</summary>
+    public string? HlsProblem { get; init; }
 
     /// <summary>Viewers whose DTLS handshake completed.</summary>
     public int PeerConnectionCount { get; init; }

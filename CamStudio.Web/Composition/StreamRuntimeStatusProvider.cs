@@ -25,11 +25,16 @@ internal sealed class StreamRuntimeStatusProvider(CameraStreamHost streams) : IC
             .OrderByDescending(s => s.ViewerCount)
             .ThenByDescending(s => s.IsRunning)
             .First();
+        int hls = qualities.Sum(s => s.HlsViewerCount);
+        int webRtc = qualities.Sum(s => s.WebRtcViewerCount);
         return new CameraRuntimeStatus
         {
             CameraId = cameraId,
             IsRunning = qualities.Any(s => s.IsRunning),
             ViewerCount = qualities.Sum(s => s.ViewerCount),
+            WebRtcViewerCount = webRtc,
+            HlsViewerCount = hls,
+            StreamType = hls > 0 && webRtc == 0 ? CameraRuntimeStatus.HlsStreamType : CameraRuntimeStatus.WebRtcStreamType,
             PeerConnectionCount = qualities.Sum(s => s.PeerConnectionCount),
             UptimeSeconds = main.UptimeSeconds,
             LastFrameTime = main.LastFrameTime,

@@ -1,3 +1,4 @@
+using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Options;
 
@@ -55,6 +56,25 @@ public sealed class ViewerSessionLimiter(IOptionsMonitor<SecurityOptions> option
         {
             held.Dispose(); // closed before we subscribed
         }
+    }
+
+    /// <summary>As <see cref="Hold(IDisposable, ViewerSession?)"/>, for an HLS viewer (released when it ends).</summary>
+    public void Hold(IDisposable lease, HlsViewer viewer)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (lease is not Lease owned)
+        {
+            return;
+        }
+
+        var held = new Lease(this, owned.User);
+        lock (_lock)
+        {
+            _open[owned.User] = _open.GetValueOrDefault(owned.User) + 1;
+        }
+
+        viewer.Closed += (_, _) => held.Dispose(); // runs at once when it already ended
     }
 
     public int OpenSessions(string user)

@@ -34,23 +34,9 @@ public sealed class ViewerOfferService(
         ClaimsPrincipal user, int cameraId, string? sdp, string? quality, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!MayWatch(user))
+        if (Admit(user, quality, out string userKey, out StreamVariant? selected) is { } refused)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.Forbidden, "This account has no role that may watch cameras.");
-        }
-
-        // The budget is taken before the offer is looked at: malformed offers cost parser time too.
-        string userKey = UserKey(user);
-        if (!rate.TryAcquire(userKey, out int retryAfter))
-        {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.RateLimited,
-                string.Create(CultureInfo.InvariantCulture, $"Too many connection attempts from this account; try again in {retryAfter} s."),
-                retryAfter);
-        }
-
-        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
-        {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+            return refused;
         }
 
         if (string.IsNullOrWhiteSpace(sdp))
@@ -67,8 +53,7 @@ public sealed class ViewerOfferService(
         using IDisposable? lease = sessions.TryAcquire(userKey);
         if (lease is null)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.ViewerLimit, string.Create(CultureInfo.InvariantCulture,
-                $"This account already has {sessions.Limit} open viewer sessions (Security:MaxViewerSessionsPerUser); close another tab or player first."));
+            return ViewerLimitReached();
         }
 
         CameraViewerResult? result;
@@ -78,13 +63,12 @@ public sealed class ViewerOfferService(
         }
         catch (ObjectDisposedException)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "The server is shutting down; try again in a moment.");
+            return ShuttingDown();
         }
 
         if (result is null)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.CameraNotFound,
-                string.Create(CultureInfo.InvariantCulture, $"No camera has camera_id {cameraId}."));
+            return CameraNotFound(cameraId);
         }
 
         if (result.Session is not { } session)
@@ -98,8 +82,7 @@ public sealed class ViewerOfferService(
             // a tile shows the reason with a Retry, a WHEP client stops instead of holding a session that sends nothing.
             // (The first viewer of a stopped camera still gets its session: nobody knows yet that the password is wrong.)
             webRtc.CloseSession(session.Id, ViewerCloseReason.ClosedByPeer);
-            return ViewerOfferOutcome.Failed(ViewerOfferError.CameraAuthFailed,
-                "Wrong username or password: the camera rejects the stored credentials. An Admin can correct them on the camera's page.");
+            return CameraAuthFailed();
         }
 
         sessions.Hold(lease, session);
@@ -118,16 +101,88 @@ public sealed class ViewerOfferService(
     /// <see cref="ViewerOfferOutcome.HlsPlaylistPath"/>. The session lives while its client keeps fetching (an HLS viewer
     /// is a client that fetched within the last three target durations) or until <see cref="Close"/>.
     /// </summary>
-    public Task<ViewerOfferOutcome> OpenHlsAsync(ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    public async Task<ViewerOfferOutcome> OpenHlsAsync(ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        _ = cameraId;
-        _ = quality;
-        _ = cancellationToken;
-        return Task.FromResult(ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "HLS is not wired in yet."));
+        if (Admit(user, quality, out string userKey, out StreamVariant? selected) is { } refused)
+        {
+            return refused;
+        }
+
+        using IDisposable? lease = sessions.TryAcquire(userKey);
+        if (lease is null)
+        {
+            return ViewerLimitReached();
+        }
+
+        HlsViewer? viewer;
+        try
+        {
+            viewer = await streams.OpenHlsViewerAsync(cameraId, selected, userKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return ShuttingDown();
+        }
+
+        if (viewer is null)
+        {
+            return CameraNotFound(cameraId);
+        }
+
+        if (viewer.Stream.GetStatus().State == StreamState.AuthFailed)
+        {
+            viewer.Stream.CloseHlsViewer(viewer.Id);
+            return CameraAuthFailed();
+        }
+
+        sessions.Hold(lease, viewer);
+        return new ViewerOfferOutcome
+        {
+            HlsSessionId = viewer.Id,
+            HlsPlaylistPath = HlsPaths.MediaPlaylist(viewer.Id),
+            Quality = viewer.Stream.Quality.ToStreamQuality(),
+        };
     }
 
-    /// <summary>Ends a viewer of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
+    /// <summary>
+    /// The checks every new viewer passes before anything is looked at or started: a role that may watch, the
+    /// per-user budget (taken first: malformed requests cost work too) and a valid quality. Null when admitted.
+    /// </summary>
+    private ViewerOfferOutcome? Admit(ClaimsPrincipal user, string? quality, out string userKey, out StreamVariant? selected)
+    {
+        userKey = UserKey(user);
+        selected = null;
+        if (!MayWatch(user))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Forbidden, "This account has no role that may watch cameras.");
+        }
+
+        if (!rate.TryAcquire(userKey, out int retryAfter))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.RateLimited,
+                string.Create(CultureInfo.InvariantCulture, $"Too many connection attempts from this account; try again in {retryAfter} s."),
+                retryAfter);
+        }
+
+        return StreamVariantNames.TryParse(quality, out selected)
+            ? null
+            : ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+    }
+
+    private ViewerOfferOutcome ViewerLimitReached() => ViewerOfferOutcome.Failed(ViewerOfferError.ViewerLimit, string.Create(CultureInfo.InvariantCulture,
+        $"This account already has {sessions.Limit} open viewer sessions (Security:MaxViewerSessionsPerUser); close another tab or player first."));
+
+    private static ViewerOfferOutcome ShuttingDown() =>
+        ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "The server is shutting down; try again in a moment.");
+
+    private static ViewerOfferOutcome CameraNotFound(int cameraId) => ViewerOfferOutcome.Failed(ViewerOfferError.CameraNotFound,
+        string.Create(CultureInfo.InvariantCulture, $"No camera has camera_id {cameraId}."));
+
+    private static ViewerOfferOutcome CameraAuthFailed() => ViewerOfferOutcome.Failed(ViewerOfferError.CameraAuthFailed,
+        "Wrong username or password: the camera rejects the stored credentials. An Admin can correct them on the camera's page.");
+
+    /// <summary>Ends a viewer (WebRTC or HLS) of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
     public bool Close(int cameraId, string sessionId) => streams.CloseViewer(cameraId, sessionId);
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using CamStudio.Core.Accounts;
+using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Media.Sdp;
 using CamStudio.Web.Components.Live;
@@ -15,8 +16,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CamStudio.Tests.Web.Services;
 
 /// <summary>
-/// The same offer scenarios through all three surfaces — the REST JSON offer, WHEP and a live tile's offer over the
-/// Blazor circuit — with the same outcome expected from each. Guards against the surfaces drifting apart again (before
+/// The same offer scenarios through every surface — the REST JSON offer, WHEP, a live tile's offer over the Blazor
+/// circuit, and the two ways to open an LL-HLS viewer (the multivariant playlist over HTTP, a tile's HLS fallback over
+/// the circuit) — with the same outcome expected from each. Guards against the surfaces drifting apart again (before
 /// the offer service, a wrong camera password kept the REST session open but closed the tile's, and each surface had
 /// its own rate-limit budget).
 /// </summary>
@@ -28,6 +30,8 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         Rest,
         Whep,
         Circuit,
+        HlsHttp,
+        HlsCircuit,
     }
 
     public enum CameraKind
@@ -82,6 +86,11 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         {
             foreach (Surface surface in Enum.GetValues<Surface>())
             {
+                if (scenario.Offer != OfferKind.Chrome && surface is Surface.HlsHttp or Surface.HlsCircuit)
+                {
+                    continue; // HLS viewers send no SDP
+                }
+
                 cases.Add(scenario, surface);
             }
         }
@@ -115,7 +124,9 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         {
             Surface.Rest => await OfferOverRestAsync(user, cameraId, sdp, scenario.Quality),
             Surface.Whep => await OfferOverWhepAsync(user, cameraId, sdp, scenario.Quality),
-            _ => await OfferOverCircuitAsync(principal, offers, cameraId, sdp, scenario.Quality),
+            Surface.Circuit => await OfferOverCircuitAsync(principal, offers, cameraId, sdp, scenario.Quality),
+            Surface.HlsHttp => await OpenHlsOverHttpAsync(user, cameraId, scenario.Quality),
+            _ => await OpenHlsOverCircuitAsync(principal, offers, cameraId, scenario.Quality),
         };
 
         observed.Code.Should().Be(scenario.Expected, observed.Detail);
@@ -239,6 +250,50 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         result.Retryable.Should().Be(error.IsRetryable(), "the tile's retry advice matches the REST problem's");
         return new Observed(result.Reason!, null, result.Error);
     }
+
+    private async Task<Observed> OpenHlsOverHttpAsync(TestUser user, int cameraId, string? quality)
+    {
+        using HttpClient client = ClientFor(user);
+        string query = quality is null ? "" : "?quality=" + quality;
+        using HttpResponseMessage response = await client.GetAsync($"/api/cameras/{cameraId}/hls/index.m3u8{query}");
+        if (!response.IsSuccessStatusCode)
+        {
+            return ProblemOf(response, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        // The multivariant playlist names the new session's media playlist: /api/hls/{session}/index.m3u8.
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/vnd.apple.mpegurl");
+        string playlist = await response.Content.ReadAsStringAsync();
+        string path = playlist.Split('\n').Single(l => l.StartsWith("/api/hls/", StringComparison.Ordinal));
+        string sessionId = path.Split('/')[3];
+        string? key = HlsSessionKey(sessionId);
+        (await client.DeleteAsync($"/api/hls/{sessionId}")).EnsureSuccessStatusCode();
+        HlsSessionKey(sessionId).Should().BeNull("DELETE ends the HLS viewer at once");
+        return new Observed("ok", key, null);
+    }
+
+    private async Task<Observed> OpenHlsOverCircuitAsync(ClaimsPrincipal principal, ViewerOfferService offers, int cameraId, string? quality)
+    {
+        // LiveTile.OpenHlsAsync calls exactly this.
+        var circuit = new LiveViewerSessions(offers, new SignedIn(principal));
+        LiveHlsResult result = await circuit.OpenHlsAsync(new object(), cameraId, quality ?? "", CancellationToken.None);
+        if (result.SessionId is { } sessionId)
+        {
+            result.Url.Should().Be($"/api/hls/{sessionId}/index.m3u8");
+            string? key = HlsSessionKey(sessionId);
+            circuit.Dispose();
+            HlsSessionKey(sessionId).Should().BeNull("the circuit's end closes the HLS viewers it opened");
+            return new Observed("ok", key, null);
+        }
+
+        circuit.Dispose();
+        ViewerOfferError error = Enum.GetValues<ViewerOfferError>().Single(e => e.Code() == result.Reason);
+        result.Retryable.Should().Be(error.IsRetryable(), "the tile's retry advice matches the REST problem's");
+        return new Observed(result.Reason!, null, result.Error);
+    }
+
+    private string? HlsSessionKey(string sessionId) =>
+        fx.Services.GetRequiredService<CameraStreamHost>().Streams.FirstOrDefault(s => s.HasHlsViewer(sessionId))?.Key;
 
     private static Observed ProblemOf(HttpResponseMessage response, JsonElement problem)
     {
