@@ -4,7 +4,8 @@
 #   install-deps.sh test   -> everything the test suite needs (FFmpeg, PostgreSQL, Chromium,
 #                             the GStreamer RTSP test camera, iproute2 for the network namespace, coturn as the
 #                             TURN relay of the relay tests and caddy as the TLS reverse proxy of the proxy tests —
-#                             both started by the tests themselves, never as services)
+#                             both started by the tests themselves, never as services, and nftables, the packet
+#                             filter of the HLS fallback tests, used only inside the tests' own namespace)
 #   install-deps.sh bench  -> test + Janus (the benchmark's reference WebRTC relay)
 #   install-deps.sh arm64  -> test + running the Raspberry Pi (linux-arm64) build on x86-64: qemu-user-static and the
 #                             arm64 runtime libraries through multiarch (dpkg --add-architecture arm64)
@@ -14,7 +15,7 @@ pkgs=(ffmpeg)
 if [[ "$profile" == "test" || "$profile" == "bench" || "$profile" == "arm64" ]]; then
   pkgs+=(postgresql chromium iproute2 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
          gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-         gstreamer1.0-tools gstreamer1.0-x coturn caddy)
+         gstreamer1.0-tools gstreamer1.0-x coturn caddy nftables)
 fi
 if [[ "$profile" == "bench" ]]; then
   pkgs+=(janus)

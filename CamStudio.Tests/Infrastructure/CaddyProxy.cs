@@ -30,8 +30,13 @@ public sealed class CaddyProxy : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>The Caddyfile for <paramref name="port"/> in front of <paramref name="upstream"/>; pure, so it can be read in a test.</summary>
-    public static string BuildCaddyfile(int port, Uri upstream, string storageDirectory)
+    public static string BuildCaddyfile(int port, Uri upstream, string storageDirectory) =>
+        BuildCaddyfile(IPAddress.Loopback, port, upstream, storageDirectory);
+
+    /// <summary>As above, listening on <paramref name="address"/> (e.g. the namespace's other address, port 443).</summary>
+    public static string BuildCaddyfile(IPAddress address, int port, Uri upstream, string storageDirectory)
     {
+        ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(upstream);
         return string.Create(CultureInfo.InvariantCulture, $$"""
             {
@@ -43,8 +48,8 @@ public sealed class CaddyProxy : IAsyncDisposable
             		protocols h1 h2
             	}
             }
-            https://127.0.0.1:{{port}} {
-            	bind 127.0.0.1
+            https://{{address}}:{{port}} {
+            	bind {{address}}
             	tls internal
             	reverse_proxy {{upstream.Host}}:{{upstream.Port}}
             }
@@ -52,22 +57,27 @@ public sealed class CaddyProxy : IAsyncDisposable
     }
 
     /// <summary>Starts Caddy in front of <paramref name="upstream"/> and waits until it answers /health/live over TLS.</summary>
-    public static async Task<CaddyProxy> StartAsync(Uri upstream)
+    public static Task<CaddyProxy> StartAsync(Uri upstream) => StartAsync(upstream, IPAddress.Loopback, FreePort.Tcp());
+
+    /// <summary>Starts Caddy on <paramref name="address"/>:<paramref name="port"/> in front of <paramref name="upstream"/>.</summary>
+    public static async Task<CaddyProxy> StartAsync(Uri upstream, IPAddress address, int port)
     {
         ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(address);
         File.Exists(Executable).Should().BeTrue("scripts/install-deps.sh installs caddy");
         string directory = Path.Combine(Path.GetTempPath(), "camstudio-caddy-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        int port = FreePort.Tcp();
         string caddyfile = Path.Combine(directory, "Caddyfile");
-        await File.WriteAllTextAsync(caddyfile, BuildCaddyfile(port, upstream, Path.Combine(directory, "data")));
+        await File.WriteAllTextAsync(caddyfile, BuildCaddyfile(address, port, upstream, Path.Combine(directory, "data")));
         ChildProcess process = ChildProcess.Start("/usr/bin/env",
         [
             // Caddy autosaves its configuration under XDG_CONFIG_HOME: keep that in the temporary directory too.
             "XDG_CONFIG_HOME=" + Path.Combine(directory, "config"), "XDG_DATA_HOME=" + Path.Combine(directory, "data"),
             Executable, "run", "--config", caddyfile, "--adapter", "caddyfile",
         ]);
-        var proxy = new CaddyProxy(process, directory, new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}/")));
+        var proxy = new CaddyProxy(process, directory, new Uri(port == 443
+            ? string.Create(CultureInfo.InvariantCulture, $"https://{address}/")
+            : string.Create(CultureInfo.InvariantCulture, $"https://{address}:{port}/")));
         try
         {
             await Eventually.WaitUntilAsync(
