@@ -76,4 +76,26 @@ public sealed class StreamMappingTests
         status.Streams[1].Width.Should().Be(640);
         StreamRuntimeStatusProvider.Aggregate(9, []).Should().BeEquivalentTo(CameraRuntimeStatus.Idle(9));
     }
+
+    [Fact]
+    public void Hls_viewers_are_split_out_and_stream_type_says_hls_only_when_hls_is_all_that_is_served()
+    {
+        StreamStatus sdHls = new() { Quality = StreamVariant.Stream2, IsRunning = true, ViewerCount = 2, HlsViewerCount = 2 };
+        StreamStatus hdWebRtc = new() { Quality = StreamVariant.Stream1, IsRunning = true, ViewerCount = 1, PeerConnectionCount = 1 };
+        StreamStatus hdBFrames = new() { Quality = StreamVariant.Stream1, IsRunning = true, HlsProblem = "B-frames" };
+
+        CameraRuntimeStatus hlsOnly = StreamRuntimeStatusProvider.Aggregate(5, [sdHls, hdBFrames]);
+        hlsOnly.StreamType.Should().Be("hls");
+        hlsOnly.HlsViewerCount.Should().Be(2);
+        hlsOnly.WebRtcViewerCount.Should().Be(0);
+        hlsOnly.Streams[0].HlsProblem.Should().Be("B-frames");
+
+        CameraRuntimeStatus mixed = StreamRuntimeStatusProvider.Aggregate(5, [sdHls, hdWebRtc]);
+        mixed.StreamType.Should().Be("webrtc", "WebRTC is served too");
+        mixed.ViewerCount.Should().Be(3);
+        (mixed.WebRtcViewerCount, mixed.HlsViewerCount).Should().Be((1, 2));
+        mixed.Streams.Select(s => (s.WebRtcViewerCount, s.HlsViewerCount)).Should().Equal((1, 0), (0, 2));
+
+        StreamRuntimeStatusProvider.Aggregate(5, [hdWebRtc]).StreamType.Should().Be("webrtc");
+    }
 }

@@ -6,6 +6,23 @@ namespace CamStudio.Web.Components.Status;
 /// <summary>Short, invariant renderings of status numbers for the tables.</summary>
 public static class StatusFormat
 {
+    /// <summary>
+    /// How the camera is being served: "webrtc" or "hls" when all its viewers use one (the wire's stream_type), both
+    /// with their counts when some viewers had to fall back to HLS, "—" when nothing runs.
+    /// </summary>
+    public static string Transport(CameraRuntimeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!status.IsRunning)
+        {
+            return "—";
+        }
+
+        return status.HlsViewerCount > 0 && status.WebRtcViewerCount > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"webrtc {status.WebRtcViewerCount} · hls {status.HlsViewerCount}")
+            : status.StreamType;
+    }
+
     public static string Uptime(CameraRuntimeStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);

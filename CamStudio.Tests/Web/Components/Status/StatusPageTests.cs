@@ -15,6 +15,18 @@ public sealed class StatusPageTests : UiTestContext
         CameraResponse connecting = await CreateCameraAsync("Connecting cam");
         CameraResponse live = await CreateCameraAsync("Live cam");
         CameraResponse stalled = await CreateCameraAsync("Stalled cam");
+        CameraResponse outside = await CreateCameraAsync("Outside cam");
+        CameraResponse mixed = await CreateCameraAsync("Mixed cam");
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = outside.CameraId, IsRunning = true, ViewerCount = 1, HlsViewerCount = 1, StreamType = CameraRuntimeStatus.HlsStreamType,
+            State = CameraStreamState.Streaming, LastFrameTime = now,
+        });
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = mixed.CameraId, IsRunning = true, ViewerCount = 3, WebRtcViewerCount = 2, HlsViewerCount = 1, PeerConnectionCount = 2,
+            State = CameraStreamState.Streaming, LastFrameTime = now,
+        });
         Statuses.Set(new CameraRuntimeStatus { CameraId = connecting.CameraId, IsRunning = true, UptimeSeconds = 2, State = CameraStreamState.Starting });
         Statuses.Set(new CameraRuntimeStatus
         {
@@ -29,7 +41,7 @@ public sealed class StatusPageTests : UiTestContext
         });
 
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
-        page.WaitForElements("tbody tr", 4);
+        page.WaitForElements("tbody tr", 6);
 
         Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "0", "0", "—", "—", "—", "—", "—", "0", "—");
         Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "0", "0", "2s", "—", "—", "—", "—", "0", "—");
@@ -38,6 +50,8 @@ public sealed class StatusPageTests : UiTestContext
         Row(page, live)[7..].Should().Equal("25.0", "1812 kb/s", "2.0 s", "1", "The camera stream ended.");
         Row(page, stalled)[..6].Should().Equal("Stalled cam", "Reconnecting", "webrtc", "1", "1", "1m 35s");
         Row(page, stalled)[6].Should().MatchRegex("^4[2-5]s ago$");
+        Row(page, outside)[..5].Should().Equal("Outside cam", "Live", "hls", "1", "0");
+        Row(page, mixed)[..5].Should().Equal("Mixed cam", "Live", "webrtc 2 · hls 1", "3", "2");
     }
 
     [Fact]
