@@ -40,7 +40,8 @@ public sealed class MetricsCollector(
         }
 
         PerCamera(writer, statuses, "camstudio_camera_running", "1 while the camera's stream is running.", s => s.IsRunning ? 1 : 0);
-        PerCamera(writer, statuses, "camstudio_camera_viewers", "Viewers watching the camera.", s => s.ViewerCount);
+        PerCamera(writer, statuses, "camstudio_camera_viewers", "Viewers watching the camera (WebRTC and HLS).", s => s.ViewerCount);
+        PerCamera(writer, statuses, "camstudio_camera_hls_viewers", "Of the viewers, LL-HLS clients (fetched within three target durations).", s => s.HlsViewerCount);
         PerCamera(writer, statuses, "camstudio_camera_peer_connections", "WebRTC peer connections of the camera.", s => s.PeerConnectionCount);
         PerCamera(writer, statuses, "camstudio_camera_uptime_seconds", "Seconds the camera's stream has been running.", s => s.UptimeSeconds);
         PerCamera(writer, statuses, "camstudio_camera_fps", "Measured frames per second of the camera's stream.", s => s.Fps);

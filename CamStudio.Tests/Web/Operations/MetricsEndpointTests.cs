@@ -12,7 +12,7 @@ public sealed class MetricsEndpointTests
 {
     private static readonly string[] s_perCameraMetrics =
     [
-        "camstudio_camera_info", "camstudio_camera_running", "camstudio_camera_viewers",
+        "camstudio_camera_info", "camstudio_camera_running", "camstudio_camera_viewers", "camstudio_camera_hls_viewers",
         "camstudio_camera_peer_connections", "camstudio_camera_uptime_seconds", "camstudio_camera_fps",
         "camstudio_camera_bitrate_kbps", "camstudio_camera_keyframe_interval_seconds", "camstudio_camera_reconnects",
         "camstudio_camera_state",
@@ -79,7 +79,7 @@ public sealed class MetricsEndpointTests
         var store = new FixedStore(Camera(7, "Legacy\nname"), Camera(8, "Idle"));
         var status = new FixedStatus(new CameraRuntimeStatus
         {
-            CameraId = 7, IsRunning = true, ViewerCount = 3, PeerConnectionCount = 4, UptimeSeconds = 42.5,
+            CameraId = 7, IsRunning = true, ViewerCount = 3, HlsViewerCount = 1, PeerConnectionCount = 4, UptimeSeconds = 42.5,
             LastFrameTime = clock.GetUtcNow().AddSeconds(-2.25), State = CameraStreamState.Streaming, Fps = 25,
             BitrateKbps = 2048.5, KeyframeIntervalS = 4, ReconnectCount = 2,
         });
@@ -92,6 +92,7 @@ public sealed class MetricsEndpointTests
         Value(metrics, "camstudio_camera_running", "7").Should().Be(1);
         Value(metrics, "camstudio_camera_running", "8").Should().Be(0);
         Value(metrics, "camstudio_camera_viewers", "7").Should().Be(3);
+        Value(metrics, "camstudio_camera_hls_viewers", "7").Should().Be(1);
         Value(metrics, "camstudio_camera_peer_connections", "7").Should().Be(4);
         Value(metrics, "camstudio_camera_uptime_seconds", "7").Should().Be(42.5);
         Value(metrics, "camstudio_camera_last_frame_age_seconds", "7").Should().Be(2.25);
