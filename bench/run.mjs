@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,browser,janus,jpeg] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -43,7 +43,7 @@ if (args.cameras) {
 }
 if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
 if (args.workers) plan.viewerWorkers = Number(args.workers);
-const parts = new Set((args.only ?? 'memory,fanout,browser,janus,jpeg').split(','));
+const parts = new Set((args.only ?? 'memory,fanout,hls,browser,janus,jpeg').split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
@@ -82,6 +82,14 @@ try {
     for (const { camera, levels } of plan.fanout) {
       await step(`fanout.camstudio.${camera}`, async () => {
         results.set('fanout', `camstudio.${camera}`, await runCamStudioFanout(ctx, byName(camera), levels));
+      });
+    }
+  }
+  if (parts.has('hls')) {
+    // The same camera and levels as the WebRTC fan-out, served to LL-HLS clients instead (issue 14).
+    for (const { camera, levels } of plan.fanout) {
+      await step(`fanout.hls.${camera}`, async () => {
+        results.set('fanout', `hls.${camera}`, await runCamStudioFanout(ctx, byName(camera), levels, 'hls'));
       });
     }
   }

@@ -22,15 +22,17 @@ export async function waitForStreamStopped(ctx, camera) {
     { timeoutMs: 60000, intervalMs: 500, what: `camera ${camera.name} to stop streaming` });
 }
 
-export async function runCamStudioFanout(ctx, camera, levels) {
+/** @param {'whep'|'hls'} transport WebRTC viewers over WHEP, or LL-HLS clients of the same stream. */
+export async function runCamStudioFanout(ctx, camera, levels, transport = 'whep') {
   const pool = createViewerPool({ workers: ctx.viewerWorkers, address: ctx.address });
+  const target = transport === 'hls' ? { ...camstudioTarget(ctx, camera), kind: 'hls' } : camstudioTarget(ctx, camera);
   try {
     return await measureLevels({
-      label: `CamStudio ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
+      label: `CamStudio${transport === 'hls' ? ' HLS' : ''} ${camera.name}`, levels, windowMs: ctx.windowMs, settleMs: ctx.settleMs,
       serverPids: () => [ctx.camstudio.pid],
       clientPids: () => pool.pids(),
       sourceInfo: (phase, started) => (phase === 'start' ? startSourceRate(ctx, camera) : started?.stop()),
-      addViewers: (n) => openOrThrow(pool, n, camstudioTarget(ctx, camera)),
+      addViewers: (n) => openOrThrow(pool, n, target),
       counters: () => pool.counters(),
       log: ctx.log,
     });

@@ -31,28 +31,30 @@ export function reportFanout(ctx) {
     const cs = fanout[`camstudio.${camera}`] ?? [];
     const janus = fanout[`janus.${camera}`] ?? [];
     const jpeg = fanout[`jpeg.${camera}`] ?? [];
-    const levels = [...new Set([...cs, ...janus, ...jpeg].map((l) => l.viewers))].sort((a, b) => a - b);
+    const hls = fanout[`hls.${camera}`] ?? [];
+    const levels = [...new Set([...cs, ...janus, ...jpeg, ...hls].map((l) => l.viewers))].sort((a, b) => a - b);
     const at = (list, n) => list.find((l) => l.viewers === n);
     const rows = levels.map((n) => {
-      const c = at(cs, n), j = at(janus, n), p = at(jpeg, n);
-      return [n, c?.cpuPercent.median, c?.cpuPercent.p95, j?.cpuPercent.median, j?.cpuPercent.p95,
+      const c = at(cs, n), j = at(janus, n), p = at(jpeg, n), h = at(hls, n);
+      return [n, c?.cpuPercent.median, c?.cpuPercent.p95, h?.cpuPercent.median, h?.cpuPercent.p95, j?.cpuPercent.median, j?.cpuPercent.p95,
         p?.cpuPercent.median, p?.cpuPercent.p95,
-        ratio(c?.cpuPercent.median, j?.cpuPercent.median), ratio(c?.cpuPercent.median, p?.cpuPercent.median)];
+        ratio(c?.cpuPercent.median, j?.cpuPercent.median), ratio(h?.cpuPercent.median, j?.cpuPercent.median), ratio(c?.cpuPercent.median, p?.cpuPercent.median)];
     });
     const cam = ctx.cameras.find((c) => c.name === camera);
     const what = cam ? `${cam.width}×${cam.height}, ${cam.fps} fps, ${cam.bitrateKbps} kbit/s, GOP ${cam.gopSeconds} s` : camera;
     ctx.results.table(`CPU per camera (${what}), % of one core`,
-      ['viewers', 'CamStudio median', 'p95', 'Janus median', 'p95', 'JPEG WS median', 'p95', 'CamStudio/Janus', 'CamStudio/JPEG'],
+      ['viewers', 'CamStudio median', 'p95', 'CamStudio HLS median', 'p95', 'Janus median', 'p95', 'JPEG WS median', 'p95', 'CamStudio/Janus', 'HLS/Janus', 'CamStudio/JPEG'],
       rows,
-      'Server side only: CamStudio = the CamStudio process + its FFmpeg; Janus = janus + the FFmpeg feeding it RTP; '
+      'Server side only: CamStudio = the CamStudio process + its FFmpeg (WebRTC viewers over WHEP); CamStudio HLS = the same '
+      + 'with LL-HLS clients (blocking reload + preload-hinted parts, as hls.js at the live edge) instead; Janus = janus + the FFmpeg feeding it RTP; '
       + 'JPEG WS = CamStudio + one decoding/encoding FFmpeg per WebSocket client (10 fps JPEG). Ratios of medians.');
     const marginal = (list) => Object.fromEntries(marginalPerViewer(list).map((m) => [m.to, m.cpuPercentPerViewer]));
-    const mc = marginal(cs), mj = marginal(janus), mp = marginal(jpeg);
-    const to = [...new Set([...Object.keys(mc), ...Object.keys(mj), ...Object.keys(mp)])].sort((a, b) => a - b);
+    const mc = marginal(cs), mj = marginal(janus), mp = marginal(jpeg), mh = marginal(hls);
+    const to = [...new Set([...Object.keys(mc), ...Object.keys(mj), ...Object.keys(mp), ...Object.keys(mh)])].sort((a, b) => a - b);
     if (to.length > 0) {
       ctx.results.table(`Marginal CPU per added viewer (${camera}), % of one core`,
-        ['<between', 'CamStudio', 'Janus', 'JPEG WS', 'CamStudio/Janus'],
-        to.map((n) => [`1 → ${n} viewers`, mc[n], mj[n], mp[n], ratio(mc[n], mj[n])]),
+        ['<between', 'CamStudio', 'CamStudio HLS', 'Janus', 'JPEG WS', 'CamStudio/Janus'],
+        to.map((n) => [`1 → ${n} viewers`, mc[n], mh[n], mj[n], mp[n], ratio(mc[n], mj[n])]),
         '(median CPU at n viewers − median CPU at 1 viewer) / (n − 1).');
     }
     // The shared test camera slows down when the machine is overloaded, and CPU follows the bytes relayed:
@@ -67,6 +69,11 @@ export function reportFanout(ctx) {
       ['viewers', '<CamStudio', '<Janus', '<JPEG WS'], levels.map((n) => [n, rate(at(cs, n)), rate(at(janus, n)), jpegRate(at(jpeg, n))]),
       'Median over viewers (slowest in brackets), and what the server got from the camera in the same window ("of … in"). '
       + 'UDP receive-buffer drops in the namespace: ' + [...cs, ...janus].map((l) => l.udpReceiveBufferDrops).reduce((a, b) => a + b, 0) + '.');
+    if (hls.length > 0) {
+      ctx.results.table(`What each HLS viewer received (${camera}), kbit/s of fMP4 parts in the window`,
+        ['viewers', '<CamStudio HLS', 'parts/s'], hls.map((l) => [l.viewers, rate(l), l.viewerPacketsPerSecond]),
+        'Median over viewers (slowest in brackets) and what the server got from the camera in the same window.');
+    }
     const perViewerMem = (list) => {
       const a = list[0], b = list[list.length - 1];
       return a && b && b.viewers > a.viewers ? round((b.rssBytes.roots - a.rssBytes.roots) / (b.viewers - a.viewers) / 1024, 0) : null;
@@ -74,6 +81,7 @@ export function reportFanout(ctx) {
     ctx.results.table(`Memory per viewer (${camera}), KiB of server RSS per added viewer`,
       ['<server', 'KiB/viewer', '<levels'],
       [['CamStudio', perViewerMem(cs), cs.map((l) => `${l.viewers}: ${mib(l.rssBytes.roots)} MiB`).join(', ')],
+        ['CamStudio HLS', perViewerMem(hls), hls.map((l) => `${l.viewers}: ${mib(l.rssBytes.roots)} MiB`).join(', ')],
         ['Janus', perViewerMem(janus), janus.map((l) => `${l.viewers}: ${mib(l.rssBytes.roots)} MiB`).join(', ')]]);
   }
 }

@@ -1,8 +1,9 @@
 // A child process holding headless WebRTC viewers (werift RTCPeerConnections, recvonly H.264). The fan-out
 // benchmark spreads its viewers over a few of these so the viewers' own CPU (SRTP decryption in Node) never shares
 // an event loop with the harness's CPU sampler, and is never attributed to the server under test.
-// Protocol (process.send): { cmd: 'open', kind: 'camstudio'|'janus', count, ... } -> { opened, errors }
+// Protocol (process.send): { cmd: 'open', kind: 'camstudio'|'janus'|'hls', count, ... } -> { opened, errors }
 //                          { cmd: 'stats' } -> { viewers: [{ packets, bytes, connected }] }
+// (An HLS viewer counts fMP4 parts as its packets: it is an LL-HLS client, not a peer connection.)
 //                          { cmd: 'close' } -> { closed }
 import dgram from 'node:dgram';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
@@ -68,6 +69,58 @@ async function openCamStudio({ baseUrl, token, cameraId, quality, address }) {
   return viewer;
 }
 
+const PRELOAD_HINT = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part(\d+)\.(\d+)\.m4s"/;
+
+/**
+ * An LL-HLS client as hls.js behaves at the live edge (RFC 8216bis §6.2.5.2, §6.2.6): open a viewer through the
+ * multivariant playlist, then for each part ask in parallel for the preload-hinted part (held by the server until it
+ * is complete) and for the playlist that will list it (a blocking reload with _HLS_msn/_HLS_part). No polling, no
+ * decoding: what it costs the server per HLS viewer is what is measured.
+ */
+async function openHls({ baseUrl, token, cameraId, quality }) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const get = async (path, expect = [200]) => {
+    const r = await fetch(new URL(path, baseUrl), { headers, signal: AbortSignal.timeout(30000) });
+    const body = Buffer.from(await r.arrayBuffer());
+    if (!expect.includes(r.status)) throw new Error(`GET ${path} -> ${r.status}: ${body.toString('utf8', 0, 300)}`);
+    return { status: r.status, body };
+  };
+  const multivariant = (await get(`/api/cameras/${cameraId}/hls/index.m3u8?quality=${quality}`)).body.toString('utf8');
+  const playlistPath = multivariant.split('\n').find((l) => l.startsWith('/api/hls/'));
+  if (!playlistPath) throw new Error(`no media playlist in ${multivariant}`);
+  const folder = playlistPath.slice(0, playlistPath.lastIndexOf('/') + 1);
+  const viewer = { packets: 0, bytes: 0, connected: true, errors: 0, close: async () => {} };
+  let running = true;
+  (async () => {
+    let playlist = (await get(playlistPath)).body.toString('utf8');
+    await get(`${folder}init.mp4`);
+    while (running) {
+      const hint = PRELOAD_HINT.exec(playlist);
+      if (!hint) throw new Error(`no preload hint in ${playlist.slice(0, 300)}`);
+      const [msn, part] = [hint[1], hint[2]];
+      // 404: that part index was never made because a new segment began at a key frame; the playlist says what did.
+      const [fetched, reloaded] = await Promise.all([
+        get(`${folder}part${msn}.${part}.m4s`, [200, 404]),
+        get(`${playlistPath}?_HLS_msn=${msn}&_HLS_part=${part}`),
+      ]);
+      if (fetched.status === 200) {
+        viewer.packets += 1;
+        viewer.bytes += fetched.body.length;
+      }
+      playlist = reloaded.body.toString('utf8');
+    }
+  })().catch((e) => {
+    viewer.connected = false;
+    viewer.errors += 1;
+    if (running) console.error(`HLS viewer of camera ${cameraId}: ${e.message}`);
+  });
+  viewer.close = async () => {
+    running = false;
+    await fetch(new URL(folder, baseUrl), { method: 'DELETE', headers, signal: AbortSignal.timeout(10000) }).catch(() => {});
+  };
+  return viewer;
+}
+
 /** Janus streaming plugin over the Janus HTTP API: create, attach, watch (Janus offers), start with our answer. */
 async function openJanus({ janusUrl, mountpointId, address }) {
   const call = async (path, body) => {
@@ -111,7 +164,7 @@ async function nextJanusEvent(janusUrl, session, predicate) {
 process.on('message', async (message) => {
   try {
     if (message.cmd === 'open') {
-      const open = message.kind === 'janus' ? openJanus : openCamStudio;
+      const open = message.kind === 'janus' ? openJanus : message.kind === 'hls' ? openHls : openCamStudio;
       const results = await Promise.allSettled(Array.from({ length: message.count }, () => open(message)));
       const errors = [];
       for (const r of results) {
@@ -119,7 +172,7 @@ process.on('message', async (message) => {
       }
       process.send({ opened: results.length - errors.length, errors });
     } else if (message.cmd === 'stats') {
-      process.send({ viewers: viewers.map((v) => ({ packets: v.packets, bytes: v.bytes, connected: v.pc.connectionState === 'connected' })) });
+      process.send({ viewers: viewers.map((v) => ({ packets: v.packets, bytes: v.bytes, connected: v.pc ? v.pc.connectionState === 'connected' : v.connected })) });
     } else if (message.cmd === 'close') {
       await Promise.allSettled(viewers.splice(0).map((v) => v.close()));
       process.send({ closed: true });
