@@ -11,7 +11,7 @@ public sealed class SecurityOptions
     [Range(1, 10_000)]
     public int SignInPerMinute { get; set; } = 10;
 
-    /// <summary>WebRTC offers and WHEP posts per user (or address, when anonymous) per minute.</summary>
+    /// <summary>WebRTC offers, WHEP posts and HLS viewer openings per user (or address, when anonymous) per minute.</summary>
     [Range(1, 100_000)]
     public int OffersPerMinute { get; set; } = 600;
 
