@@ -269,7 +269,7 @@ export class CameraPlayer {
     this.#clearTimer('reconnect');
     this.#video.srcObject = null;
     this.#clearPoster();
-    this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, reason: 'disposed' });
+    this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, transport: this.#transport, reason: 'disposed' });
   }
 
   // ---- connection lifecycle -------------------------------------------------------------------------------------
