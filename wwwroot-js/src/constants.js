@@ -26,7 +26,7 @@ export const STATS_INTERVAL_MS = 1_000;
 /** Live with no new decoded frame for this long (camera died, server stream restarting) → reconnect. */
 export const STALL_TIMEOUT_MS = 8_000;
 /**
- * Transport 'auto': WebRTC that has not reached ICE/DTLS 'connected' this long after the attempt began is given up for
+ * Transport 'auto': WebRTC that has not reached ICE/DTLS 'connected' this long after the answer was applied is given up for
  * HLS. A reachable server connects in well under a second on a LAN and in one or two round trips through TURN; a
  * firewall that drops UDP never answers, and the acceptance goal is a decoded HLS picture within 6 s of opening the page.
  */

@@ -310,13 +310,21 @@ export class CameraPlayer {
     this.#setTimer('connect', CONNECT_TIMEOUT_MS, () =>
       this.#lost(session, 'timeout', `no video within ${CONNECT_TIMEOUT_MS / 1000} s`),
     );
-    if (this.#canFallBack()) {
-      // UDP blocked on the way (a firewall, a proxy-only network) looks like silence: give WebRTC a few seconds only.
-      this.#setTimer('fallback', WEBRTC_FALLBACK_TIMEOUT_MS, () =>
-        this.#fallBackToHls(session, 'webrtc_timeout', `WebRTC did not connect within ${WEBRTC_FALLBACK_TIMEOUT_MS / 1000} s`),
-      );
-    }
     this.#openPrimary(session);
+  }
+
+  /**
+   * The answer is applied: from now on only ICE/DTLS stands between us and the picture. UDP blocked on the way (a
+   * firewall, a proxy-only network) looks like silence, so in 'auto' WebRTC gets a few seconds only. Counted from here,
+   * not from the offer, so a slow server or circuit is not mistaken for a blocked network.
+   * @param {PeerSession} session
+   */
+  #armFallback(session) {
+    if (!this.#canFallBack() || session !== this.#primary || this.#disposed || session.closed) return;
+    if (this.#machine.state !== PlayerState.Connecting || session.pc?.connectionState === 'connected') return;
+    this.#setTimer('fallback', WEBRTC_FALLBACK_TIMEOUT_MS, () =>
+      this.#fallBackToHls(session, 'webrtc_timeout', `WebRTC did not connect within ${WEBRTC_FALLBACK_TIMEOUT_MS / 1000} s`),
+    );
   }
 
   /** @param {Partial<import('./state-machine.js').StateDetail>} detail */
@@ -336,13 +344,16 @@ export class CameraPlayer {
   #openPrimary(session) {
     session.open().then(
       () => {
-        if (session instanceof HlsSession && session === this.#primary && !this.#disposed && session.engine) this.#play();
+        if (session instanceof PeerSession) this.#armFallback(session);
+        else if (session === this.#primary && !this.#disposed && session.engine) this.#play();
       },
       (err) => {
         if (session !== this.#primary || this.#disposed) return;
         // Refusals about the camera or the user (auth_failed, camera_not_found…) are not the network's fault: HLS
         // would be refused the same way, so they show as they are.
         const e = classifySignalError(err);
+        // 'auto' and the server refused HLS for now (busy, HLS not offered): WebRTC may well work on the next attempt.
+        if (e.retryable && session instanceof HlsSession && this.#mode === 'auto') this.#transport = Transport.WebRtc;
         if (e.retryable) this.#scheduleReconnect(e.reason, e.message);
         else this.#fail(e.reason, e.message);
       },

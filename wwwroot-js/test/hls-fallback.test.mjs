@@ -78,6 +78,37 @@ test('auto: WebRTC without ICE/DTLS "connected" after the fallback timeout → H
   ctx.player.dispose();
 });
 
+test('auto: the fallback clock starts when the answer is in (a slow server is not a blocked network)', async () => {
+  const ctx = makeEnv({ hls: true });
+  ctx.signal.hold = true;
+  const player = createPlayer(new FakeVideo(), { cameraId: 'c', signal: ctx.signal, env: ctx.env });
+  await flush();
+  ctx.timers.advance(WEBRTC_FALLBACK_TIMEOUT_MS * 2);
+  assert.equal(ctx.signal.hlsOpens.length, 0, 'still waiting for the answer');
+  ctx.signal.resolveNext();
+  await flush();
+  ctx.timers.advance(WEBRTC_FALLBACK_TIMEOUT_MS - 1);
+  assert.equal(ctx.signal.hlsOpens.length, 0);
+  ctx.timers.advance(1);
+  await flush();
+  assert.equal(ctx.signal.hlsOpens.length, 1);
+  player.dispose();
+});
+
+test('auto: a retryable HLS refusal (server busy, no HLS offered) → the next attempt tries WebRTC again', async () => {
+  const c2 = await setup();
+  c2.signal.hlsResult = () => ({ error: 'HLS is not available.', reason: 'unavailable', retryable: true });
+  c2.timers.advance(WEBRTC_FALLBACK_TIMEOUT_MS);
+  await flush();
+  assert.equal(c2.player.state, 'reconnecting');
+  assert.equal(c2.last().reason, 'unavailable');
+  c2.timers.advance(firstDelay);
+  await flush();
+  assert.equal(c2.pcs.length, 2, 'WebRTC again');
+  assert.equal(c2.last().transport, 'webrtc');
+  c2.player.dispose();
+});
+
 test('auto: ICE connected in time stays on WebRTC (no HLS session ever opened)', async () => {
   const ctx = await setup();
   ctx.pcs[0].setConnectionState('connected');
