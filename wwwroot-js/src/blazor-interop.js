@@ -5,8 +5,10 @@
 import { resolveEnv } from './env.js';
 import { TileFullscreen } from './fullscreen.js';
 import { createPlayer } from './player.js';
+import { getTransportMode } from './transport-mode.js';
 
 export { getLayout, setLayout } from './layout.js';
+export { getTransportMode, setTransportMode } from './transport-mode.js';
 
 /**
  * @typedef {Object} DotNetRef  DotNetObjectReference as seen from JS
@@ -18,6 +20,7 @@ export { getLayout, setLayout } from './layout.js';
  * @property {string} cameraId
  * @property {string} [quality]            'stream2' (default) or 'stream1'
  * @property {RTCIceServer[]} [iceServers]
+ * @property {string} [transport]          'auto' | 'webrtc' | 'hls'; default: this browser's choice (getTransportMode())
  * @property {boolean} [stats]             report stats to .NET every second ('OnPlayerStats'); off by default
  * @property {import('./env.js').PlayerEnv} [env]   tests only
  */
@@ -25,6 +28,7 @@ export { getLayout, setLayout } from './layout.js';
 /**
  * @typedef {Object} PlayerHandle
  * @property {(quality: string) => void} setQuality
+ * @property {(mode: string) => void} setTransportMode  'auto' | 'webrtc' | 'hls': a tile on a transport the mode rules out reconnects
  * @property {() => void} retry
  * @property {() => Promise<import('./stats.js').StatsSummary | null>} getStats
  * @property {(enabled: boolean) => void} setStatsEnabled
@@ -35,8 +39,9 @@ export { getLayout, setLayout } from './layout.js';
 /**
  * Starts a player for one tile.
  * .NET side contract (all [JSInvokable] on the component):
- *   Task<{ sdp, sessionId }> OfferAsync(string quality, string sdp)   throws with the server's message on failure
- *   Task HangupAsync(string sessionId)
+ *   Task<{ sdp, sessionId }> OfferAsync(string quality, string sdp)   or { error, reason, retryable }
+ *   Task<{ url, sessionId }> OpenHlsAsync(string quality)              or { error, reason, retryable }: the HLS fallback
+ *   Task HangupAsync(string sessionId)                                 WebRTC and HLS sessions alike
  *   Task<RTCIceServer[]> GetIceServersAsync()   before each new peer connection (TURN credentials are minted per request)
  *   Task OnPlayerStateChanged(string state, StateDetail detail)
  *   Task OnPlayerStats(StatsSummary stats)
@@ -67,12 +72,18 @@ export function start(videoElement, dotnetRef, options) {
   const player = createPlayer(videoElement, {
     cameraId: options.cameraId,
     quality: options.quality,
+    transport: options.transport ?? getTransportMode(),
     iceServers: options.iceServers,
     env: options.env,
     signal: {
       offer: async (_cameraId, quality, sdp) => {
         const answer = await dotnetRef.invokeMethodAsync('OfferAsync', quality, sdp);
         return answer;
+      },
+      // Same shape of failure as offer: { error, reason, retryable }, classified by the session.
+      hls: async (_cameraId, quality) => {
+        const result = await dotnetRef.invokeMethodAsync('OpenHlsAsync', quality);
+        return result;
       },
       hangup: async (sessionId) => {
         await dotnetRef.invokeMethodAsync('HangupAsync', sessionId);
@@ -96,6 +107,7 @@ export function start(videoElement, dotnetRef, options) {
   // Arrow functions: Blazor may call these detached from the handle object.
   return {
     setQuality: (quality) => player.setQuality(quality),
+    setTransportMode: (mode) => player.setTransportMode(mode),
     retry: () => player.retry(),
     getStats: () => player.getStats(),
     setStatsEnabled: (enabled) => {

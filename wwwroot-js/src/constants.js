@@ -25,3 +25,16 @@ export const HIDDEN_TEARDOWN_DELAY_MS = 2_000;
 export const STATS_INTERVAL_MS = 1_000;
 /** Live with no new decoded frame for this long (camera died, server stream restarting) → reconnect. */
 export const STALL_TIMEOUT_MS = 8_000;
+/**
+ * Transport 'auto': WebRTC that has not reached ICE/DTLS 'connected' this long after the answer was applied is given up for
+ * HLS. A reachable server connects in well under a second on a LAN and in one or two round trips through TURN; a
+ * firewall that drops UDP never answers, and the acceptance goal is a decoded HLS picture within 6 s of opening the page.
+ */
+export const WEBRTC_FALLBACK_TIMEOUT_MS = 3_000;
+/** While 'auto' plays HLS, WebRTC is tried again in the background this often (the network may have changed). */
+export const WEBRTC_RETRY_INTERVAL_MS = 120_000;
+/**
+ * An HLS attempt's wait for its first decoded frame. Like FIRST_FRAME_TIMEOUT_MS: the session is already attached to the
+ * camera's stream (a cold camera takes a while), and hls.js reports real failures as errors long before this.
+ */
+export const HLS_FIRST_FRAME_TIMEOUT_MS = 45_000;

@@ -3,7 +3,9 @@ import { classifySignalError } from './signal-error.js';
 /**
  * @typedef {Object} SignalAdapter
  * @property {(cameraId: string, quality: string, sdp: string) => Promise<{ sdp: string, sessionId: string, error?: string, retryable?: boolean, reason?: string }>} offer
- * @property {(sessionId: string) => Promise<void>} hangup
+ * @property {(cameraId: string, quality: string) => Promise<{ url?: string, sessionId?: string, error?: string, retryable?: boolean, reason?: string }>} [hls]
+ *           opens an LL-HLS viewer session ({ url: the site-relative media playlist, sessionId }); without it the player is WebRTC only
+ * @property {(sessionId: string) => Promise<void>} hangup          ends a WebRTC or HLS session
  * @property {() => Promise<RTCIceServer[]>} [iceServers]  fresh ICE servers for a new peer connection: time-limited TURN
  *           credentials are minted per request, so a tile that reconnects hours later must not reuse expired ones
  */
@@ -13,6 +15,7 @@ import { classifySignalError } from './signal-error.js';
  * The player holds one of these for the picture on screen and, during an SD↔HD switch, a second one in the background.
  */
 export class PeerSession {
+  /** @type {string} */ transport = 'webrtc';
   /** @type {string} */ cameraId;
   /** @type {string} */ quality;
   /** @type {RTCPeerConnection | null} */ pc = null;

@@ -4,20 +4,27 @@ import {
   FIRST_FRAME_TIMEOUT_MS,
   DISCONNECT_GRACE_MS,
   HIDDEN_TEARDOWN_DELAY_MS,
+  HLS_FIRST_FRAME_TIMEOUT_MS,
   STABLE_LIVE_MS,
   STALL_TIMEOUT_MS,
   STATS_INTERVAL_MS,
+  WEBRTC_FALLBACK_TIMEOUT_MS,
+  WEBRTC_RETRY_INTERVAL_MS,
 } from './constants.js';
 import { freezeFrameAsPoster, watchFirstFrame } from './first-frame.js';
 import { resolveEnv } from './env.js';
+import { HlsSession } from './hls-session.js';
 import { PeerSession } from './peer-session.js';
 import { QualitySwitch } from './quality-switch.js';
 import { classifySignalError } from './signal-error.js';
 import { PlayerState, StateMachine } from './state-machine.js';
 import { summarizeStats } from './stats.js';
+import { Transport, webRtcUnsupported } from './transport.js';
+import { TRANSPORT_MODES } from './transport-mode.js';
 import { VisibilityWatcher } from './visibility.js';
 
 export { PlayerState } from './state-machine.js';
+export { Transport } from './transport.js';
 
 /** Camera stream names as the server knows them. */
 export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
@@ -25,8 +32,10 @@ export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
 /**
  * @typedef {Object} PlayerOptions
  * @property {string} cameraId
- * @property {import('./peer-session.js').SignalAdapter} signal      carries offer/answer and hangup to the server
+ * @property {import('./peer-session.js').SignalAdapter} signal      carries offer/answer, HLS sessions and hangup to the server
  * @property {string} [quality]                                       'stream2' (SD, default) or 'stream1' (HD)
+ * @property {string} [transport]                                     'auto' (default: WebRTC, HLS when it cannot connect),
+ *                                                                    'webrtc' or 'hls'; auto without signal.hls is WebRTC only
  * @property {RTCIceServer[]} [iceServers]                            from the server's configuration
  * @property {(state: string, detail: import('./state-machine.js').StateDetail) => void} [onStateChange]
  * @property {(stats: import('./stats.js').StatsSummary) => void} [onStats]  called every STATS_INTERVAL_MS while live
@@ -35,8 +44,9 @@ export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
  */
 
 /**
- * Plays one camera in one <video> element over WebRTC. Owns the peer connection (two, briefly, during a quality switch),
- * reconnects with backoff, stops watching while the tile cannot be seen, and cleans everything up on dispose.
+ * Plays one camera in one <video> element over WebRTC, or LL-HLS when WebRTC cannot work here. Owns the session (two,
+ * briefly, during a quality switch or a background WebRTC retry), reconnects with backoff, stops watching while the tile
+ * cannot be seen, and cleans everything up on dispose.
  */
 export class CameraPlayer {
   /** @type {HTMLVideoElement} */ #video;
@@ -44,15 +54,18 @@ export class CameraPlayer {
   /** @type {import('./peer-session.js').SignalAdapter} */ #signal;
   /** @type {RTCIceServer[]} */ #iceServers;
   /** @type {string} the quality the user wants; the primary session may still be on the other one */ #quality;
+  /** @type {string} 'auto' | 'webrtc' | 'hls' (TRANSPORT_MODES) */ #mode;
+  /** @type {string} the transport the next attempt uses; in 'auto' it stays HLS once WebRTC failed, until a retry works */ #transport;
   /** @type {((stats: import('./stats.js').StatsSummary) => void) | undefined} */ #onStats;
   /** @type {Required<import('./env.js').PlayerEnv>} */ #env;
   /** @type {StateMachine} */ #machine;
   /** @type {Backoff} */ #backoff;
   /** @type {VisibilityWatcher} */ #visibility;
-  /** @type {PeerSession | null} the session whose picture is (or is about to be) in the element */ #primary = null;
+  /** @type {PeerSession | HlsSession | null} the session whose picture is (or is about to be) in the element */ #primary = null;
   /** @type {PeerSession | null} the connected session whose first frame is being waited for (armed once per session) */ #firstFrameWait = null;
-  /** @type {QualitySwitch | null} the other quality connecting in the background */ #pending = null;
-  /** @type {Map<string, unknown>} named timers: connect, reconnect, grace, stats */ #timers = new Map();
+  /** @type {QualitySwitch | null} the other quality, or WebRTC while on HLS, connecting in the background */ #pending = null;
+  /** @type {boolean} #pending is a background WebRTC retry (fails quietly), not a quality switch */ #pendingIsRetry = false;
+  /** @type {Map<string, unknown>} named timers: connect, fallback, reconnect, grace, stats, webrtcRetry */ #timers = new Map();
   /** @type {(() => void) | null} */ #cancelFirstFrame = null;
   /** @type {number | null} clock time the current session went live */ #liveSince = null;
   /** @type {ReturnType<typeof summarizeStats>} */ #statsPrevious = null;
@@ -73,11 +86,17 @@ export class CameraPlayer {
     if (typeof options.signal?.offer !== 'function' || typeof options.signal?.hangup !== 'function') {
       throw new TypeError('options.signal must provide offer() and hangup()');
     }
+    const mode = validMode(options.transport ?? 'auto');
+    if (mode === 'hls' && typeof options.signal.hls !== 'function') {
+      throw new TypeError("options.transport 'hls' needs options.signal.hls()");
+    }
     this.#video = video;
     this.#cameraId = String(options.cameraId);
     this.#signal = options.signal;
     this.#iceServers = options.iceServers ?? [];
     this.#quality = validQuality(options.quality ?? Quality.SD);
+    this.#mode = mode;
+    this.#transport = firstTransport(mode);
     this.#onStats = options.onStats;
     this.#env = resolveEnv(options.env);
     const onStateChange = options.onStateChange ?? (() => {});
@@ -118,6 +137,16 @@ export class CameraPlayer {
     return this.#quality;
   }
 
+  /** The transport on screen (or being attempted): 'webrtc' | 'hls'. */
+  get transport() {
+    return this.#primary?.transport ?? this.#transport;
+  }
+
+  /** The transport mode: 'auto' | 'webrtc' | 'hls'. */
+  get transportMode() {
+    return this.#mode;
+  }
+
   /**
    * Leaves idle: connects, or pauses straight away if the tile cannot be seen. Stays idle until the first
    * IntersectionObserver report (about a frame), so a tile below the fold never opens a session.
@@ -147,11 +176,13 @@ export class CameraPlayer {
     const state = this.#machine.state;
     if (state === PlayerState.Live && this.#primary) {
       if (this.#pending) {
-        // Switched back before the switch finished: the picture on screen already is what is wanted.
+        // Switched back before the switch finished (or a background WebRTC retry was under way): the picture on
+        // screen already is what is wanted, or the switch below replaces it.
         this.#closePending();
       }
-      if (this.#primary.quality !== q) this.#startSwitch(q);
-      else this.#transition(PlayerState.Live, {});
+      if (this.#primary.quality === q) this.#transition(PlayerState.Live, {});
+      else if (this.#primary instanceof HlsSession) this.#swapHls(q);
+      else this.#startSwitch(q);
     } else if (state === PlayerState.Connecting) {
       // Nothing on screen yet to keep: start over with the wanted quality.
       this.#connect();
@@ -164,6 +195,8 @@ export class CameraPlayer {
     const state = this.#machine.state;
     if (state !== PlayerState.Failed && state !== PlayerState.Reconnecting) return;
     this.#backoff.reset();
+    // A person asked: start over as a fresh tile would (in 'auto', WebRTC first).
+    this.#transport = firstTransport(this.#mode);
     if (!this.#visibility.visible) {
       // Retrying a tile nobody can see would count a viewer that is not there; it connects when it is shown.
       this.#stopAttempt();
@@ -175,11 +208,45 @@ export class CameraPlayer {
   }
 
   /**
+   * Changes the transport mode. A tile playing (or connecting) over a transport the new mode rules out reconnects at
+   * once; 'auto' keeps whatever plays (HLS then retries WebRTC in the background now and then).
+   * @param {string} mode  'auto' | 'webrtc' | 'hls'
+   */
+  setTransportMode(mode) {
+    const m = validMode(mode);
+    if (this.#disposed || m === this.#mode) return;
+    if (m === 'hls' && typeof this.#signal.hls !== 'function') throw new TypeError("transport 'hls' needs signal.hls()");
+    this.#mode = m;
+    const state = this.#machine.state;
+    if (m === 'auto') {
+      if (state === PlayerState.Live) this.#scheduleWebRtcRetry();
+      return;
+    }
+    this.#transport = m;
+    this.#clearTimer('fallback');
+    this.#clearTimer('webrtcRetry');
+    if (this.#pendingIsRetry) this.#closePending();
+    const onScreen = this.#primary?.transport;
+    if (onScreen && onScreen !== m && (state === PlayerState.Connecting || state === PlayerState.Live)) {
+      this.#backoff.reset();
+      this.#connect();
+    }
+    // reconnecting/paused/failed/idle: the next attempt uses it.
+  }
+
+  /**
    * A summary of the on-screen connection's stats, or null when there is none yet.
    * @returns {Promise<import('./stats.js').StatsSummary | null>}
    */
   async getStats() {
     const session = this.#primary;
+    if (session instanceof HlsSession) {
+      // Also before hls.js is attached: a position that never moves is a stall (see #sampleStats).
+      if (session.closed) return null;
+      const summary = session.getStats(this.#statsPrevious);
+      this.#statsPrevious = summary;
+      return summary;
+    }
     if (!session?.pc || session.closed || typeof session.pc.getStats !== 'function') return null;
     const report = await session.pc.getStats();
     if (session !== this.#primary) return null;
@@ -202,29 +269,127 @@ export class CameraPlayer {
     this.#clearTimer('reconnect');
     this.#video.srcObject = null;
     this.#clearPoster();
-    this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, reason: 'disposed' });
+    this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, transport: this.#transport, reason: 'disposed' });
   }
 
   // ---- connection lifecycle -------------------------------------------------------------------------------------
 
-  #connect() {
+  /**
+   * Starts a new attempt over the current transport (in 'auto', WebRTC unless it already failed here).
+   * @param {Partial<import('./state-machine.js').StateDetail>} [detail]  why (a fallback says so on the tile)
+   */
+  #connect(detail = {}) {
     if (this.#disposed) return;
     // One attempt in flight, ever: whatever was there is torn down (and hung up) first.
     this.#stopAttempt();
     this.#clearTimer('reconnect');
+    let why = detail;
+    const unsupported = this.#transport === Transport.WebRtc ? webRtcUnsupported(this.#env) : null;
+    if (unsupported && this.#canFallBack()) {
+      this.#transport = Transport.Hls;
+      why = { reason: unsupported.reason, message: `${unsupported.message}: playing HLS` };
+    }
+    // attempt: which reconnect this is (matches the preceding 'reconnecting' detail); absent for a fresh start.
+    const attempt = this.#backoff.attempt > 0 ? { attempt: this.#backoff.attempt } : {};
+    if (this.#transport === Transport.Hls) {
+      this.#connectHls({ ...attempt, ...why });
+    } else if (unsupported) {
+      // WebRTC forced (or no HLS to fall back to) in a browser that cannot do it: only a person can change that.
+      this.#transition(PlayerState.Connecting, attempt);
+      this.#fail(unsupported.reason, unsupported.message);
+    } else {
+      this.#connectWebRtc({ ...attempt, ...why });
+    }
+  }
+
+  /** @param {Partial<import('./state-machine.js').StateDetail>} detail */
+  #connectWebRtc(detail) {
     const session = this.#newSession(this.#quality);
     this.#primary = session;
-    // attempt: which reconnect this is (matches the preceding 'reconnecting' detail); absent for a fresh start.
-    this.#transition(PlayerState.Connecting, this.#backoff.attempt > 0 ? { attempt: this.#backoff.attempt } : {});
+    this.#transition(PlayerState.Connecting, detail);
     this.#setTimer('connect', CONNECT_TIMEOUT_MS, () =>
       this.#lost(session, 'timeout', `no video within ${CONNECT_TIMEOUT_MS / 1000} s`),
     );
-    session.open().catch((err) => {
-      if (session !== this.#primary || this.#disposed) return;
-      const e = classifySignalError(err);
-      if (e.retryable) this.#scheduleReconnect(e.reason, e.message);
-      else this.#fail(e.reason, e.message);
+    this.#openPrimary(session);
+  }
+
+  /**
+   * The answer is applied: from now on only ICE/DTLS stands between us and the picture. UDP blocked on the way (a
+   * firewall, a proxy-only network) looks like silence, so in 'auto' WebRTC gets a few seconds only. Counted from here,
+   * not from the offer, so a slow server or circuit is not mistaken for a blocked network.
+   * @param {PeerSession} session
+   */
+  #armFallback(session) {
+    if (!this.#canFallBack() || session !== this.#primary || this.#disposed || session.closed) return;
+    if (this.#machine.state !== PlayerState.Connecting || session.pc?.connectionState === 'connected') return;
+    this.#setTimer('fallback', WEBRTC_FALLBACK_TIMEOUT_MS, () =>
+      this.#fallBackToHls(session, 'webrtc_timeout', `WebRTC did not connect within ${WEBRTC_FALLBACK_TIMEOUT_MS / 1000} s`),
+    );
+  }
+
+  /** @param {Partial<import('./state-machine.js').StateDetail>} detail */
+  #connectHls(detail) {
+    const session = this.#newHlsSession(this.#quality);
+    this.#primary = session;
+    this.#transition(PlayerState.Connecting, detail);
+    this.#setTimer('connect', HLS_FIRST_FRAME_TIMEOUT_MS, () =>
+      this.#lost(session, 'timeout', `no video within ${HLS_FIRST_FRAME_TIMEOUT_MS / 1000} s`),
+    );
+    // HLS plays in the tile's element itself: its first frame is the first frame of this session.
+    this.#cancelFirstFrame = watchFirstFrame(this.#video, () => this.#onPrimaryFirstFrame(session));
+    this.#openPrimary(session);
+  }
+
+  /** @param {PeerSession | HlsSession} session */
+  #openPrimary(session) {
+    session.open().then(
+      () => {
+        if (session instanceof PeerSession) this.#armFallback(session);
+        else if (session === this.#primary && !this.#disposed && session.engine) this.#play();
+      },
+      (err) => {
+        if (session !== this.#primary || this.#disposed) return;
+        // Refusals about the camera or the user (auth_failed, camera_not_found…) are not the network's fault: HLS
+        // would be refused the same way, so they show as they are.
+        const e = classifySignalError(err);
+        // 'auto' and the server refused HLS for now (busy, HLS not offered): WebRTC may well work on the next attempt.
+        if (e.retryable && session instanceof HlsSession && this.#mode === 'auto') this.#transport = Transport.WebRtc;
+        if (e.retryable) this.#scheduleReconnect(e.reason, e.message);
+        else this.#fail(e.reason, e.message);
+      },
+    );
+  }
+
+  /** 'auto' with an adapter that can open HLS sessions. */
+  #canFallBack() {
+    return this.#mode === 'auto' && typeof this.#signal.hls === 'function';
+  }
+
+  /**
+   * WebRTC did not work on this network: the attempt restarts over HLS at once (no backoff: nothing is wrong with the
+   * camera or the server), and later attempts stay on HLS until a background WebRTC retry succeeds.
+   * @param {PeerSession} session
+   * @param {string} reason
+   * @param {string} message
+   */
+  #fallBackToHls(session, reason, message) {
+    if (this.#disposed || session !== this.#primary || !this.#canFallBack()) return;
+    this.#transport = Transport.Hls;
+    this.#connect({ reason, message: `${message}: playing HLS` });
+  }
+
+  /** @param {string} quality */
+  #newHlsSession(quality) {
+    /** @type {HlsSession} */
+    const session = new HlsSession({
+      cameraId: this.#cameraId,
+      quality,
+      video: this.#video,
+      signal: /** @type {import('./hls-session.js').HlsSignal} */ (this.#signal),
+      env: this.#env,
+      onError: (reason, message) => this.#lost(session, reason, message),
     });
+    return session;
   }
 
   /** @param {string} quality */
@@ -269,7 +434,10 @@ export class CameraPlayer {
       return;
     }
     if (session !== this.#primary) return;
-    if (state === 'failed') this.#lost(session, 'ice_failed', 'connection failed');
+    if (state === 'failed' && this.#machine.state === PlayerState.Connecting && this.#canFallBack()) {
+      // ICE gave up before the first picture: this network does not carry WebRTC.
+      this.#fallBackToHls(session, 'ice_failed', 'WebRTC connection failed');
+    } else if (state === 'failed') this.#lost(session, 'ice_failed', 'connection failed');
     else if (state === 'closed') this.#lost(session, 'ice_failed', 'connection closed');
     else if (state === 'disconnected') {
       if (!this.#timers.has('grace')) {
@@ -277,6 +445,7 @@ export class CameraPlayer {
       }
     } else if (state === 'connected') {
       this.#clearTimer('grace');
+      this.#clearTimer('fallback');
       if (this.#machine.state === PlayerState.Connecting && this.#firstFrameWait !== session) {
         // Connected, so the camera's first frame will reach this session by itself: wait for it rather than start over.
         this.#firstFrameWait = session;
@@ -287,24 +456,26 @@ export class CameraPlayer {
     }
   }
 
-  /** @param {PeerSession} session */
+  /** @param {PeerSession | HlsSession} session */
   #onPrimaryFirstFrame(session) {
     this.#cancelFirstFrame = null;
     if (this.#disposed || session !== this.#primary) return;
     this.#clearPoster();
     if (this.#machine.state !== PlayerState.Connecting) return;
     this.#clearTimer('connect');
+    this.#clearTimer('fallback');
     this.#liveSince = this.#env.now();
     this.#statsPrevious = null;
     this.#lastFramesDecoded = -1;
     this.#lastFrameProgressAt = this.#liveSince;
     this.#transition(PlayerState.Live, {});
     this.#scheduleStats();
+    this.#scheduleWebRtcRetry();
   }
 
   /**
    * The on-screen session broke for a retryable reason.
-   * @param {PeerSession} session
+   * @param {PeerSession | HlsSession} session
    * @param {string} reason
    * @param {string} message
    */
@@ -357,8 +528,10 @@ export class CameraPlayer {
     this.#cancelFirstFrame?.();
     this.#cancelFirstFrame = null;
     this.#clearTimer('connect');
+    this.#clearTimer('fallback');
     this.#clearTimer('grace');
     this.#clearTimer('stats');
+    this.#clearTimer('webrtcRetry');
     this.#liveSince = null;
     this.#primary?.close();
     this.#primary = null;
@@ -368,22 +541,39 @@ export class CameraPlayer {
 
   /** @param {string} quality */
   #startSwitch(quality) {
+    this.#startBackground(quality, false);
+    this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
+  }
+
+  /**
+   * A WebRTC session of `quality` connecting into a hidden helper element; it replaces the picture once it decoded.
+   * @param {string} quality
+   * @param {boolean} isRetry  a background WebRTC retry while on HLS: its failure is quiet
+   */
+  #startBackground(quality, isRetry) {
+    this.#pendingIsRetry = isRetry;
     this.#pending = new QualitySwitch({
       session: this.#newSession(quality),
       env: this.#env,
       onReady: (sw) => this.#completeSwitch(sw),
       onFailed: (sw, message) => this.#switchFailed(sw, message),
     });
-    this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
   }
 
   /** @param {QualitySwitch} sw */
   #completeSwitch(sw) {
     if (this.#disposed || sw !== this.#pending || !sw.session.stream) return;
     this.#pending = null;
+    this.#pendingIsRetry = false;
     const old = this.#primary;
     // Keep the old picture as the poster so the element never flashes empty between srcObjects.
     this.#posterIsOurs = freezeFrameAsPoster(this.#video, this.#env.document) || this.#posterIsOurs;
+    if (old instanceof HlsSession) {
+      // hls.js lets go of the element (src removed, load()) before the stream goes in, not after, or it would reset it.
+      old.close();
+      this.#clearTimer('webrtcRetry');
+    }
+    this.#transport = sw.session.transport;
     this.#cancelFirstFrame?.();
     this.#primary = sw.session;
     this.#video.srcObject = sw.session.stream;
@@ -406,6 +596,12 @@ export class CameraPlayer {
   #switchFailed(sw, message) {
     if (this.#disposed || sw !== this.#pending) return;
     this.#pending = null;
+    if (this.#pendingIsRetry) {
+      // WebRTC still does not get through: HLS keeps playing, nothing to tell the viewer.
+      this.#pendingIsRetry = false;
+      this.#scheduleWebRtcRetry();
+      return;
+    }
     // Stay on what is playing and say so; the quality the user asked for is not available right now.
     const wanted = this.#quality;
     this.#quality = this.#primary?.quality ?? this.#quality;
@@ -418,7 +614,49 @@ export class CameraPlayer {
   #closePending() {
     const pending = this.#pending;
     this.#pending = null;
+    this.#pendingIsRetry = false;
     pending?.cancel();
+  }
+
+  /**
+   * HLS has no background switch: the other quality's session loads into the tile's element at once, with the current
+   * frame frozen as the poster until its first frame, so the tile shows the old picture rather than black meanwhile.
+   * @param {string} quality
+   */
+  #swapHls(quality) {
+    const old = this.#primary;
+    this.#posterIsOurs = freezeFrameAsPoster(this.#video, this.#env.document) || this.#posterIsOurs;
+    this.#cancelFirstFrame?.();
+    this.#clearTimer('webrtcRetry');
+    old?.close();
+    const session = this.#newHlsSession(quality);
+    this.#primary = session;
+    this.#lastFramesDecoded = -1;
+    this.#lastFrameProgressAt = this.#env.now();
+    this.#statsPrevious = null;
+    this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
+    this.#cancelFirstFrame = watchFirstFrame(this.#video, () => {
+      this.#cancelFirstFrame = null;
+      if (this.#disposed || session !== this.#primary) return;
+      this.#clearPoster();
+      this.#transition(PlayerState.Live, {});
+      this.#scheduleWebRtcRetry();
+    });
+    // No picture from it is caught by the stall check (live, position not advancing), which reconnects.
+    this.#openPrimary(session);
+  }
+
+  // ---- background WebRTC retry while on HLS ----------------------------------------------------------------------------
+
+  /** In 'auto' on HLS: tries WebRTC again after a while, in the background (see #startBackground). */
+  #scheduleWebRtcRetry() {
+    if (!this.#canFallBack() || !(this.#primary instanceof HlsSession) || this.#pending) return;
+    if (this.#timers.has('webrtcRetry') || webRtcUnsupported(this.#env)) return;
+    this.#setTimer('webrtcRetry', WEBRTC_RETRY_INTERVAL_MS, () => {
+      const primary = this.#primary;
+      if (this.#machine.state !== PlayerState.Live || !(primary instanceof HlsSession) || this.#pending) return;
+      this.#startBackground(primary.quality, true);
+    });
   }
 
   // ---- stats and stall detection -----------------------------------------------------------------------------------
@@ -443,8 +681,10 @@ export class CameraPlayer {
     }
     if (!summary || this.#disposed || session !== this.#primary || this.#machine.state !== PlayerState.Live) return;
     const now = this.#env.now();
-    if (summary.framesDecoded > this.#lastFramesDecoded) {
-      this.#lastFramesDecoded = summary.framesDecoded;
+    // HLS: the playback position is what must move (hls.js may keep decoding nothing while waiting for data).
+    const progress = 'position' in summary ? summary.position : summary.framesDecoded;
+    if (progress > this.#lastFramesDecoded) {
+      this.#lastFramesDecoded = progress;
       this.#lastFrameProgressAt = now;
     } else if (now - this.#lastFrameProgressAt >= STALL_TIMEOUT_MS && session) {
       // Connected but no frames: the camera or the server's stream died under a healthy ICE/DTLS path.
@@ -473,8 +713,9 @@ export class CameraPlayer {
     }
     if (!result || typeof result.catch !== 'function') return;
     result.catch((/** @type {any} */ err) => {
-      // AbortError: a newer srcObject replaced this one, nothing is wrong.
-      if (this.#disposed || err?.name === 'AbortError' || video.srcObject === null) return;
+      // AbortError: a newer source replaced this one, nothing is wrong.
+      if (this.#disposed || err?.name === 'AbortError') return;
+      if (video.srcObject === null && !(this.#primary instanceof HlsSession)) return;
       const state = this.#machine.state;
       if (state !== PlayerState.Connecting && state !== PlayerState.Live) return;
       if (!this.#clickToPlayArmed) {
@@ -509,7 +750,7 @@ export class CameraPlayer {
   #transition(to, detail) {
     // The quality on screen (during a switch, the old one until the new picture is shown).
     const quality = this.#primary?.quality ?? this.#quality;
-    return this.#machine.transition(to, { quality, ...detail });
+    return this.#machine.transition(to, { quality, transport: this.transport, ...detail });
   }
 
   /**
@@ -550,6 +791,17 @@ export function createPlayer(video, options) {
 function validQuality(q) {
   if (q !== Quality.HD && q !== Quality.SD) throw new TypeError(`unknown quality '${q}' (expected 'stream1' or 'stream2')`);
   return q;
+}
+
+/** @param {string} mode */
+function validMode(mode) {
+  if (!TRANSPORT_MODES.includes(mode)) throw new TypeError(`unknown transport '${mode}' (expected 'auto', 'webrtc' or 'hls')`);
+  return mode;
+}
+
+/** The transport a fresh tile starts with. @param {string} mode */
+function firstTransport(mode) {
+  return mode === 'hls' ? Transport.Hls : Transport.WebRtc;
 }
 
 /** @param {string} q */

@@ -179,6 +179,15 @@ export class FakePeerConnection extends FakeEventTarget {
 
 export class FakeVideo extends FakeEventTarget {
   srcObject = null;
+  /** canPlayType('application/vnd.apple.mpegurl') answers 'maybe' (Safari, iOS, Android's Chrome) */
+  nativeHls = false;
+  currentTime = 0;
+  loadCalls = 0;
+  /** what getVideoPlaybackQuality() reports */
+  playbackQuality = { totalVideoFrames: 0, droppedVideoFrames: 0 };
+  /** @type {{ message: string } | null} */
+  error = null;
+  #src = '';
   muted = false;
   playsInline = false;
   autoplay = false;
@@ -199,12 +208,42 @@ export class FakeVideo extends FakeEventTarget {
     if (!rvfc) this.requestVideoFrameCallback = undefined;
   }
 
+  get src() {
+    return this.#src;
+  }
+
+  set src(value) {
+    this.#src = String(value);
+    this.attributes.set('src', this.#src);
+  }
+
   setAttribute(name, value) {
-    this.attributes.set(name, value);
+    if (name === 'src') this.src = value;
+    else this.attributes.set(name, value);
+  }
+
+  getAttribute(name) {
+    return this.attributes.has(name) ? this.attributes.get(name) : null;
   }
 
   removeAttribute(name) {
     this.attributes.delete(name);
+    if (name === 'src') this.#src = '';
+  }
+
+  canPlayType(type) {
+    return this.nativeHls && type === 'application/vnd.apple.mpegurl' ? 'maybe' : '';
+  }
+
+  /** Like the browser: reloading the (now empty) source drops the current frame. */
+  load() {
+    this.loadCalls++;
+    this.videoWidth = 0;
+    this.videoHeight = 0;
+  }
+
+  getVideoPlaybackQuality() {
+    return { ...this.playbackQuality };
   }
 
   play() {
@@ -376,11 +415,28 @@ export class FakeIntersectionObserver {
 export class FakeSignal {
   offers = [];
   hangups = [];
+  /** every signal.hls() call: { cameraId, quality } */
+  hlsOpens = [];
+  /** set to a function (cameraId, quality) => result to answer signal.hls() differently (e.g. an error result) */
+  hlsResult = null;
   hold = false;
   /** @type {unknown} */
   failWith = null;
   #pending = [];
   #nextSession = 1;
+  #nextHls = 1;
+
+  /** @param {{ hls?: boolean }} [options]  hls: the adapter can open HLS sessions (else, like old hosts, it cannot) */
+  constructor({ hls = false } = {}) {
+    if (hls) {
+      this.hls = async (cameraId, quality) => {
+        this.hlsOpens.push({ cameraId, quality });
+        if (this.hlsResult) return this.hlsResult(cameraId, quality);
+        const sessionId = `h${this.#nextHls++}`;
+        return { url: `/hls/${sessionId}/index.m3u8`, sessionId };
+      };
+    }
+  }
 
   offer = (cameraId, quality, sdp) => {
     this.offers.push({ cameraId, quality, sdp });
@@ -405,15 +461,80 @@ export class FakeSignal {
   }
 }
 
+/** hls.js stand-in: records what the player did and lets a test raise errors. */
+export class FakeHls {
+  /** @type {FakeHls[]} */
+  static instances = [];
+  static supported = true;
+  static Events = Object.freeze({ ERROR: 'hlsError' });
+  static isSupported() {
+    return FakeHls.supported;
+  }
+  static reset() {
+    FakeHls.instances = [];
+    FakeHls.supported = true;
+  }
+
+  config;
+  /** @type {Map<string, Function[]>} */
+  handlers = new Map();
+  media = null;
+  source = null;
+  destroyed = false;
+  latency = 1.2;
+  bandwidthEstimate = 2_000_000;
+
+  constructor(config) {
+    this.config = config;
+    FakeHls.instances.push(this);
+  }
+
+  on(event, fn) {
+    if (!this.handlers.has(event)) this.handlers.set(event, []);
+    this.handlers.get(event).push(fn);
+  }
+
+  attachMedia(video) {
+    this.media = video;
+    video.src = `blob:mse-${FakeHls.instances.indexOf(this)}`;
+  }
+
+  loadSource(url) {
+    this.source = url;
+  }
+
+  /** Like hls.js: detaches from the element (src removed, load()) and drops every handler. */
+  destroy() {
+    this.destroyed = true;
+    if (this.media) {
+      this.media.removeAttribute('src');
+      this.media.load();
+      this.media = null;
+    }
+    this.handlers.clear();
+  }
+
+  /** hls.js side: an ERROR event. */
+  emitError(data) {
+    for (const fn of [...(this.handlers.get(FakeHls.Events.ERROR) ?? [])]) fn(FakeHls.Events.ERROR, data);
+  }
+}
+
+/** RTCRtpReceiver stand-in: the video codecs the browser could receive. */
+export function fakeRtpReceiver(mimeTypes = ['video/VP8', 'video/H264', 'video/rtx']) {
+  return { getCapabilities: (kind) => (kind === 'video' ? { codecs: mimeTypes.map((mimeType) => ({ mimeType })) } : null) };
+}
+
 /** Lets pending promise callbacks run (the player's async offer/answer chain is a few awaits deep). */
 export async function flush() {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A player environment wired to fresh fakes. */
-export function makeEnv({ random = () => 0.5, intersection = true, hidden = false } = {}) {
+export function makeEnv({ random = () => 0.5, intersection = true, hidden = false, hls = false } = {}) {
   FakePeerConnection.reset();
   FakeIntersectionObserver.reset();
+  FakeHls.reset();
   const timers = new FakeTimers();
   const document = new FakeDocument();
   if (hidden) document.visibilityState = 'hidden';
@@ -428,6 +549,13 @@ export function makeEnv({ random = () => 0.5, intersection = true, hidden = fals
     document,
     window,
     IntersectionObserver: intersection ? FakeIntersectionObserver : null,
+    // A desktop Chromium: WebRTC with H.264, MSE, no native HLS (the video's canPlayType says so).
+    RTCRtpReceiver: fakeRtpReceiver(),
+    MediaSource: { isTypeSupported: (type) => /avc1/.test(type) },
+    navigator: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', vendor: 'Google Inc.' },
+    Hls: FakeHls,
   };
-  return { env, timers, document, window, signal: new FakeSignal(), pcs: FakePeerConnection.instances };
+  return {
+    env, timers, document, window, signal: new FakeSignal({ hls }), pcs: FakePeerConnection.instances, hlsInstances: FakeHls.instances,
+  };
 }

@@ -31,6 +31,7 @@ public sealed partial class LiveTile : IAsyncDisposable
     private LiveTileView _view = LiveTileView.From(PlayerStates.Idle, null, CameraRuntimeStatus.Idle(0));
     private bool _showStats;
     private string? _requestedQuality;
+    private string? _requestedTransport;
     private bool _fullscreen;
 
     [Inject]
@@ -51,6 +52,13 @@ public sealed partial class LiveTile : IAsyncDisposable
     [Parameter]
     public bool Maximized { get; set; }
 
+    /// <summary>
+    /// The browser's transport choice (auto, webrtc, hls), once the page knows it; null until then, and the player reads
+    /// the stored choice itself. A change reaches the running player, which reconnects if it plays over a ruled-out one.
+    /// </summary>
+    [Parameter]
+    public string? TransportMode { get; set; }
+
     /// <summary>The tile's maximise/restore button was pressed.</summary>
     [Parameter]
     public EventCallback OnToggleMaximized { get; set; }
@@ -59,6 +67,9 @@ public sealed partial class LiveTile : IAsyncDisposable
     private string WantedQuality => Maximized || _fullscreen ? HdQuality : SdQuality;
 
     private string TileClass => Maximized ? "live-tile live-tile--max" : "live-tile";
+
+    // The badge says the picture comes the slower way (a few seconds behind, not sub-second).
+    private bool PlayingOverHls => _playerState == PlayerStates.Live && _detail?.Transport == LiveTransports.Hls;
 
     private string StatsText => _stats is not { } s
         ? "No stats yet"
@@ -80,6 +91,12 @@ public sealed partial class LiveTile : IAsyncDisposable
             // The player keeps the SD picture until HD has decoded its first frame (quality-switch.js).
             _requestedQuality = WantedQuality;
             await _player.InvokeVoidAsync("setQuality", _requestedQuality);
+        }
+
+        if (_player is not null && TransportMode is not null && _requestedTransport != TransportMode)
+        {
+            _requestedTransport = TransportMode;
+            await _player.InvokeVoidAsync("setTransportMode", _requestedTransport);
         }
     }
 
@@ -215,6 +232,7 @@ public sealed partial class LiveTile : IAsyncDisposable
     {
         _self = DotNetObjectReference.Create(this);
         _requestedQuality = WantedQuality;
+        _requestedTransport = TransportMode;
         try
         {
             _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
@@ -223,6 +241,7 @@ public sealed partial class LiveTile : IAsyncDisposable
             {
                 cameraId = Camera.CameraId.ToString(CultureInfo.InvariantCulture),
                 quality = _requestedQuality,
+                transport = _requestedTransport,
                 stats = _showStats,
                 iceServers,
             });

@@ -65,6 +65,9 @@ public sealed class PlayerStateDetail
     /// <summary>The quality on screen: stream1 (HD) or stream2 (SD).</summary>
     public string? Quality { get; init; }
 
+    /// <summary>How the picture travels: webrtc, or hls (the fallback, or forced by the browser's transport choice).</summary>
+    public string? Transport { get; init; }
+
     public string? Reason { get; init; }
 
     public string? Message { get; init; }

@@ -9,6 +9,7 @@ namespace CamStudio.Web.Components.Pages;
 /// <summary>
 /// The live view: a tile per camera in the layout this browser chose last (auto, 1, 2×2, 3×3, 4×4), a tile maximised
 /// on demand (HD) while the others step aside; on first run (no cameras) an empty state that leads to the first camera.
+/// The toolbar also holds this browser's transport choice (auto: WebRTC with the HLS fallback, or forced).
 /// </summary>
 public partial class Home : IAsyncDisposable
 {
@@ -19,6 +20,8 @@ public partial class Home : IAsyncDisposable
     private IJSObjectReference? _module;
     private string _layout = LiveLayouts.Auto;
     private bool _layoutChosen;
+    private string? _transport;
+    private bool _transportChosen;
     private int? _maximized;
     private bool _adding;
     private string? _error;
@@ -28,6 +31,9 @@ public partial class Home : IAsyncDisposable
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
+
+    // Until the stored choice is known the tiles' players read it themselves (null parameter); the picker shows auto.
+    private string TransportShown => _transport ?? LiveTransports.Auto;
 
     private string GridClass => _maximized is null ? "live-grid" : "live-grid live-grid--maximized";
 
@@ -57,6 +63,17 @@ public partial class Home : IAsyncDisposable
             else if (LiveLayouts.IsKnown(stored) && stored != _layout)
             {
                 _layout = stored;
+                StateHasChanged();
+            }
+
+            string? storedTransport = await module.InvokeAsync<string?>("getTransportMode");
+            if (_transportChosen)
+            {
+                await module.InvokeAsync<bool>("setTransportMode", _transport);
+            }
+            else
+            {
+                _transport = LiveTransports.IsKnown(storedTransport) ? storedTransport : LiveTransports.Auto;
                 StateHasChanged();
             }
         }
@@ -97,6 +114,17 @@ public partial class Home : IAsyncDisposable
         if (_module is not null)
         {
             await _module.InvokeAsync<bool>("setLayout", layout);
+        }
+    }
+
+    /// <summary>Remembered for this browser; the tiles' players switch over at once (see LiveTile.TransportMode).</summary>
+    private async Task SetTransportAsync(string mode)
+    {
+        _transport = mode;
+        _transportChosen = true;
+        if (_module is not null)
+        {
+            await _module.InvokeAsync<bool>("setTransportMode", mode);
         }
     }
 

@@ -73,6 +73,51 @@ public sealed class LiveTileTests : UiTestContext
     }
 
     [Fact]
+    public async Task LiveOverHls_ShowsTheHlsBadge_AndTheTransportOnTheTile()
+    {
+        IRenderedComponent<LiveTile> tile = await RenderTileAsync(CameraStreamState.Streaming);
+
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged(
+            "connecting", new PlayerStateDetail { Quality = "stream2", Transport = "hls", Reason = "webrtc_timeout" }));
+        tile.FindAll("[data-testid=tile-transport]").Should().BeEmpty("nothing plays yet");
+
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("live", new PlayerStateDetail { Quality = "stream2", Transport = "hls" }));
+
+        tile.Find("[data-testid=tile-transport]").TextContent.Trim().Should().Be("HLS");
+        tile.Find(".live-tile").GetAttribute("data-transport").Should().Be("hls");
+        tile.Find(".mud-chip").TextContent.Trim().Should().Be("Live");
+    }
+
+    [Fact]
+    public async Task LiveOverWebRtc_HasNoBadge_AndABackgroundSwitchRemovesIt()
+    {
+        IRenderedComponent<LiveTile> tile = await RenderTileAsync(CameraStreamState.Streaming);
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("live", new PlayerStateDetail { Quality = "stream2", Transport = "hls" }));
+        tile.FindAll("[data-testid=tile-transport]").Should().HaveCount(1);
+
+        // The player's periodic WebRTC retry succeeded: the same 'live', now over WebRTC.
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("live", new PlayerStateDetail { Quality = "stream2", Transport = "webrtc" }));
+
+        tile.FindAll("[data-testid=tile-transport]").Should().BeEmpty();
+        tile.Find(".live-tile").GetAttribute("data-transport").Should().Be("webrtc");
+    }
+
+    [Fact]
+    public async Task TransportMode_GoesToThePlayerAtStart_AndAChangeReachesTheRunningPlayer()
+    {
+        CameraResponse camera = await CreateCameraAsync("Gate");
+        var status = new CameraRuntimeStatus { CameraId = camera.CameraId, State = CameraStreamState.Streaming };
+        IRenderedComponent<LiveTile> tile = Render<LiveTile>(p => p.Add(t => t.Camera, camera).Add(t => t.Status, status).Add(t => t.TransportMode, "hls"));
+        tile.WaitForAssertion(() => JSInterop.Invocations.Should().Contain(i => i.Identifier == "start"));
+        object options = JSInterop.Invocations.First(i => i.Identifier == "start").Arguments[2]!;
+        options.GetType().GetProperty("transport")!.GetValue(options).Should().Be("hls");
+
+        tile.Render(p => p.Add(t => t.TransportMode, "webrtc"));
+
+        tile.WaitForAssertion(() => JSInterop.Invocations.Should().Contain(i => i.Identifier == "setTransportMode" && Equals(i.Arguments[0], "webrtc")));
+    }
+
+    [Fact]
     public async Task StatsToggle_ShowsThePlayersNumbers()
     {
         IRenderedComponent<LiveTile> tile = await RenderTileAsync(CameraStreamState.Streaming);

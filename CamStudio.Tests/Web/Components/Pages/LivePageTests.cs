@@ -63,6 +63,38 @@ public sealed class LivePageTests : UiTestContext
     }
 
     [Fact]
+    public async Task StoredTransport_IsShown_AndAPickedOneIsStored_AndReachesEveryTile()
+    {
+        await CreateCameraAsync("First");
+        await CreateCameraAsync("Second");
+        BunitJSModuleInterop module = JSInterop.SetupModule(LiveTile.ModulePath);
+        module.Mode = JSRuntimeMode.Loose;
+        module.Setup<string?>("getTransportMode").SetResult("webrtc");
+        module.Setup<bool>("setTransportMode", "hls").SetResult(true);
+
+        IRenderedComponent<Home> page = Render<Home>();
+        page.WaitForAssertion(() =>
+            page.Find("[data-testid=transport-picker] [aria-pressed=true]").GetAttribute("data-transport").Should().Be("webrtc"));
+
+        await page.Find("[data-testid=transport-picker] [data-transport=hls]").ClickAsync(new MouseEventArgs());
+
+        page.Find("[data-testid=transport-picker] [aria-pressed=true]").GetAttribute("data-transport").Should().Be("hls");
+        module.Invocations.Should().Contain(i => i.Identifier == "setTransportMode" && Equals(i.Arguments[0], "hls"));
+        page.FindComponents<LiveTile>().Select(t => t.Instance.TransportMode).Should().Equal(["hls", "hls"],
+            "every tile passes the choice to its player (LiveTileTests: setTransportMode)");
+    }
+
+    [Fact]
+    public async Task NoStoredTransport_ShowsAuto()
+    {
+        await CreateCameraAsync("Cam");
+        IRenderedComponent<Home> page = Render<Home>();
+        page.WaitForElements("[data-testid=transport-picker] [aria-pressed=true]", 1);
+        page.Find("[data-testid=transport-picker] [aria-pressed=true]").GetAttribute("data-transport").Should().Be("auto");
+        page.Find("[data-testid=transport-picker] [data-transport=hls]").TextContent.Trim().Should().Be("HLS");
+    }
+
+    [Fact]
     public async Task Maximise_SwitchesThatTileToHd_AndHidesTheOthers_RestoreGoesBackToSd()
     {
         CameraResponse first = await CreateCameraAsync("First");
