@@ -14,7 +14,7 @@ import { openBenchPage } from './browser.mjs';
  * @param {import('playwright-core').BrowserContext} context
  * @param {{ cameraId: number, frames: number, quality?: string, start?: 'idle' | 'running', joinAfterMs?: number }} options
  */
-export async function measureGlassToGlass(ctx, context, { cameraId, frames, quality = 'stream1', start = 'running', joinAfterMs = 2000 }) {
+export async function measureGlassToGlass(ctx, context, { cameraId, frames, quality = 'stream1', start = 'running', joinAfterMs = 2000, transport = 'webrtc' }) {
   let keeper = null;
   if (start === 'idle') {
     await waitFor(async () => (await cameraStatus(ctx.api, cameraId)).state === 'idle',
@@ -24,16 +24,16 @@ export async function measureGlassToGlass(ctx, context, { cameraId, frames, qual
     await delay(joinAfterMs);
   }
   try {
-    return await measure(ctx, context, { cameraId, frames, quality, start });
+    return await measure(ctx, context, { cameraId, frames, quality, start, transport });
   } finally {
     await keeper?.close();
   }
 }
 
-async function measure(ctx, context, { cameraId, frames, quality, start }) {
+async function measure(ctx, context, { cameraId, frames, quality, start, transport }) {
   // The page starts counting at the first frame captured after its offer: the late-join replay of the cached GOP is
   // old by design and belongs to the TTFF measurement.
-  const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames },
+  const page = await openBenchPage(context, ctx.baseUrl, { mode: 'latency', camera: cameraId, quality, frames, transport },
     120_000 + frames * 200);
   // The source as CamStudio sees it while the page still watches: a loaded test camera delivers fewer fps.
   const status = await cameraStatus(ctx.api, cameraId);
@@ -56,7 +56,7 @@ async function measure(ctx, context, { cameraId, frames, quality, start }) {
     height: r.height,
     camera: { fps: status.fps, bitrateKbps: status.bitrate_kbps, keyframeIntervalS: status.keyframe_interval_s },
   };
-  ctx.log(`glass-to-glass (stream ${start} at join): median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
+  ctx.log(`glass-to-glass over ${transport} (stream ${start} at join): median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
     + `(n ${result.presented.n}, unreadable ${r.unreadable})`);
   return result;
 }

@@ -4,6 +4,7 @@
 //   ?mode=join&camera=ID&quality=stream1       one player; result = time to first decoded frame
 //   ?mode=latency&camera=ID&frames=500         one player; every presented frame's stamp vs Date.now()
 //   ?mode=tiles&cameras=1,2,…&quality=stream2  a grid of players; window.bench.sample() reads their counters
+//   &transport=hls                             the player forced to LL-HLS (hls.js), as the tile's fallback plays
 // Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
 import { createPlayer } from '/js/player.js';
 import { decodeStamp, stampAgeMs, stampBandHeight } from './stamp-decoder.js';
@@ -11,6 +12,7 @@ import { decodeStamp, stampAgeMs, stampBandHeight } from './stamp-decoder.js';
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode');
 const quality = params.get('quality') ?? 'stream1';
+const transport = params.get('transport') ?? 'webrtc';
 /** performance.now() when this module started evaluating (page navigation is 0). */
 const moduleStart = performance.now();
 
@@ -27,7 +29,19 @@ const signal = {
     return { sdp: body.sdp, sessionId: body.session_id };
   },
   async hangup(sessionId) {
-    await fetch(`/api/cameras/${this.cameraId}/webrtc/${sessionId}`, { method: 'DELETE' });
+    await fetch(this.hlsSessions?.has(sessionId) ? `/api/hls/${sessionId}` : `/api/cameras/${this.cameraId}/webrtc/${sessionId}`,
+      { method: 'DELETE' });
+  },
+  /** An HLS viewer through the multivariant playlist (what any HLS client does): its media playlist URL. */
+  async hls(cameraId, q) {
+    const response = await fetch(`/api/cameras/${cameraId}/hls/index.m3u8?quality=${q}`);
+    const text = await response.text();
+    if (!response.ok) {
+      const body = (() => { try { return JSON.parse(text); } catch { return {}; } })();
+      return { error: body.detail ?? `HTTP ${response.status}`, reason: body.code, retryable: body.retryable };
+    }
+    const url = text.split('\n').find((l) => l.startsWith('/api/hls/'));
+    return { url, sessionId: url.split('/')[3] };
   },
 };
 
@@ -48,13 +62,22 @@ function startTile(cameraId, q, onFrame) {
       t.answer ??= performance.now();
       return answer;
     },
+    hlsSessions: new Set(),
     hangup: signal.hangup,
+    async hls(id, qq) {
+      t.offer ??= performance.now();
+      const opened = await signal.hls(id, qq);
+      if (opened.sessionId) this.hlsSessions.add(opened.sessionId);
+      t.answer ??= performance.now();
+      return opened;
+    },
   };
   const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '', pcs: [] };
   tile.player = createPlayer(video, {
     cameraId: String(cameraId),
     quality: q,
     signal: tileSignal,
+    transport,
     // The player's own peer connections, kept for raw receiver stats (jitter buffer, decode time).
     env: {
       RTCPeerConnection: class extends RTCPeerConnection {
@@ -244,6 +267,7 @@ async function latency() {
         // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
         presented: stampAgeMs(stamp.value, wall),
         // When the frame's last packet arrived (WebRTC receiveTime): camera + encoder + RTSP + CamStudio + network.
+        // (HLS has no receive time per frame.)
         received: metadata.receiveTime ? stampAgeMs(stamp.value, performance.timeOrigin + metadata.receiveTime) : null,
         expectedDisplay: stampAgeMs(stamp.value, performance.timeOrigin + metadata.expectedDisplayTime),
       });

@@ -19,7 +19,7 @@ public sealed class HlsFallbackCollection : ICollectionFixture<HlsFallbackFixtur
 public sealed class HlsFallbackFixture : UiEndToEndFixture
 {
     /// <summary>Where the browser keeps the forced transport (wwwroot-js transport.js).</summary>
-    public const string TransportStorageKey = "camstudio.transport";
+    public const string TransportStorageKey = "camstudio.live.transport";
 
     public int MediaPort => Services.GetRequiredService<WebRtcServer>().LocalEndPoint!.Port;
 
