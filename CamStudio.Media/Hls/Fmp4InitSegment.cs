@@ -1,4 +1,4 @@
-using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Media.Hls;
 

@@ -16,8 +16,13 @@ public sealed record HlsPartStoreOptions
     /// <summary>A segment closes at the first independent part once it is at least this long.</summary>
     public long SegmentDuration { get; init; } = 2 * Clock;
 
-    /// <summary>EXT-X-PART-INF PART-TARGET; every part MUST be at most this long (§4.4.4.9).</summary>
-    public long PartTarget { get; init; } = Clock / 2;
+    /// <summary>
+    /// EXT-X-PART-INF PART-TARGET; every part MUST be at most this long (§4.4.4.9). A third of a second: hls.js in
+    /// low-latency mode plays PART-HOLD-BACK = 3 × PART-TARGET behind the live edge, so this keeps that at 1 s (0.5 s
+    /// parts would make it 1.5 s, the whole latency budget of issue 14). <see cref="HlsPackager"/> rounds it to whole
+    /// frames of the camera.
+    /// </summary>
+    public long PartTarget { get; init; } = Clock / 3;
 
     /// <summary>Complete segments kept (the playlist window).</summary>
     public int MaxSegments { get; init; } = 6;

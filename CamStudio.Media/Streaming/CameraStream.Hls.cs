@@ -46,7 +46,7 @@ public sealed partial class CameraStream
             _hlsViewers.Add(viewer.Id, viewer);
             if (_packager is null)
             {
-                created = new HlsPackager(_options.Hls.ToStoreOptions(), _time, _loggerFactory.CreateLogger<HlsPackager>());
+                created = new HlsPackager(_options.Hls.ToStoreOptions(), _time, _loggerFactory.CreateLogger<HlsPackager>(), Key);
                 created.StoreChanged += OnStoreChanged;
                 _packager = created;
             }

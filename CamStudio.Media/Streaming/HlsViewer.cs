@@ -32,14 +32,14 @@ public sealed class HlsViewer
     /// The packager generation the client's playlist belongs to, set by its first playlist request. When the camera's
     /// picture format changes, a new generation restarts numbering, which this client cannot follow: it must open anew.
     /// </summary>
-    public int? Generation => _generation < 0 ? null : _generation;
+    public long? Generation { get { long g = Interlocked.Read(ref _generation); return g < 0 ? null : g; } }
 
-    private int _generation = -1;
+    private long _generation = -1;
 
     /// <summary>Binds the viewer to <paramref name="generation"/> on its first request; false when it is bound to another.</summary>
-    public bool BindGeneration(int generation)
+    public bool BindGeneration(long generation)
     {
-        int bound = Interlocked.CompareExchange(ref _generation, generation, -1);
+        long bound = Interlocked.CompareExchange(ref _generation, generation, -1);
         return bound == -1 || bound == generation;
     }
 

@@ -9,7 +9,7 @@ namespace CamStudio.Tests.Architecture;
 /// <summary>
 /// The layering CamStudio.Media/README.md describes, enforced: the media library stands alone (no CamStudio project, no
 /// database packages), the core does not reach up into media or web, and inside the media library WebRtc/, Rtp/ and
-/// Video/ never use Streaming/. Each rule is checked on what the compiler produced (assembly references, member
+/// Video/ never use Streaming/, and Hls/ neither. Each rule is checked on what the compiler produced (assembly references, member
 /// signatures, local variables) and on the source (using lines, fully qualified names), so a forbidden reference fails
 /// here however it is written.
 /// </summary>
@@ -32,6 +32,8 @@ public sealed partial class LayeringTests
         // HLS packaging is a second way out of the same H.264, beside WebRTC: neither may build on the other.
         { "CamStudio.Media.Hls", "CamStudio.Media.WebRtc" },
         { "CamStudio.Media.WebRtc", "CamStudio.Media.Hls" },
+        // Streaming/ feeds Hls/ (the packager is a packet sink of the camera's source), so Hls/ must not reach back.
+        { "CamStudio.Media.Hls", "CamStudio.Media.Streaming" },
     };
 
     [Fact]

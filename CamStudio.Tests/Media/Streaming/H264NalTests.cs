@@ -1,4 +1,5 @@
 using CamStudio.Media.Streaming;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Tests.Media.Streaming;
 

@@ -1,4 +1,4 @@
-namespace CamStudio.Media.Streaming;
+namespace CamStudio.Media.Video;
 
 /// <summary>The parts of a sequence parameter set (ITU-T H.264 §7.3.2.1.1) the dashboard shows and SDP needs.</summary>
 public readonly record struct H264SpsInfo(byte ProfileIdc, byte ConstraintFlags, byte LevelIdc, int Width, int Height)
@@ -12,12 +12,13 @@ public readonly record struct H264SpsInfo(byte ProfileIdc, byte ConstraintFlags,
 public static class H264SpsParser
 {
     private const int MaxSpsBytes = 512;
+    private const int NalTypeSps = 7;
 
     /// <summary>Parses an SPS NAL unit (starting with its NAL header byte); false, never an exception, on bad input.</summary>
     public static bool TryParse(ReadOnlySpan<byte> nal, out H264SpsInfo info)
     {
         info = default;
-        if (nal.Length < 4 || (nal[0] & 0x1F) != H264Nal.TypeSps || nal.Length > MaxSpsBytes)
+        if (nal.Length < 4 || (nal[0] & 0x1F) != NalTypeSps || nal.Length > MaxSpsBytes)
         {
             return false;
         }
