@@ -21,6 +21,7 @@ public sealed record CameraRuntimeStatus
     public string StreamType { get; init; } = WebRtcStreamType;
 
     /// <summary>Of <see cref="ViewerCount"/>, the WebRTC sessions.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("webrtc_viewer_count")] // not the naming policy's web_rtc_…
     public int WebRtcViewerCount { get; init; }
 
     /// <summary>Of <see cref="ViewerCount"/>, the LL-HLS clients (those that fetched within three target durations).</summary>
@@ -63,6 +64,7 @@ public sealed record CameraQualityStatus
     public int ViewerCount { get; init; }
 
     /// <summary>Of <see cref="ViewerCount"/>, the WebRTC sessions.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("webrtc_viewer_count")] // not the naming policy's web_rtc_…
     public int WebRtcViewerCount { get; init; }
 
     /// <summary>Of <see cref="ViewerCount"/>, the LL-HLS clients.</summary>

@@ -176,7 +176,9 @@ public sealed partial class CameraHlsApiTests(CameraHlsApiFixture fx)
         { "part0.x.m4s", HttpStatusCode.NotFound, "not_found" },
         { "..%2F..%2Fappsettings.json", HttpStatusCode.NotFound, "not_found" },
         { "%2Fetc%2Fpasswd", HttpStatusCode.NotFound, "not_found" },
-        { "init.mp4%00.m4s", HttpStatusCode.NotFound, "not_found" },
+        { "init.mp4.m4s", HttpStatusCode.NotFound, "not_found" },
+        { "INIT.MP4", HttpStatusCode.NotFound, "not_found" },
+        { "seg0.m4s%2F..%2F..%2Fkeys", HttpStatusCode.NotFound, "not_found" },
     };
 
     [Theory]
