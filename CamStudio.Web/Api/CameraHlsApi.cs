@@ -129,8 +129,9 @@ public static class CameraHlsApi
             return refused!;
         }
 
-        // Without a directive, wait for the first part: a playlist with nothing to play only makes the client ask again.
-        HlsWaitResult result = await store.WaitForAsync(blocking?.Msn ?? 0, blocking is null ? 0 : blocking.Value.Part, cancellationToken);
+        // Without a directive, wait for the first complete segment: a client starts from segments (FFmpeg refuses a
+        // playlist of parts alone), and the first one closes at the camera's next key frame after the cached GOP.
+        HlsWaitResult result = await store.WaitForAsync(blocking?.Msn ?? 0, blocking?.Part, cancellationToken);
         switch (result)
         {
             case HlsWaitResult.Ready:

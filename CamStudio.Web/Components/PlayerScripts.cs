@@ -7,7 +7,7 @@ namespace CamStudio.Web.Components;
 /// The browser player (wwwroot-js/src at the repository root) is linked into the app as wwwroot/js/*.js. A publish
 /// copies the files there; in a source checkout (dotnet run, tests) the static web assets manifest points at
 /// wwwroot/js, where nothing exists, so /js/* answered 404. This adds the source folder behind the web root's file
-/// provider, so MapStaticAssets finds the same files it serves from a published build.
+/// provider, so MapStaticAssets finds the same files it serves from a published build; wwwroot-js/vendor likewise.
 /// </summary>
 public static class PlayerScripts
 {
@@ -16,11 +16,16 @@ public static class PlayerScripts
     public static WebApplication UsePlayerScriptsFromSource(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        string source = Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "..", "wwwroot-js", "src"));
-        if (Directory.Exists(source))
+        string root = Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "..", "wwwroot-js"));
+        string source = Path.Combine(root, "src");
+        string vendor = Path.Combine(root, "vendor");
+        if (Directory.Exists(source) && Directory.Exists(vendor))
         {
+            // The vendored third-party modules (hls.js) are linked as wwwroot/js/vendor the same way.
             app.Environment.WebRootFileProvider = new CompositeFileProvider(
-                app.Environment.WebRootFileProvider, new FolderFileProvider(RequestFolder, new PhysicalFileProvider(source)));
+                app.Environment.WebRootFileProvider,
+                new FolderFileProvider(RequestFolder + "/vendor", new PhysicalFileProvider(vendor)),
+                new FolderFileProvider(RequestFolder, new PhysicalFileProvider(source)));
         }
 
         return app;

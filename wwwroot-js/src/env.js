@@ -28,7 +28,7 @@
  * Where the web app serves the vendored hls.js, relative to this module (wwwroot-js/vendor/hls.js is linked to
  * /js/vendor/hls.js by CamStudio.Web.csproj; wwwroot-js/src to /js).
  */
-export const HLS_JS_MODULE = './vendor/hls.js/hls.light.min.mjs';
+export const HLS_JS_MODULE = './vendor/hls.js/hls.light.min.js';
 
 /** @returns {Promise<HlsConstructor>} */
 async function importHls() {

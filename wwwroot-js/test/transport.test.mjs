@@ -6,6 +6,7 @@ import { WEBRTC_FALLBACK_TIMEOUT_MS } from '../src/constants.js';
 import { HLS_JS_MODULE, resolveEnv } from '../src/env.js';
 import { chooseHlsEngine, HlsEngine, webRtcUnsupported } from '../src/transport.js';
 import { DEFAULT_TRANSPORT_MODE, getTransportMode, setTransportMode, TRANSPORT_MODES } from '../src/transport-mode.js';
+import { HLS_JS_CONFIG } from '../src/hls-session.js';
 import { FakeVideo, fakeRtpReceiver, flush, makeEnv } from './fakes.mjs';
 
 const UA = {
@@ -120,12 +121,14 @@ test('blazor-interop: HLS sessions through OpenHlsAsync, errors classified like 
 test('the vendored hls.js 1.7.4 sits where the player imports it from once served (/js/ + HLS_JS_MODULE) and loads', async () => {
   // Served layout: wwwroot-js/src → /js/, wwwroot-js/vendor → /js/vendor/ (CamStudio.Web.csproj).
   const csproj = await readFile(new URL('../../CamStudio.Web/CamStudio.Web.csproj', import.meta.url), 'utf8');
-  assert.match(csproj, /Include="\.\.\\wwwroot-js\\vendor\\\*\*\\\*\.mjs[^"]*" LinkBase="wwwroot\\js\\vendor"/);
+  assert.match(csproj, /Include="\.\.\\wwwroot-js\\vendor\\\*\*\\\*\.js[^"]*" LinkBase="wwwroot\\js\\vendor"/);
   assert.match(HLS_JS_MODULE, /^\.\/vendor\//);
   const url = new URL(`../${HLS_JS_MODULE.slice(2)}`, import.meta.url);
   const Hls = (await import(url.href)).default;
   assert.equal(Hls.version, '1.7.4');
   assert.equal(Hls.Events.ERROR, 'hlsError');
+  // The real hls.js validates its configuration in the constructor (the fakes do not): ours must pass.
+  new Hls({ ...HLS_JS_CONFIG }).destroy();
   const licence = await readFile(new URL('../vendor/hls.js/LICENSE', import.meta.url), 'utf8');
   assert.match(licence, /Apache License/);
   assert.equal(typeof resolveEnv({}).loadHls, 'function');

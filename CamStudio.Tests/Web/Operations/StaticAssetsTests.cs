@@ -22,6 +22,7 @@ public sealed class StaticAssetsTests : IAsyncLifetime
     [InlineData("/_content/MudBlazor/MudBlazor.min.css", ".mud-")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.js", "mud")]
     [InlineData("/js/player.js", "export")]
+    [InlineData("/js/vendor/hls.js/hls.light.min.js", "export")]
     [InlineData("/app.css", ".live-")]
     public async Task A_production_run_serves_every_file_the_pages_need_with_its_content(string path, string expected)
     {
@@ -32,5 +33,10 @@ public sealed class StaticAssetsTests : IAsyncLifetime
 
         ((int)response.StatusCode).Should().Be(200, path);
         body.Should().Contain(expected, "{0} must not be served empty", path);
+        if (path.StartsWith("/js/", StringComparison.Ordinal))
+        {
+            // A module script without a JavaScript content type is refused by the browser (strict MIME checking).
+            response.Content.Headers.ContentType?.MediaType.Should().Be("text/javascript", path);
+        }
     }
 }
