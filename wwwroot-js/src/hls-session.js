@@ -6,8 +6,9 @@ import { chooseHlsEngine, HlsEngine, Transport } from './transport.js';
  * - lowLatencyMode: load parts and use the playlist's PART-HOLD-BACK as the target latency (~3 parts behind live).
  * - maxLiveSyncPlaybackRate: fall behind (a stall, a slow part) → play up to 1.5× until back at the target latency,
  *   instead of staying late for the rest of the session.
- * - liveMaxLatencyDurationCount: more than 4 target durations behind → seek straight to the live edge. hls.js refuses
- *   it unless liveSyncDurationCount is given too (its default, 3, restated).
+ * - No liveSyncDuration(Count) or liveMaxLatencyDuration(Count) settings: hls.js lets any of them replace the playlist's PART-HOLD-BACK as its target
+ *   latency (3 target durations: 12 s instead of ~1 s), and refuses a max latency without a sync one. Falling far
+ *   behind is the stall detector's job (a reconnect starts again at the live edge).
  * - backBufferLength / maxBufferLength: a camera is never rewound; keep seconds, not minutes, in SourceBuffers
  *   (a 4×4 grid of tiles on a phone runs out of memory otherwise).
  * - enableWorker false: the ESM build has no inlined worker, and fMP4 needs no transmuxing anyway.
@@ -15,8 +16,6 @@ import { chooseHlsEngine, HlsEngine, Transport } from './transport.js';
 export const HLS_JS_CONFIG = Object.freeze({
   lowLatencyMode: true,
   maxLiveSyncPlaybackRate: 1.5,
-  liveSyncDurationCount: 3,
-  liveMaxLatencyDurationCount: 4,
   backBufferLength: 4,
   maxBufferLength: 8,
   enableWorker: false,

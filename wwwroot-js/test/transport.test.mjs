@@ -128,7 +128,11 @@ test('the vendored hls.js 1.7.4 sits where the player imports it from once serve
   assert.equal(Hls.version, '1.7.4');
   assert.equal(Hls.Events.ERROR, 'hlsError');
   // The real hls.js validates its configuration in the constructor (the fakes do not): ours must pass.
-  new Hls({ ...HLS_JS_CONFIG }).destroy();
+  const hls = new Hls({ ...HLS_JS_CONFIG });
+  // Any liveSync… or liveMaxLatency… key in the user config makes hls.js ignore PART-HOLD-BACK (latency 12 s, not ~1 s).
+  assert.deepEqual(Object.keys(hls.userConfig).filter((k) => /^live(Sync|MaxLatency)/.test(k)), []);
+  assert.equal(hls.config.lowLatencyMode, true);
+  hls.destroy();
   const licence = await readFile(new URL('../vendor/hls.js/LICENSE', import.meta.url), 'utf8');
   assert.match(licence, /Apache License/);
   assert.equal(typeof resolveEnv({}).loadHls, 'function');

@@ -20,6 +20,8 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
         "camera_id", "is_running", "viewer_count", "stream_type", "uptime_seconds", "last_frame_time", "peer_connection_count",
         // Added by the streams layer (issue 4); the original seven keep their names.
         "state", "last_error", "fps", "bitrate_kbps", "keyframe_interval_s", "reconnect_count", "streams",
+        // Added with the HLS fallback (issue 14): viewer_count split by transport.
+        "webrtc_viewer_count", "hls_viewer_count",
     ];
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
     private static readonly HashSet<string> s_anonymousAllowList = new(StringComparer.Ordinal)
     {
         "health/live", "health/ready", "account/login", "account/setup", "Error",
+        // The vendored hls.js's licence, a static file served next to the module (it has no extension).
+        "js/vendor/hls.js/LICENSE",
     };
 
     /// <summary>What only an Admin may call (method + route pattern); pages accept GET and POST.</summary>
