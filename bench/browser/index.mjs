@@ -106,7 +106,7 @@ export async function run(ctx, { only } = {}) {
           ['<viewer: measured at', 'n', 'median ms', 'p95 ms', 'max ms'],
           [row('late joiner over HLS: presented (rVFC)', hls.presented), row('late joiner over HLS: expected display time', hls.expectedDisplay)],
           `${hls.unreadableFrames} unreadable, ${hls.replayedFramesSkipped} frames older than the join skipped, ${hls.droppedVideoFrames} of `
-          + `${hls.totalVideoFrames} dropped; parts of ⅓ s, hls.js plays about three parts behind the live edge. Goal (issue 14): p95 ≤ 1.5 s.`);
+          + `${hls.totalVideoFrames} dropped; parts of 0.2 s (Streams:Hls:PartTargetMilliseconds), hls.js plays about three parts behind the live edge. Goal (issue 14): p95 ≤ 1.5 s.`);
       });
     }
     await context.close();

@@ -38,3 +38,9 @@ export const WEBRTC_RETRY_INTERVAL_MS = 120_000;
  * camera's stream (a cold camera takes a while), and hls.js reports real failures as errors long before this.
  */
 export const HLS_FIRST_FRAME_TIMEOUT_MS = 45_000;
+/**
+ * HLS: a player this far (seconds) behind hls.js's live sync position, with the data up to it already buffered, jumps
+ * there instead of catching up at 1.5×. It starts at the last key frame before the live edge (up to a whole GOP back:
+ * 4 s with many cameras); without the jump the first seconds would be shown that late.
+ */
+export const HLS_LIVE_JUMP_THRESHOLD_S = 1;

@@ -1,3 +1,4 @@
+import { HLS_LIVE_JUMP_THRESHOLD_S } from './constants.js';
 import { classifySignalError, SignalError } from './signal-error.js';
 import { chooseHlsEngine, HlsEngine, Transport } from './transport.js';
 
@@ -186,9 +187,12 @@ export class HlsSession {
     const hls = new Hls({ ...HLS_JS_CONFIG });
     this.#hls = hls;
     this.engine = HlsEngine.HlsJs;
+    hls.on(Hls.Events?.FRAG_BUFFERED ?? 'hlsFragBuffered', () => {
+      if (!this.closed) this.#jumpToLiveEdge(hls);
+    });
     hls.on(Hls.Events?.ERROR ?? 'hlsError', (/** @type {unknown} */ _event, /** @type {any} */ data) => {
       if (this.closed) return;
-      if (responseCode(data) === 404) {
+      if (responseCode(data) === 404 && isPlaylistLoad(data)) {
         // The server forgot this session (no fetch for ~3 target durations: a tab in the background, a network gap).
         // hls.js would retry the same dead URL; only a new session helps.
         this.#onError('session_expired', 'the HLS session expired');
@@ -201,6 +205,22 @@ export class HlsSession {
     hls.loadSource(url);
   }
 
+  /**
+   * hls.js starts at an independent part (a key frame) up to a GOP before its target position and would then creep up at
+   * maxLiveSyncPlaybackRate; once the data up to the live sync position is buffered, a seek there is instant.
+   * @param {any} hls
+   */
+  #jumpToLiveEdge(hls) {
+    const video = this.#video;
+    const target = hls.liveSyncPosition;
+    const ranges = video.buffered;
+    if (typeof target !== 'number' || !ranges || ranges.length === 0) return;
+    const bufferedEnd = ranges.end(ranges.length - 1);
+    if (video.currentTime < target - HLS_LIVE_JUMP_THRESHOLD_S && bufferedEnd >= target) {
+      video.currentTime = target;
+    }
+  }
+
   /** @param {string} sessionId */
   #hangup(sessionId) {
     // Synchronous call so that during 'pagehide' the message still leaves; the server also ends idle HLS sessions.
@@ -211,6 +231,15 @@ export class HlsSession {
       warn(err);
     }
   }
+}
+
+/**
+ * A playlist (not a part) failed to load. A 404 for a part is normal in LL-HLS: the preload-hinted part is never made
+ * when the segment closes at a key frame first (RFC 8216bis §6.2.6), and hls.js moves on by itself.
+ * @param {any} data  an hls.js error event's data
+ */
+function isPlaylistLoad(data) {
+  return /^(manifest|level)Load/.test(String(data?.details ?? ''));
 }
 
 /** @param {any} data  an hls.js error event's data */

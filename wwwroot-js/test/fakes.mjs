@@ -182,6 +182,12 @@ export class FakeVideo extends FakeEventTarget {
   /** canPlayType('application/vnd.apple.mpegurl') answers 'maybe' (Safari, iOS, Android's Chrome) */
   nativeHls = false;
   currentTime = 0;
+  /** what video.buffered reports: [start, end] ranges in seconds */
+  bufferedRanges = [];
+  get buffered() {
+    const r = this.bufferedRanges;
+    return { length: r.length, start: (i) => r[i][0], end: (i) => r[i][1] };
+  }
   loadCalls = 0;
   /** what getVideoPlaybackQuality() reports */
   playbackQuality = { totalVideoFrames: 0, droppedVideoFrames: 0 };
@@ -466,7 +472,7 @@ export class FakeHls {
   /** @type {FakeHls[]} */
   static instances = [];
   static supported = true;
-  static Events = Object.freeze({ ERROR: 'hlsError' });
+  static Events = Object.freeze({ ERROR: 'hlsError', FRAG_BUFFERED: 'hlsFragBuffered' });
   static isSupported() {
     return FakeHls.supported;
   }
@@ -483,6 +489,8 @@ export class FakeHls {
   destroyed = false;
   latency = 1.2;
   bandwidthEstimate = 2_000_000;
+  /** @type {number | null} hls.js: live edge − target latency */
+  liveSyncPosition = null;
 
   constructor(config) {
     this.config = config;
@@ -512,6 +520,11 @@ export class FakeHls {
       this.media = null;
     }
     this.handlers.clear();
+  }
+
+  /** hls.js side: a fragment (part) was appended to the SourceBuffer. */
+  emitFragBuffered() {
+    for (const fn of [...(this.handlers.get(FakeHls.Events.FRAG_BUFFERED) ?? [])]) fn(FakeHls.Events.FRAG_BUFFERED, {});
   }
 
   /** hls.js side: an ERROR event. */

@@ -286,6 +286,35 @@ test('an hls.js fatal error → reconnecting with the backoff, then a new sessio
   ctx.player.dispose();
 });
 
+test('a 404 for a part (the preload-hinted part was never made, §6.2.6) is not an ended session: no reconnect', async () => {
+  const ctx = await setup({ options: { transport: 'hls' } });
+  await hlsFirstFrame(ctx);
+  ctx.hlsInstances[0].emitError({ fatal: false, details: 'fragLoadError', response: { code: 404, text: 'Not Found' } });
+  assert.equal(ctx.player.state, 'live');
+  assert.equal(ctx.signal.hlsOpens.length, 1);
+  ctx.player.dispose();
+});
+
+test('hls.js started a GOP behind: once buffered up to the live sync position the player jumps there, not before', async () => {
+  const ctx = await setup({ options: { transport: 'hls' } });
+  await hlsFirstFrame(ctx);
+  const hls = ctx.hlsInstances[0];
+  ctx.video.currentTime = 10;
+  hls.liveSyncPosition = 13.5;
+  ctx.video.bufferedRanges = [[9.8, 12]];
+  hls.emitFragBuffered();
+  assert.equal(ctx.video.currentTime, 10, 'the data up to the sync position is not there yet');
+  ctx.video.bufferedRanges = [[9.8, 13.9]];
+  hls.emitFragBuffered();
+  assert.equal(ctx.video.currentTime, 13.5, 'jumped within the buffer');
+  ctx.video.currentTime = 13.2;
+  hls.liveSyncPosition = 13.8;
+  ctx.video.bufferedRanges = [[9.8, 14.2]];
+  hls.emitFragBuffered();
+  assert.equal(ctx.video.currentTime, 13.2, 'less than the threshold behind: left to the playback rate');
+  ctx.player.dispose();
+});
+
 test('a 404 (the server ended the session) → session_expired and a new session, even when hls.js calls it non-fatal', async () => {
   const ctx = await setup({ options: { transport: 'hls' } });
   await hlsFirstFrame(ctx);
