@@ -103,10 +103,11 @@ async function openHls({ baseUrl, token, cameraId, quality }) {
         get(`${folder}part${msn}.${part}.m4s`, [200, 404]),
         get(`${playlistPath}?_HLS_msn=${msn}&_HLS_part=${part}`),
       ]);
-      if (fetched.status === 200) {
-        viewer.packets += 1;
-        viewer.bytes += fetched.body.length;
-      }
+      // A 404 means the segment closed at a key frame first: that picture is part 0 of the next segment (hls.js
+      // fetches it too, from the reloaded playlist).
+      const got = fetched.status === 200 ? fetched : await get(`${folder}part${Number(msn) + 1}.0.m4s`);
+      viewer.packets += 1;
+      viewer.bytes += got.body.length;
       playlist = reloaded.body.toString('utf8');
     }
   })().catch((e) => {
