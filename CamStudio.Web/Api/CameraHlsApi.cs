@@ -101,13 +101,8 @@ public static class CameraHlsApi
         IOptions<CameraStreamOptions> options,
         CancellationToken cancellationToken)
     {
-        if (Find(streams, sessionId, context) is not { } viewer)
-        {
-            return SessionExpired();
-        }
-
-        using IDisposable? request = viewer.Stream.BeginHlsRequest(viewer);
-        if (request is null)
+        using IDisposable? request = BeginRequest(streams, sessionId, context, out HlsViewer? viewer);
+        if (request is null || viewer is null)
         {
             return SessionExpired();
         }
@@ -143,7 +138,7 @@ public static class CameraHlsApi
             case HlsWaitResult.TimedOut:
                 return Unavailable(context.Response, "timed_out", "The requested segment or part did not appear in time; the camera may have stopped sending.");
             default:
-                return Restarted(streams, viewer);
+                return Restarted(viewer);
         }
     }
 
@@ -155,13 +150,8 @@ public static class CameraHlsApi
         IOptions<CameraStreamOptions> options,
         CancellationToken cancellationToken)
     {
-        if (Find(streams, sessionId, context) is not { } viewer)
-        {
-            return SessionExpired();
-        }
-
-        using IDisposable? request = viewer.Stream.BeginHlsRequest(viewer);
-        if (request is null)
+        using IDisposable? request = BeginRequest(streams, sessionId, context, out HlsViewer? viewer);
+        if (request is null || viewer is null)
         {
             return SessionExpired();
         }
@@ -210,6 +200,13 @@ public static class CameraHlsApi
     private static HlsViewer? Find(CameraStreamHost streams, string sessionId, HttpContext context) =>
         streams.FindHlsViewer(sessionId, ViewerOfferService.UserKey(context.User));
 
+    /// <summary>The caller's open viewer, counted as fetching until the result is disposed; null when there is none.</summary>
+    private static IDisposable? BeginRequest(CameraStreamHost streams, string sessionId, HttpContext context, out HlsViewer? viewer)
+    {
+        viewer = Find(streams, sessionId, context);
+        return viewer?.Stream.BeginHlsRequest(viewer);
+    }
+
     /// <summary>
     /// The part store the viewer reads, once the stream has one (bounded wait while the camera starts), as long as it is
     /// the generation the viewer's playlist began with.
@@ -244,9 +241,8 @@ public static class CameraHlsApi
 
     private static IResult Media(ReadOnlyMemory<byte> data) => new PartsResult([new HlsPart(data, 1, false)], data.Length);
 
-    private static IResult Restarted(CameraStreamHost streams, HlsViewer viewer)
+    private static IResult Restarted(HlsViewer viewer)
     {
-        _ = streams;
         viewer.Stream.CloseHlsViewer(viewer.Id);
         return RestartedProblem();
     }

@@ -167,11 +167,7 @@ public sealed class HttpsOnlyFixture : UiEndToEndFixture
         _filter = await PacketFilter.InstallAsync(
             "ip daddr 10.213.0.0/24 meta l4proto udp counter drop",
             "ip daddr 10.213.0.0/24 tcp dport != 443 ct state new counter drop");
-        BaseAddress = _proxy.Address;
-        HttpClient throughProxy = _proxy.CreateHttpClient();
-        TestAccounts.Authorize(throughProxy, Services);
-        Client.Dispose();
-        Client = throughProxy;
+        UseProxy(_proxy);
     }
 
     protected override async Task StopPartsAsync()

@@ -27,11 +27,7 @@ public sealed class ReverseProxyFixture : UiEndToEndFixture
         await base.StartPartsAsync();
         AppAddress = BaseAddress;
         _proxy = await CaddyProxy.StartAsync(AppAddress);
-        BaseAddress = _proxy.Address;
-        HttpClient throughProxy = _proxy.CreateHttpClient();
-        TestAccounts.Authorize(throughProxy, Services);
-        Client.Dispose();
-        Client = throughProxy;
+        UseProxy(_proxy);
     }
 
     protected override async Task StopPartsAsync()

@@ -65,6 +65,20 @@ public class UiEndToEndFixture : AppEndToEndFixture
     /// <summary>Where the browser and <see cref="AppEndToEndFixture.Client"/> reach the app, e.g. http://127.0.0.1:41234/ (or a proxy in front of it).</summary>
     public Uri BaseAddress { get; protected set; } = null!;
 
+    /// <summary>
+    /// From now on the browser and <see cref="AppEndToEndFixture.Client"/> reach the app only through
+    /// <paramref name="proxy"/> (a client that trusts exactly the proxy's test CA, sending the admin's token).
+    /// </summary>
+    protected void UseProxy(CaddyProxy proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        BaseAddress = proxy.Address;
+        HttpClient throughProxy = proxy.CreateHttpClient();
+        TestAccounts.Authorize(throughProxy, Services);
+        Client.Dispose();
+        Client = throughProxy;
+    }
+
     /// <summary>Starts the app on a real Kestrel port: the browser needs a socket, Blazor Server its WebSocket.</summary>
     protected override HttpClient CreateClient(CamStudioAppFactory app)
     {
