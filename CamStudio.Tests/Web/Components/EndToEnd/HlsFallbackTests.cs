@@ -54,6 +54,7 @@ public sealed class HlsFallbackTests(HlsFallbackFixture e2e)
         await e2e.GoToAsync(page, "");
         TileSample playing = await LiveTileProbe.WaitForAsync(page, id, s => s.Width > 0 && s.Frames > 0, s_deadline, "the tile shows a picture");
         TimeSpan firstPicture = opened.Elapsed;
+        Console.WriteLine($"HLS fallback: first picture {firstPicture.TotalMilliseconds:0} ms after opening the Live page");
         await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);
 
         (await page.Locator($".live-tile[data-camera-id='{id}']").GetAttributeAsync("data-transport")).Should().Be("hls");
