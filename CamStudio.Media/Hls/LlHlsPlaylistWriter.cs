@@ -29,6 +29,13 @@ public static class LlHlsPlaylistWriter
 
     private const int PartHoldBackPartTargets = 3;
 
+    /// <summary>
+    /// PART-HOLD-BACK never below 1 s (90 kHz ticks): hls.js keeps this far from the live edge, and with 0.2 s parts
+    /// 3 × PART-TARGET left so little buffer that a late part on a busy machine stalled the player (seen in CI).
+    /// §4.4.3.8 only sets a minimum (2×, SHOULD 3×); more is allowed. Latency for robustness: see docs/benchmarks.md.
+    /// </summary>
+    private const long MinPartHoldBack = HlsPartStoreOptions.Clock;
+
     public static string Write(HlsPlaylistSnapshot snapshot, bool includeProgramDateTime)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -36,7 +43,7 @@ public static class LlHlsPlaylistWriter
         Line(text, "#EXTM3U");
         Line(text, "#EXT-X-VERSION:6");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-TARGETDURATION:{snapshot.TargetDurationSeconds}\n");
-        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK={Seconds(PartHoldBackPartTargets * snapshot.PartTarget)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK={Seconds(Math.Max(PartHoldBackPartTargets * snapshot.PartTarget, MinPartHoldBack))}\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-PART-INF:PART-TARGET={Seconds(snapshot.PartTarget)}\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-MEDIA-SEQUENCE:{snapshot.MediaSequence}\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-MAP:URI=\"{HlsResourceNames.InitName}\"\n");
