@@ -126,6 +126,14 @@ for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
         else:
             f += 1
             print(f"FAILED:  {name}", file=sys.stderr)
+            # CI keeps only the tail of the log: the reason has to be printed here, next to the name.
+            message = r.find(f"{ns}Output/{ns}ErrorInfo/{ns}Message")
+            if message is not None and message.text:
+                lines = message.text.strip().splitlines()
+                for line in lines[:12]:
+                    print(f"    {line[:400]}", file=sys.stderr)
+                if len(lines) > 12:
+                    print(f"    ... ({len(lines) - 12} more lines in the trx)", file=sys.stderr)
 print(p, f, s)
 PY
 )

@@ -93,16 +93,18 @@ public sealed class ChromiumPlaybackTests(LiveVideoFixture live)
             PeerStats warm = await WaitForStatsAsync(
                 peer, s => s.FramesDecoded >= 25 && s.NackCount > 0, TimeSpan.FromSeconds(20), "video under loss");
 
-            // 100 frames are 4 s at 25 fps. Unrepaired, every lost packet would stall decoding until the camera's next
-            // keyframe (4 s GOP), and 100 frames would take far longer than the deadline.
+            // Unrepaired, a lost packet leaves its frame undecodable and the browser asks for a keyframe (PLI); with
+            // retransmission off this test saw 2 frames decoded in 20 s and 20 PLIs. Repaired, 100 frames (4 s at 25 fps)
+            // decode without a single keyframe request. The deadline is generous on purpose: how fast a loaded machine
+            // decodes is a benchmark's question, whether the loss is repaired is this test's.
             PeerStats after = await WaitForStatsAsync(
-                peer, s => s.FramesDecoded >= warm.FramesDecoded + 100, TimeSpan.FromSeconds(8), "100 more frames under 5 % loss");
+                peer, s => s.FramesDecoded >= warm.FramesDecoded + 100, TimeSpan.FromSeconds(20), "100 more frames under 5 % loss");
 
             session.Stats.PacketsRetransmitted.Should().BeGreaterThan(0);
             after.NackCount.Should().BeGreaterThan(
                 warm.NackCount, "the browser keeps asking for the lost packets (warm: {0}; after: {1})", warm, after);
-            (after.TotalFreezesDuration - warm.TotalFreezesDuration).Should().BeLessThan(
-                1.0, "retransmissions repair the loss before the picture visibly freezes (warm: {0}; after: {1})", warm, after);
+            after.PliCount.Should().Be(
+                warm.PliCount, "every lost packet came back in time, so no frame was given up for a keyframe (warm: {0}; after: {1})", warm, after);
         }
         finally
         {
