@@ -12,7 +12,7 @@ using CamStudio.Media.WebRtc;
 namespace CamStudio.Benchmarks;
 
 /// <summary>
-/// One live camera packet (1200 B) sent to N viewers: what H264RtpSource's fan-out costs per packet.
+/// One live camera packet (1200 B) sent to N viewers: what VideoRtpSource's fan-out costs per packet.
 /// <list type="bullet">
 /// <item><c>ViewerSession.OnPacket</c>: the production path, real sessions of a real WebRtcServer connected over
 /// 127.0.0.1 by ICE + DTLS-SRTP, each send a real sendto on the shared UdpMux socket (a sink thread drains the receiver).</item>
@@ -51,7 +51,7 @@ public class FanOutBenchmarks
         _sessions = _viewers.Sessions;
 
         // OnPacket silently skips a session that is not Connected; make sure every one really sends.
-        H264PacketInfo info = NextInfo();
+        VideoPacketInfo info = NextInfo();
         foreach (ViewerSession session in _sessions)
         {
             session.OnPacket(_packet, info);
@@ -106,7 +106,7 @@ public class FanOutBenchmarks
     [Benchmark(Description = "ViewerSession.OnPacket (real session, sendto)")]
     public void ViewerSessionOnPacket()
     {
-        H264PacketInfo info = NextInfo();
+        VideoPacketInfo info = NextInfo();
         foreach (ViewerSession session in _sessions)
         {
             session.OnPacket(_packet, info);
@@ -116,7 +116,7 @@ public class FanOutBenchmarks
     [Benchmark(Description = "copy+rewrite+protect+history, no socket")]
     public void SendPathWithoutSocket()
     {
-        H264PacketInfo info = NextInfo();
+        VideoPacketInfo info = NextInfo();
         foreach (ComposedViewer viewer in _composed)
         {
             viewer.Prepare(_packet, info);
@@ -126,7 +126,7 @@ public class FanOutBenchmarks
     [Benchmark(Description = "copy+rewrite+protect+history + sendto")]
     public void SendPathWithSendTo()
     {
-        H264PacketInfo info = NextInfo();
+        VideoPacketInfo info = NextInfo();
         Socket sender = _sender!;
         foreach (ComposedViewer viewer in _composed)
         {
@@ -134,11 +134,11 @@ public class FanOutBenchmarks
         }
     }
 
-    private H264PacketInfo NextInfo()
+    private VideoPacketInfo NextInfo()
     {
         int index = _packetIndex++;
         int frame = index / PacketsPerFrame;
-        return new H264PacketInfo(
+        return new VideoPacketInfo(
             IsKeyFrameStart: false,
             IsAccessUnitEnd: index % PacketsPerFrame == PacketsPerFrame - 1,
             IsFromCache: false,
@@ -171,7 +171,7 @@ public class FanOutBenchmarks
         private readonly RtpPacketHistory _history = new(1024, RtpPackets.BufferLength);
         private readonly SrtpContext _srtp = RtpPackets.CreateContext(profile, seed);
 
-        public ReadOnlySpan<byte> Prepare(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+        public ReadOnlySpan<byte> Prepare(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
         {
             Span<byte> packet = _sendBuffer.AsSpan(0, rtpPacket.Length);
             rtpPacket.CopyTo(packet);

@@ -22,7 +22,7 @@ internal static class AllocationProbe
         using var ticks = new AllocationTickListener();
         await using LoopbackViewers viewers = await LoopbackViewers.ConnectAsync(Viewers, SrtpProfile.AeadAes128Gcm);
         byte[] packet = RtpPackets.CreateH264Packet();
-        var info = new H264PacketInfo(false, false, false, 90_000, RtpPackets.SourceSsrc);
+        var info = new VideoPacketInfo(false, false, false, 90_000, RtpPackets.SourceSsrc);
         ticks.Enabled = true;
 
         long processBefore = GC.GetTotalAllocatedBytes(true);

@@ -9,14 +9,14 @@ namespace CamStudio.Media.Hls;
 /// single NAL unit packets (types 1-23, §5.6), STAP-A (24, §5.7.1) and FU-A (28, §5.8). STAP-B, MTAP and FU-B belong to
 /// interleaved mode and are dropped, as are types 0 and 29-31.
 /// <para>
-/// An access unit ends at the marker bit (<see cref="H264PacketInfo.IsAccessUnitEnd"/>) or when the timestamp changes
+/// An access unit ends at the marker bit (<see cref="VideoPacketInfo.IsAccessUnitEnd"/>) or when the timestamp changes
 /// (a camera that never sets the marker, or a lost marker packet). A sequence gap, an FU-A that does not continue the
 /// NAL unit it should, a malformed aggregate or an access unit over the size bound damages the access unit: it is
 /// dropped, and so is everything after it until the next IDR, because a decoder cannot use a P-frame whose reference
 /// it never got. Access units of parameter sets alone still pass while waiting, so an IDR that follows them has them.
 /// </para>
 /// <para>
-/// Cache replays: <c>H264RtpSource</c> sends a new subscriber its cached GOP (IsFromCache) with the camera's own sequence
+/// Cache replays: <c>VideoRtpSource</c> sends a new subscriber its cached GOP (IsFromCache) with the camera's own sequence
 /// numbers, then live packets continuing those numbers, so the join is seamless. A later replay of the same GOP (a
 /// resend to this sink) repeats numbers already seen; such replayed packets are duplicates and are ignored. A live
 /// packet that goes backwards is treated as a loss.
@@ -86,7 +86,7 @@ public sealed class H264RtpDepacketizer
     public long IgnoredPackets { get; private set; }
 
     /// <summary>Hands one RTP packet (the whole packet, header included) to the depacketizer.</summary>
-    public void Push(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+    public void Push(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
     {
         if (!RtpHeader.TryRead(rtpPacket, out RtpHeader header) || header.PayloadLength <= 0)
         {

@@ -23,7 +23,7 @@ namespace CamStudio.Media.Hls;
 /// it writes one fragment and lets the store copy it. The small lock here is only ever contended by <see cref="Dispose"/>
 /// and by <see cref="Stats"/>, both rare and short.
 /// </summary>
-public sealed partial class HlsPackager : IH264PacketSink, IH264AccessUnitSink, IDisposable
+public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink, IDisposable
 {
     /// <summary>The problem text for a stream with B-frames.</summary>
     public const string BFramesProblem = "the camera sends B-frames; HLS needs a stream without them";
@@ -114,7 +114,7 @@ public sealed partial class HlsPackager : IH264PacketSink, IH264AccessUnitSink, 
     }
 
     /// <inheritdoc/>
-    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
     {
         lock (_lock)
         {

@@ -60,7 +60,7 @@ public sealed class RtpStreamRewriter
     public long OctetCount { get; private set; }
 
     /// <summary>Rewrites SSRC, payload type, sequence number and timestamp of <paramref name="packet"/> in place.</summary>
-    public void Rewrite(Span<byte> packet, in H264PacketInfo info) =>
+    public void Rewrite(Span<byte> packet, in VideoPacketInfo info) =>
         Rewrite(packet, info.IsFromCache, info.SourceTimestamp, info.SourceSsrc);
 
     /// <summary>The same, for callers that do not come from the H.264 source (e.g. a future audio stream).</summary>

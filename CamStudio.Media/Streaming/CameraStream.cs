@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace CamStudio.Media.Streaming;
 
 /// <summary>
-/// One camera stream (camera + quality, key "3-stream2", an SDP token because it names the media stream in answers): the <see cref="H264RtpSource"/> the viewers subscribe to and the
+/// One camera stream (camera + quality, key "3-stream2", an SDP token because it names the media stream in answers): the <see cref="VideoRtpSource"/> the viewers subscribe to and the
 /// <see cref="FfmpegSupervisor"/> that feeds it. FFmpeg runs while there are viewers, and for a grace period after the last
 /// one left. The source lives as long as this object, across FFmpeg restarts and reconfiguration, so connected viewers
 /// keep their session (no renegotiation) and resume at the next keyframe.
@@ -40,7 +40,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         CameraId = source.CameraId;
         Quality = quality;
         Key = KeyFor(source.CameraId, quality);
-        Source = new H264RtpSource(loggerFactory.CreateLogger<H264RtpSource>(), timeProvider, options.GopCacheMaxBytes);
+        Source = new VideoRtpSource(loggerFactory.CreateLogger<VideoRtpSource>(), timeProvider, options.GopCacheMaxBytes);
         try
         {
             _supervisor = CreateSupervisor(source);
@@ -63,7 +63,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     public StreamVariant Quality { get; }
 
     /// <summary>What viewer sessions subscribe to; one per stream for its whole life.</summary>
-    public H264RtpSource Source { get; }
+    public VideoRtpSource Source { get; }
 
     /// <summary>The current supervisor (replaced by <see cref="ReconfigureAsync"/>).</summary>
     public FfmpegSupervisor Supervisor { get { lock (_lock) { return _supervisor; } } }

@@ -2,7 +2,7 @@ namespace CamStudio.Media.Streaming;
 
 /// <summary>
 /// The packets of the current GOP (and of a possible next GOP being assembled at its end), stored back to back in one
-/// byte buffer. Not thread-safe: <see cref="H264RtpSource"/> guards it with its fan-out lock.
+/// byte buffer. Not thread-safe: <see cref="VideoRtpSource"/> guards it with its fan-out lock.
 /// </summary>
 /// <remarks>
 /// The buffer starts small and doubles up to the byte bound, so a camera with a 200 kB GOP does not pin the whole bound;

@@ -2,7 +2,7 @@ namespace CamStudio.Media.Streaming;
 
 /// <summary>What an RTP payload carries, as far as GOP caching needs to know.</summary>
 [Flags]
-internal enum H264PacketContent : byte
+internal enum VideoPacketContent : byte
 {
     None = 0,
     Sps = 1,
@@ -15,7 +15,7 @@ internal enum H264PacketContent : byte
 /// <summary>
 /// Just enough RFC 6184 depacketisation to classify a payload: single NAL unit (types 1-23), STAP-A (24, looks at every
 /// aggregated NAL) and FU-A (28, the type in the FU header). STAP-B, MTAP and FU-B belong to interleaved mode, which
-/// WebRTC does not use; they count as <see cref="H264PacketContent.Other"/>.
+/// WebRTC does not use; they count as <see cref="VideoPacketContent.Other"/>.
 /// </summary>
 internal static class H264Nal
 {
@@ -26,12 +26,12 @@ internal static class H264Nal
     public const int TypeFuA = 28;
 
     /// <summary>Classifies <paramref name="payload"/>; <paramref name="sps"/> is the first complete SPS NAL in it, if any.</summary>
-    public static H264PacketContent Classify(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> sps)
+    public static VideoPacketContent Classify(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> sps)
     {
         sps = default;
         if (payload.IsEmpty)
         {
-            return H264PacketContent.None;
+            return VideoPacketContent.None;
         }
 
         int type = payload[0] & 0x1F;
@@ -48,15 +48,15 @@ internal static class H264Nal
         if (type == TypeFuA)
         {
             // A fragment of an SPS is not parsed (never seen in practice: SPS are tens of bytes).
-            return payload.Length >= 2 ? OfType(payload[1] & 0x1F) : H264PacketContent.None;
+            return payload.Length >= 2 ? OfType(payload[1] & 0x1F) : VideoPacketContent.None;
         }
 
         if (type != TypeStapA)
         {
-            return H264PacketContent.Other;
+            return VideoPacketContent.Other;
         }
 
-        H264PacketContent content = H264PacketContent.None;
+        VideoPacketContent content = VideoPacketContent.None;
         ReadOnlySpan<byte> rest = payload[1..];
         while (rest.Length >= 3)
         {
@@ -84,12 +84,12 @@ internal static class H264Nal
     public static bool IsFragmentStartOrWhole(ReadOnlySpan<byte> payload) =>
         payload.Length < 2 || (payload[0] & 0x1F) != TypeFuA || (payload[1] & 0x80) != 0;
 
-    private static H264PacketContent OfType(int type) => type switch
+    private static VideoPacketContent OfType(int type) => type switch
     {
-        TypeSps => H264PacketContent.Sps,
-        TypePps => H264PacketContent.Pps,
-        TypeIdr => H264PacketContent.IdrSlice,
-        >= 1 and <= 4 => H264PacketContent.NonIdrSlice,
-        _ => H264PacketContent.Other,
+        TypeSps => VideoPacketContent.Sps,
+        TypePps => VideoPacketContent.Pps,
+        TypeIdr => VideoPacketContent.IdrSlice,
+        >= 1 and <= 4 => VideoPacketContent.NonIdrSlice,
+        _ => VideoPacketContent.Other,
     };
 }

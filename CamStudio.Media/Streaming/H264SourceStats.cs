@@ -1,6 +1,6 @@
 namespace CamStudio.Media.Streaming;
 
-/// <summary>A snapshot of what an <see cref="H264RtpSource"/> has measured.</summary>
+/// <summary>A snapshot of what an <see cref="VideoRtpSource"/> has measured.</summary>
 public sealed record H264SourceStats
 {
     public DateTimeOffset? LastPacketTime { get; init; }

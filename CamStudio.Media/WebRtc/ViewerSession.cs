@@ -16,7 +16,7 @@ namespace CamStudio.Media.WebRtc;
 /// and sender reports come from other threads, so everything that touches the outgoing SRTP context runs
 /// under <see cref="_sendLock"/> (an SRTP context has exactly one writer at a time).
 /// </summary>
-public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRtcpFeedbackHandler, IDisposable
+public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IRtcpFeedbackHandler, IDisposable
 {
     // 1200-byte RTP from FFmpeg plus the largest SRTP/SRTCP overhead, with slack for header extensions.
     private const int SendBufferSize = 1500;
@@ -30,7 +30,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
 
     private readonly Lock _sendLock = new();
     private readonly UdpMux _mux;
-    private readonly IH264StreamSource _source;
+    private readonly IVideoStreamSource _source;
     private readonly DtlsServerSession _dtls;
     private readonly int _historyPackets;
     private RtpPacketHistory? _history; // sized at connect, when the camera's replay burst is known; guarded by _sendLock
@@ -60,7 +60,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
         uint ssrc,
         byte payloadType,
         UdpMux mux,
-        IH264StreamSource source,
+        IVideoStreamSource source,
         DtlsCertificate certificate,
         string remoteFingerprint,
         WebRtcOptions options,
@@ -237,7 +237,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IH264PacketSink, IRt
     public void OnConsentExpired() => Close(ViewerCloseReason.ConsentExpired);
 
     /// <inheritdoc/>
-    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
     {
         if (_state != ViewerSessionState.Connected)
         {

@@ -101,7 +101,7 @@ public sealed partial class WebRtcServer : IAsyncDisposable
     /// Answers a browser's recvonly offer with a session that will play <paramref name="source"/>.
     /// Never throws for bad offers: the result carries a sentence the client can show.
     /// </summary>
-    public ViewerSessionResult CreateSession(string offerSdp, IH264StreamSource source, string cameraKey)
+    public ViewerSessionResult CreateSession(string offerSdp, IVideoStreamSource source, string cameraKey)
     {
         ArgumentNullException.ThrowIfNull(source);
         UdpMux mux = _mux ?? throw new InvalidOperationException("The WebRTC server has not been started.");

@@ -162,7 +162,7 @@ public sealed class H264RtpDepacketizerTests
     [Fact]
     public void CachedGopThenLive_JoinsWithoutLoss_AndAReplayedGopIsNotDeliveredTwice()
     {
-        // H264RtpSource replays its cache with the camera's own sequence numbers, then continues live from there.
+        // VideoRtpSource replays its cache with the camera's own sequence numbers, then continues live from there.
         List<RtpTestPacket> gop =
         [
             .. _packetizer.AccessUnit(0, s_sps, s_pps, Idr(3000)),
@@ -255,7 +255,7 @@ public sealed class H264RtpDepacketizerTests
                 packet = packet[..random.Next(1, packet.Length + 1)];
             }
 
-            var info = new H264PacketInfo(random.Next(2) == 0, random.Next(2) == 0, random.Next(2) == 0, (uint)random.Next());
+            var info = new VideoPacketInfo(random.Next(2) == 0, random.Next(2) == 0, random.Next(2) == 0, (uint)random.Next());
             _depacketizer.Push(packet, info);
         }
 

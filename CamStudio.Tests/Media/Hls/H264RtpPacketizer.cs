@@ -5,7 +5,7 @@ using CamStudio.Media.Video;
 namespace CamStudio.Tests.Media.Hls;
 
 /// <summary>One RTP packet as a source hands it to a sink.</summary>
-internal sealed record RtpTestPacket(byte[] Bytes, H264PacketInfo Info)
+internal sealed record RtpTestPacket(byte[] Bytes, VideoPacketInfo Info)
 {
     public ushort SequenceNumber => Info.SourceSequenceNumber;
 }
@@ -72,7 +72,7 @@ internal sealed class H264RtpPacketizer(uint ssrc, ushort firstSequenceNumber = 
         bool keyFrameStart = payload.Length > 0 && (payload[0] & 0x1F) is 5 or 7 or 8 or 24;
         return new RtpTestPacket(
             Rtp(sequence, timestamp, Ssrc, marker, payload),
-            new H264PacketInfo(keyFrameStart, marker, fromCache, timestamp, Ssrc, sequence));
+            new VideoPacketInfo(keyFrameStart, marker, fromCache, timestamp, Ssrc, sequence));
     }
 
     /// <summary>Packets of one access unit given as NAL units (without start codes).</summary>
@@ -112,7 +112,7 @@ internal sealed class H264RtpPacketizer(uint ssrc, ushort firstSequenceNumber = 
         return AccessUnit(timestamp, [.. nals]);
     }
 
-    public static void Feed(IH264PacketSink sink, IEnumerable<RtpTestPacket> packets)
+    public static void Feed(IVideoPacketSink sink, IEnumerable<RtpTestPacket> packets)
     {
         foreach (RtpTestPacket packet in packets)
         {

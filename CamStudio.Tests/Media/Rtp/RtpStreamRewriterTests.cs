@@ -24,7 +24,7 @@ public class RtpStreamRewriterTests
         bool marker = true)
     {
         byte[] p = SourcePacket(ssrc, seq, ts, marker);
-        rewriter.Rewrite(p, new H264PacketInfo(false, marker, fromCache, ts, ssrc, seq));
+        rewriter.Rewrite(p, new VideoPacketInfo(false, marker, fromCache, ts, ssrc, seq));
         RtpHeader.TryRead(p, out RtpHeader h).Should().BeTrue();
         return h;
     }

@@ -126,8 +126,8 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         using (var feeder = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
         {
             var to = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _stream.Source.Port);
-            await feeder.SendAsync(H264RtpSourceTests.Rtp(1, 3600, false, H264RtpSourceTests.ParameterSets()), to);
-            await feeder.SendAsync(H264RtpSourceTests.Rtp(2, 3600, true, H264RtpSourceTests.FuA(5, start: true, end: true)), to);
+            await feeder.SendAsync(VideoRtpSourceTests.Rtp(1, 3600, false, VideoRtpSourceTests.ParameterSets()), to);
+            await feeder.SendAsync(VideoRtpSourceTests.Rtp(2, 3600, true, VideoRtpSourceTests.FuA(5, start: true, end: true)), to);
         }
 
         await Eventually.WaitUntilAsync(() => _stream.Source.Stats.GopCachePackets == 2, s_wait, "the keyframe is cached");

@@ -34,30 +34,30 @@ public class H264NalTests
     [Fact]
     public void Rfc6184_5_6_SingleNalUnit()
     {
-        H264Nal.Classify([0x65, 0x88, 0x84], out _).Should().Be(H264PacketContent.IdrSlice);
-        H264Nal.Classify([0x41, 0x9A], out _).Should().Be(H264PacketContent.NonIdrSlice);
-        H264Nal.Classify(s_sps640x360, out ReadOnlySpan<byte> sps).Should().Be(H264PacketContent.Sps);
+        H264Nal.Classify([0x65, 0x88, 0x84], out _).Should().Be(VideoPacketContent.IdrSlice);
+        H264Nal.Classify([0x41, 0x9A], out _).Should().Be(VideoPacketContent.NonIdrSlice);
+        H264Nal.Classify(s_sps640x360, out ReadOnlySpan<byte> sps).Should().Be(VideoPacketContent.Sps);
         sps.ToArray().Should().Equal(s_sps640x360);
-        H264Nal.Classify([0x06, 0x05], out _).Should().Be(H264PacketContent.Other); // SEI
+        H264Nal.Classify([0x06, 0x05], out _).Should().Be(VideoPacketContent.Other); // SEI
     }
 
     [Fact]
     public void Rfc6184_5_7_1_StapA_LooksInsideEveryAggregatedNal()
     {
         byte[] stap = StapA(s_sps640x360, s_pps);
-        H264Nal.Classify(stap, out ReadOnlySpan<byte> sps).Should().Be(H264PacketContent.Sps | H264PacketContent.Pps);
+        H264Nal.Classify(stap, out ReadOnlySpan<byte> sps).Should().Be(VideoPacketContent.Sps | VideoPacketContent.Pps);
         sps.ToArray().Should().Equal(s_sps640x360);
 
         byte[] withIdr = StapA(s_sps640x360, s_pps, [0x65, 0xB8, 0x00]);
-        H264Nal.Classify(withIdr, out _).Should().Be(H264PacketContent.Sps | H264PacketContent.Pps | H264PacketContent.IdrSlice);
+        H264Nal.Classify(withIdr, out _).Should().Be(VideoPacketContent.Sps | VideoPacketContent.Pps | VideoPacketContent.IdrSlice);
     }
 
     [Fact]
     public void Rfc6184_5_8_FuA_TypeFromTheFuHeader()
     {
-        H264Nal.Classify([0x7C, 0x85, 0xB8], out _).Should().Be(H264PacketContent.IdrSlice); // start of an IDR
-        H264Nal.Classify([0x7C, 0x45, 0xB8], out _).Should().Be(H264PacketContent.IdrSlice); // end of an IDR
-        H264Nal.Classify([0x5C, 0x81, 0x9A], out _).Should().Be(H264PacketContent.NonIdrSlice);
+        H264Nal.Classify([0x7C, 0x85, 0xB8], out _).Should().Be(VideoPacketContent.IdrSlice); // start of an IDR
+        H264Nal.Classify([0x7C, 0x45, 0xB8], out _).Should().Be(VideoPacketContent.IdrSlice); // end of an IDR
+        H264Nal.Classify([0x5C, 0x81, 0x9A], out _).Should().Be(VideoPacketContent.NonIdrSlice);
         H264Nal.IsFragmentStartOrWhole([0x7C, 0x85]).Should().BeTrue();
         H264Nal.IsFragmentStartOrWhole([0x7C, 0x05]).Should().BeFalse();
     }

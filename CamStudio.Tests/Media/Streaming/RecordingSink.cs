@@ -5,10 +5,10 @@ using CamStudio.Media.Video;
 namespace CamStudio.Tests.Media.Streaming;
 
 /// <summary>Keeps a copy of every packet it gets and lets a test wait for a count with a deadline.</summary>
-internal sealed class RecordingSink : IH264PacketSink, IDisposable
+internal sealed class RecordingSink : IVideoPacketSink, IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly List<(byte[] Packet, H264PacketInfo Info)> _packets = [];
+    private readonly List<(byte[] Packet, VideoPacketInfo Info)> _packets = [];
     private readonly SemaphoreSlim _arrived = new(0);
 
     public int Count
@@ -22,7 +22,7 @@ internal sealed class RecordingSink : IH264PacketSink, IDisposable
         }
     }
 
-    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info)
+    public void OnPacket(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
     {
         lock (_lock)
         {
@@ -32,7 +32,7 @@ internal sealed class RecordingSink : IH264PacketSink, IDisposable
         _arrived.Release();
     }
 
-    public (byte[] Packet, H264PacketInfo Info)[] Snapshot()
+    public (byte[] Packet, VideoPacketInfo Info)[] Snapshot()
     {
         lock (_lock)
         {

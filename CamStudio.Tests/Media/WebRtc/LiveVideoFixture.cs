@@ -26,11 +26,11 @@ public sealed class LiveVideoFixture() : EndToEndFixture(new RtspTestCameraOptio
 
     public WebRtcServer Server { get; private set; } = null!;
 
-    public H264RtpSource Source { get; private set; } = null!;
+    public VideoRtpSource Source { get; private set; } = null!;
 
     protected override async Task StartPartsAsync()
     {
-        Source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System);
+        Source = new VideoRtpSource(NullLogger<VideoRtpSource>.Instance, TimeProvider.System);
         _sourceLoop = Source.RunAsync(_stop.Token);
         _ffmpeg = FfmpegRtpSender.StartFromRtsp(Camera.Source(RtspTestCamera.MainStream), Source.Port);
 

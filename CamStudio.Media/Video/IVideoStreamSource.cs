@@ -5,7 +5,7 @@ namespace CamStudio.Media.Video;
 /// camera's profile so the SDP answer can prefer it. One source outlives FFmpeg restarts, which is how
 /// viewers keep their session (no renegotiation) while the camera reconnects.
 /// </summary>
-public interface IH264StreamSource
+public interface IVideoStreamSource
 {
     /// <summary>The camera's profile-level-id (six hex digits, from its SPS), or null before the first SPS.</summary>
     string? ProfileLevelId { get; }
@@ -18,8 +18,8 @@ public interface IH264StreamSource
     int LargestReplayPackets { get; }
 
     /// <summary>Starts delivering to <paramref name="sink"/>: first the cached GOP, then live packets.</summary>
-    IDisposable Subscribe(IH264PacketSink sink);
+    IDisposable Subscribe(IVideoPacketSink sink);
 
     /// <summary>Replays the cached GOP to one sink (the answer to a PLI).</summary>
-    void ResendKeyFrame(IH264PacketSink sink);
+    void ResendKeyFrame(IVideoPacketSink sink);
 }

@@ -3,8 +3,8 @@ using CamStudio.Media.Video;
 
 namespace CamStudio.Media.Streaming;
 
-// Per-packet work of H264RtpSource: access-unit tracking, GOP cache maintenance and measurements.
-public sealed partial class H264RtpSource
+// Per-packet work of VideoRtpSource: access-unit tracking, GOP cache maintenance and measurements.
+public sealed partial class VideoRtpSource
 {
     private const int MaxSpsBytes = 512;
     private const double RtpClockRate = 90_000;
@@ -78,7 +78,7 @@ public sealed partial class H264RtpSource
             }
 
             ReadOnlySpan<byte> payload = packet.Slice(header.HeaderLength, header.PayloadLength);
-            H264PacketContent content = H264Nal.Classify(payload, out ReadOnlySpan<byte> sps);
+            VideoPacketContent content = H264Nal.Classify(payload, out ReadOnlySpan<byte> sps);
             if (!sps.IsEmpty)
             {
                 UpdateSps(sps);
@@ -96,8 +96,8 @@ public sealed partial class H264RtpSource
                 CountFrame(now, _lastTimestamp, _lastSsrc);
             }
 
-            const H264PacketContent parameterSets = H264PacketContent.Sps | H264PacketContent.Pps;
-            const H264PacketContent slices = H264PacketContent.IdrSlice | H264PacketContent.NonIdrSlice;
+            const VideoPacketContent parameterSets = VideoPacketContent.Sps | VideoPacketContent.Pps;
+            const VideoPacketContent slices = VideoPacketContent.IdrSlice | VideoPacketContent.NonIdrSlice;
             bool parameterSetsOnly = (content & parameterSets) != 0 && (content & slices) == 0;
             bool marker = header.Marker;
             if (marker && parameterSetsOnly)
@@ -108,7 +108,7 @@ public sealed partial class H264RtpSource
                 marker = false;
             }
 
-            bool keyFrameStart = accessUnitStart && (content & (parameterSets | H264PacketContent.IdrSlice)) != 0;
+            bool keyFrameStart = accessUnitStart && (content & (parameterSets | VideoPacketContent.IdrSlice)) != 0;
             bool gopStarted = UpdateCache(packet, header, content, accessUnitStart, keyFrameStart, parameterSetsOnly, marker);
 
             _haveLast = true;
@@ -124,14 +124,14 @@ public sealed partial class H264RtpSource
             }
 
             UpdateRates();
-            var info = new H264PacketInfo(keyFrameStart, marker, IsFromCache: false, header.Timestamp, header.Ssrc,
+            var info = new VideoPacketInfo(keyFrameStart, marker, IsFromCache: false, header.Timestamp, header.Ssrc,
                 header.SequenceNumber);
             FanOut(packet, info, gopStarted);
         }
     }
 
     /// <summary>Appends the packet to the cache; true when this packet made the cache start a new GOP.</summary>
-    private bool UpdateCache(ReadOnlySpan<byte> packet, in RtpHeader header, H264PacketContent content,
+    private bool UpdateCache(ReadOnlySpan<byte> packet, in RtpHeader header, VideoPacketContent content,
         bool accessUnitStart, bool keyFrameStart, bool parameterSetsOnly, bool marker)
     {
         if (accessUnitStart)
@@ -168,7 +168,7 @@ public sealed partial class H264RtpSource
             _candidateParamSetsOnly = false;
         }
 
-        if ((content & H264PacketContent.IdrSlice) == 0 || _candidateCommitted || !appended)
+        if ((content & VideoPacketContent.IdrSlice) == 0 || _candidateCommitted || !appended)
         {
             return false;
         }

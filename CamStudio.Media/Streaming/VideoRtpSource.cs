@@ -19,12 +19,12 @@ namespace CamStudio.Media.Streaming;
 /// first IDR, or after the cache hit its byte bound) a new or re-synced viewer waits, and at the next IDR it gets that
 /// access unit's packets from the cache and continues live.
 /// </remarks>
-public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
+public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposable
 {
     /// <summary>Datagrams this long or longer are taken as truncated and dropped (FFmpeg sends pkt_size 1200).</summary>
     public const int ReceiveBufferSize = 2048;
 
-    private readonly ILogger<H264RtpSource> _logger;
+    private readonly ILogger<VideoRtpSource> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
@@ -32,7 +32,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
     private readonly GopCache _cache;
     private Subscription[] _subscriptions = [];
 
-    public H264RtpSource(ILogger<H264RtpSource> logger, TimeProvider timeProvider, int gopCacheMaxBytes = 8 * 1024 * 1024)
+    public VideoRtpSource(ILogger<VideoRtpSource> logger, TimeProvider timeProvider, int gopCacheMaxBytes = 8 * 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -123,7 +123,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
     /// Adds a viewer. Under the fan-out lock it first gets the cached GOP (IsFromCache = true), then live packets.
     /// Dispose the result to unsubscribe.
     /// </summary>
-    public IDisposable Subscribe(IH264PacketSink sink)
+    public IDisposable Subscribe(IVideoPacketSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var subscription = new Subscription(this, sink);
@@ -137,7 +137,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
     }
 
     /// <summary>PLI/FIR answer: replays the cached GOP to <paramref name="sink"/> only (no-op if it is not subscribed).</summary>
-    public void ResendKeyFrame(IH264PacketSink sink)
+    public void ResendKeyFrame(IVideoPacketSink sink)
     {
         lock (_lock)
         {
@@ -199,7 +199,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
         for (int i = 0; i < _cache.Count; i++)
         {
             ReadOnlySpan<byte> packet = _cache.GetPacket(i, out GopCache.Entry entry);
-            Deliver(subscription, packet, new H264PacketInfo(
+            Deliver(subscription, packet, new VideoPacketInfo(
                 i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber));
         }
 
@@ -208,7 +208,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
         subscription.WaitingForKeyFrame = _cache.IsTruncated;
     }
 
-    private void FanOut(ReadOnlySpan<byte> packet, in H264PacketInfo info, bool gopStartedNow)
+    private void FanOut(ReadOnlySpan<byte> packet, in VideoPacketInfo info, bool gopStartedNow)
     {
         foreach (Subscription subscription in _subscriptions)
         {
@@ -224,7 +224,7 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
         }
     }
 
-    private void Deliver(Subscription subscription, ReadOnlySpan<byte> packet, in H264PacketInfo info)
+    private void Deliver(Subscription subscription, ReadOnlySpan<byte> packet, in VideoPacketInfo info)
     {
         try
         {
@@ -240,11 +240,11 @@ public sealed partial class H264RtpSource : IH264StreamSource, IAsyncDisposable
         }
     }
 
-    private sealed class Subscription(H264RtpSource source, IH264PacketSink sink) : IDisposable
+    private sealed class Subscription(VideoRtpSource source, IVideoPacketSink sink) : IDisposable
     {
         private int _disposed;
 
-        public IH264PacketSink Sink { get; } = sink;
+        public IVideoPacketSink Sink { get; } = sink;
 
         public bool WaitingForKeyFrame { get; set; }
 

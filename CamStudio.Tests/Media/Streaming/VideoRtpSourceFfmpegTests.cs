@@ -8,13 +8,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CamStudio.Tests.Media.Streaming;
 
 /// <summary>The source fed by a real FFmpeg, packetising exactly as the camera pipeline does (MEDIA.md data path).</summary>
-public class H264RtpSourceFfmpegTests
+public class VideoRtpSourceFfmpegTests
 {
     [Fact]
     public async Task RealFfmpeg_StatsFromSps_MeasuredRates_AndLateJoinerStartsAtAKeyFrame()
     {
         using var cts = new CancellationTokenSource();
-        await using var source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System);
+        await using var source = new VideoRtpSource(NullLogger<VideoRtpSource>.Instance, TimeProvider.System);
         Task loop = source.RunAsync(cts.Token);
         using var early = new RecordingSink();
         using IDisposable earlySubscription = source.Subscribe(early);

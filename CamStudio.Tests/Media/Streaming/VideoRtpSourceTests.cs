@@ -7,12 +7,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CamStudio.Tests.Media.Streaming;
 
-public sealed class H264RtpSourceTests : IAsyncLifetime
+public sealed class VideoRtpSourceTests : IAsyncLifetime
 {
     private const uint CameraSsrc = 0xC0FFEE01;
     private readonly Socket _sender = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<(H264RtpSource Source, Task Loop)> _sources = [];
+    private readonly List<(VideoRtpSource Source, Task Loop)> _sources = [];
 
     public Task InitializeAsync()
     {
@@ -23,7 +23,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _cts.CancelAsync();
-        foreach ((H264RtpSource source, Task loop) in _sources)
+        foreach ((VideoRtpSource source, Task loop) in _sources)
         {
             await loop;
             await source.DisposeAsync();
@@ -33,14 +33,14 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         _cts.Dispose();
     }
 
-    private H264RtpSource StartSource(int gopCacheMaxBytes = 8 * 1024 * 1024)
+    private VideoRtpSource StartSource(int gopCacheMaxBytes = 8 * 1024 * 1024)
     {
-        var source = new H264RtpSource(NullLogger<H264RtpSource>.Instance, TimeProvider.System, gopCacheMaxBytes);
+        var source = new VideoRtpSource(NullLogger<VideoRtpSource>.Instance, TimeProvider.System, gopCacheMaxBytes);
         _sources.Add((source, source.RunAsync(_cts.Token)));
         return source;
     }
 
-    private void Send(H264RtpSource source, byte[] packet) =>
+    private void Send(VideoRtpSource source, byte[] packet) =>
         _sender.SendTo(packet, new IPEndPoint(IPAddress.Loopback, source.Port));
 
     internal static byte[] Rtp(ushort seq, uint ts, bool marker, byte[] payload)
@@ -81,7 +81,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task DiscardCache_AfterAStop_ANewViewerGetsNoStalePicture_AndStartsAtTheNextKeyframe()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using var watcher = new RecordingSink();
         using IDisposable watching = source.Subscribe(watcher);
         Send(source, Rtp(1, 3600, false, ParameterSets()));
@@ -107,7 +107,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task LargestReplayPackets_RemembersTheLongestGop_AcrossKeyframes_AndForgetsItWhenTheCacheIsDiscarded()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using var watcher = new RecordingSink();
         using IDisposable watching = source.Subscribe(watcher);
         source.LargestReplayPackets.Should().Be(0, "nothing to replay before the first keyframe");
@@ -142,7 +142,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task LateSubscriber_GetsSpsPpsIdrFromCacheFirst_ThenLive_WithNoGapOrDuplicate()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using var early = new RecordingSink();
         using IDisposable earlySubscription = source.Subscribe(early);
 
@@ -223,7 +223,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task GopCacheBound_IsRespected_AndTheCacheStartsOverAtTheNextKeyFrame()
     {
-        H264RtpSource source = StartSource(gopCacheMaxBytes: 600);
+        VideoRtpSource source = StartSource(gopCacheMaxBytes: 600);
         using var early = new RecordingSink();
         using IDisposable earlySubscription = source.Subscribe(early);
 
@@ -273,7 +273,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task SourceRestart_NewSsrc_DropsTheCache_AndViewersResumeAtTheNewKeyFrame()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using var viewer = new RecordingSink();
         using IDisposable subscription = source.Subscribe(viewer);
         Send(source, Rtp(1, 0, false, ParameterSets()));
@@ -306,7 +306,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task ThrowingSink_DoesNotStopTheLoopOrOtherViewers()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using IDisposable bad = source.Subscribe(new ThrowingSink());
         using var good = new RecordingSink();
         using IDisposable goodSubscription = source.Subscribe(good);
@@ -321,7 +321,7 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
     [Fact]
     public async Task NonRtpDatagrams_AreDroppedAndCounted()
     {
-        H264RtpSource source = StartSource();
+        VideoRtpSource source = StartSource();
         using var sink = new RecordingSink();
         using IDisposable subscription = source.Subscribe(sink);
         Send(source, [0x00, 0x01, 0x02]);
@@ -331,9 +331,9 @@ public sealed class H264RtpSourceTests : IAsyncLifetime
         source.Stats.DroppedPackets.Should().Be(1);
     }
 
-    private sealed class ThrowingSink : IH264PacketSink
+    private sealed class ThrowingSink : IVideoPacketSink
     {
-        public void OnPacket(ReadOnlySpan<byte> rtpPacket, in H264PacketInfo info) =>
+        public void OnPacket(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info) =>
             throw new InvalidOperationException("viewer broke");
     }
 }

@@ -7,7 +7,7 @@ namespace CamStudio.Media.Video;
 /// <param name="SourceTimestamp">The RTP timestamp the camera stream put on the packet.</param>
 /// <param name="SourceSsrc">The SSRC of the camera stream (changes when FFmpeg restarts).</param>
 /// <param name="SourceSequenceNumber">The sequence number of the camera stream.</param>
-public readonly record struct H264PacketInfo(
+public readonly record struct VideoPacketInfo(
     bool IsKeyFrameStart,
     bool IsAccessUnitEnd,
     bool IsFromCache,
