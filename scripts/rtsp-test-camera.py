@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """A real RTSP test camera for CamStudio's tests and benchmarks.
 
-Serves two H.264 mounts through GStreamer's RTSP server, like a typical IP camera:
+Serves two mounts through GStreamer's RTSP server, like a typical IP camera:
   /stream1  main stream (HD, default 1280x720)
   /stream2  sub stream  (SD, default 640x360)
+--codec h265 makes both H.265 (x265enc, RFC 7798 payloads) instead of H.264, like a camera set to H.265.
+--audio aac|pcma|pcmu adds a microphone track to both mounts (AAC-LC 16 kHz mono as RFC 3640, or G.711 at 8 kHz):
+a tone, which the tests can hear as audio energy.
 Every request needs credentials (basic, digest or both); wrong ones get a real 401.
 
 Prints exactly one line "READY rtsp://HOST:PORT" on stdout once the server listens, then runs until
@@ -49,7 +52,15 @@ def parse_args(argv):
                    help="clock: test pattern + clock overlay; timestamp: black picture with wall-clock and running time "
                         "as text; stamp: wall-clock ms as a machine-readable block band over noise")
     p.add_argument("--stamp-log", help="with --pattern stamp: append '<mount> <stamp>' for every frame to this file")
-    return p.parse_args(argv)
+    p.add_argument("--codec", choices=["h264", "h265"], default="h264", help="video codec of both mounts")
+    p.add_argument("--audio", choices=["none", "aac", "pcma", "pcmu"], default="none",
+                   help="add a microphone track (a 440 Hz tone) in this codec")
+    args = p.parse_args(argv)
+    if args.pattern == "stamp" and args.audio != "none":
+        # The stamp frames come from Python at their own pace; a live audio branch beside them makes the RTSP
+        # server's PLAY fail (503). The latency benchmark needs no sound.
+        p.error("--pattern stamp cannot be combined with --audio")
+    return args
 
 
 def size(text):
@@ -69,10 +80,7 @@ def launch_line(args, width, height, bitrate):
         # (10 frames) instead of keeping the GOP the benchmark asks for.
         return (
             f"( {source} "
-            f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate} "
-            f'option-string="scenecut=0" '
-            f"! video/x-h264,profile={args.profile} "
-            f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
+            f"! {encoder(args, key_int, bitrate, no_scenecut=True)}{audio_branch(args)} )"
         )
     if args.pattern == "timestamp":
         # Black background, big monospace wall-clock time (top) and stream running time with milliseconds
@@ -88,10 +96,35 @@ def launch_line(args, width, height, bitrate):
     return (
         f"( {source} ! video/x-raw,width={width},height={height},framerate={args.fps}/1 "
         f"! videoconvert ! {overlay} ! videoconvert "
-        f"! x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate} "
-        f"! video/x-h264,profile={args.profile} "
-        f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
+        f"! {encoder(args, key_int, bitrate)}{audio_branch(args)} )"
     )
+
+
+def encoder(args, key_int, bitrate, no_scenecut=False):
+    """The video encoder and RTP payloader (pay0) of a mount, in the --codec the camera is set to."""
+    if args.codec == "h265":
+        # x265 speaks the same zero-latency language; Main profile is what H.265 cameras send.
+        options = ' option-string="scenecut=0"' if no_scenecut else ""
+        return (f"x265enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
+                f"! video/x-h265,profile=main "
+                f"! rtph265pay name=pay0 pt=96 config-interval=1")
+    options = ' option-string="scenecut=0"' if no_scenecut else ""
+    return (f"x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
+            f"! video/x-h264,profile={args.profile} "
+            f"! rtph264pay name=pay0 pt=96 config-interval=1")
+
+
+def audio_branch(args):
+    """A second branch (pay1) of the same launch line: the camera's microphone, or nothing."""
+    if args.audio == "none":
+        return ""
+    tone = "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 ! audioconvert ! audioresample"
+    if args.audio == "aac":
+        return (f" {tone} ! audio/x-raw,rate=16000,channels=1 ! voaacenc bitrate=32000 "
+                f"! rtpmp4gpay name=pay1 pt=97")
+    if args.audio == "pcma":
+        return f" {tone} ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8"
+    return f" {tone} ! audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay name=pay1 pt=0"
 
 
 # ---- the machine-readable stamp (--pattern stamp) ------------------------------------------------------------------

@@ -33,6 +33,19 @@ public sealed record FfmpegDiagnosis(FfmpegFailure Failure, string Summary, stri
 public sealed record VideoStreamInfo(string Codec, string? Profile, int Width, int Height, double? FramesPerSecond)
 {
     public bool IsH264 => string.Equals(Codec, "h264", StringComparison.Ordinal);
+
+    /// <summary>H.264 or H.265: a codec CamStudio passes through without re-encoding.</summary>
+    public bool IsSupported => Video.VideoCodecNames.TryFromFfmpeg(Codec, out _);
+
+    /// <summary>"H.265 (Main), 1920×1080" — how the dashboard names the stream.</summary>
+    public string Describe()
+    {
+        string codec = Video.VideoCodecNames.TryFromFfmpeg(Codec, out Video.VideoCodec known)
+            ? Video.VideoCodecNames.Display(known)
+            : Codec.ToUpperInvariant();
+        string profile = Profile is null ? string.Empty : " (" + Profile + ")";
+        return string.Create(CultureInfo.InvariantCulture, $"{codec}{profile}, {Width}×{Height}");
+    }
 }
 
 /// <summary>Pure functions over captured FFmpeg/ffprobe output. Tested on real captured stderr in CamStudio.Tests.</summary>
@@ -41,7 +54,7 @@ public static partial class FfmpegStderrParser
     public const string AuthFailedSummary = "The camera rejected the username or password.";
     public const string HostUnreachableSummary = "The camera could not be reached.";
     public const string StreamNotFoundSummary = "The camera has no stream at this path.";
-    public const string UnsupportedCodecSummary = "The camera does not send H.264 video; switch its stream to H.264.";
+    public const string UnsupportedCodecSummary = "The camera sends neither H.264 nor H.265 video; switch its stream to H.264.";
     public const string ProtocolErrorSummary = "The camera did not answer as an RTSP server.";
     public const string ConnectionLostSummary = "The camera stream ended.";
     public const string UnknownSummary = "FFmpeg stopped unexpectedly.";
@@ -82,7 +95,7 @@ public static partial class FfmpegStderrParser
                 : new(FfmpegFailure.ConnectionLost, ConnectionLostSummary, unreachable);
         }
 
-        if ((FindOutputVideoStream(all) ?? FindVideoStream(all)) is { IsH264: false } video)
+        if ((FindOutputVideoStream(all) ?? FindVideoStream(all)) is { IsSupported: false } video)
         {
             return new(FfmpegFailure.UnsupportedCodec, UnsupportedCodecSummary, "camera sends " + video.Codec);
         }

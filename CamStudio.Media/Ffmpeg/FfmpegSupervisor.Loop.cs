@@ -125,6 +125,7 @@ public sealed partial class FfmpegSupervisor
         IFfmpegRun run;
         try
         {
+            Launching?.Invoke();
             run = _launcher.Launch(_arguments, _secrets);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -149,14 +150,26 @@ public sealed partial class FfmpegSupervisor
                     _videoStream = info;
                 }
 
-                if (!info.IsH264)
+                if (!info.IsSupported)
                 {
                     codecRejected.TrySetResult(info);
+                }
+                else
+                {
+                    // Before FFmpeg's first packet: the source must know how to read the payloads it is about to get.
+                    OutputVideoDescribed?.Invoke(info);
                 }
             }
         }
 
         run.StderrLine += OnLine;
+        // Lines FFmpeg printed before we subscribed would otherwise be missed (OnLine is idempotent, so a line that
+        // arrives both ways is harmless).
+        foreach (string early in run.RecentStderr())
+        {
+            OnLine(run, early);
+        }
+
         DateTimeOffset runStart = _time.GetUtcNow();
         lock (_lock)
         {

@@ -54,6 +54,18 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
 
     public event EventHandler<FfmpegStateChangedEventArgs>? StateChanged;
 
+    /// <summary>
+    /// Called just before each FFmpeg launch, on the supervision loop. CameraStream holds the video source's reading
+    /// here, until <see cref="OutputVideoDescribed"/> tells it which codec the new run sends.
+    /// </summary>
+    public Action? Launching { get; set; }
+
+    /// <summary>
+    /// Called from FFmpeg's stderr reader when FFmpeg describes the (supported) video it is about to send: its
+    /// "Output #0 … Stream #0:0: Video: hevc …" line comes before the first RTP packet leaves FFmpeg.
+    /// </summary>
+    public Action<VideoStreamInfo>? OutputVideoDescribed { get; set; }
+
     public FfmpegSupervisorState State { get { lock (_lock) { return _state; } } }
 
     /// <summary>The most recent failure, user-facing and redacted; kept after recovery as history.</summary>

@@ -289,8 +289,19 @@ public sealed partial class CameraStream : IAsyncDisposable
         FfmpegSupervisorOptions? options = source.Kind == CameraFeedKind.Rtsp
             ? (_supervisorOptions ?? new FfmpegSupervisorOptions()) with { ReachabilityProbe = ct => TcpReachability.CanConnectAsync(source.Host, source.RtspPort, ct) }
             : _supervisorOptions;
-        return new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),
+        var supervisor = new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),
             _time, options);
+        // The camera may send H.264 one run and H.265 the next (its settings changed): the source reads a run's
+        // packets only once FFmpeg has said which codec they are.
+        supervisor.Launching = Source.HoldForCodec;
+        supervisor.OutputVideoDescribed = info =>
+        {
+            if (Video.VideoCodecNames.TryFromFfmpeg(info.Codec, out Video.VideoCodec codec))
+            {
+                Source.SetCodec(codec);
+            }
+        };
+        return supervisor;
     }
 
     private sealed class ViewerLease(CameraStream owner) : IDisposable

@@ -78,8 +78,12 @@ public sealed partial class VideoRtpSource
             }
 
             ReadOnlySpan<byte> payload = packet.Slice(header.HeaderLength, header.PayloadLength);
-            VideoPacketContent content = H264Nal.Classify(payload, out ReadOnlySpan<byte> sps);
-            if (!sps.IsEmpty)
+            VideoCodec codec = _codec;
+            ReadOnlySpan<byte> sps;
+            VideoPacketContent content = codec == VideoCodec.H265
+                ? H265Nal.Classify(payload, out sps)
+                : H264Nal.Classify(payload, out sps);
+            if (!sps.IsEmpty && codec == VideoCodec.H264)
             {
                 UpdateSps(sps);
             }
@@ -125,7 +129,7 @@ public sealed partial class VideoRtpSource
 
             UpdateRates();
             var info = new VideoPacketInfo(keyFrameStart, marker, IsFromCache: false, header.Timestamp, header.Ssrc,
-                header.SequenceNumber);
+                header.SequenceNumber, codec);
             FanOut(packet, info, gopStarted);
         }
     }

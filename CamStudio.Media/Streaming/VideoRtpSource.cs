@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CamStudio.Media.Streaming;
 
 /// <summary>
-/// One running camera stream: receives FFmpeg's RTP/H.264 on a loopback UDP port, finds access units and keyframes,
+/// One running camera stream: receives FFmpeg's RTP (H.264 per RFC 6184 or H.265 per RFC 7798) on a loopback UDP port, finds access units and keyframes,
 /// keeps the current GOP and fans every packet out to the subscribed viewers.
 /// </summary>
 /// <remarks>
@@ -31,6 +31,8 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     private readonly Lock _lock = new();
     private readonly GopCache _cache;
     private Subscription[] _subscriptions = [];
+    private VideoCodec _codec = VideoCodec.H264;
+    private TaskCompletionSource _codecGate = CompletedGate();
 
     public VideoRtpSource(ILogger<VideoRtpSource> logger, TimeProvider timeProvider, int gopCacheMaxBytes = 8 * 1024 * 1024)
     {
@@ -67,6 +69,50 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     /// </summary>
     public Action? FrameReceived { get; set; }
 
+    /// <summary>
+    /// The codec of the payloads: H.264 until told otherwise. Changes only between FFmpeg runs (see
+    /// <see cref="HoldForCodec"/>); a change drops the cached GOP, as its packets are of the other codec.
+    /// </summary>
+    public VideoCodec Codec { get { lock (_lock) { return _codec; } } }
+
+    /// <summary>Completes once the current run's codec is known (at once, unless <see cref="HoldForCodec"/> is pending).</summary>
+    public Task CodecKnown => Volatile.Read(ref _codecGate).Task;
+
+    /// <summary>
+    /// A new FFmpeg run is about to start and its codec is not known yet: stop reading until <see cref="SetCodec"/>.
+    /// Its packets wait in the socket's 4 MiB kernel buffer meanwhile, so none is read as the wrong codec or lost.
+    /// </summary>
+    public void HoldForCodec()
+    {
+        lock (_lock)
+        {
+            if (_codecGate.Task.IsCompleted)
+            {
+                _codecGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Sets the codec FFmpeg described for this run and resumes reading.</summary>
+    public void SetCodec(VideoCodec codec)
+    {
+        TaskCompletionSource gate;
+        lock (_lock)
+        {
+            if (codec != _codec)
+            {
+                _codec = codec;
+                _lastSpsLength = 0;
+                _spsInfo = default;
+                OnSourceRestart();
+            }
+
+            gate = _codecGate;
+        }
+
+        gate.TrySetResult();
+    }
+
     /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed. One buffer, reused.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -77,6 +123,14 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
             try
             {
                 received = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+
+                // Checked after the receive: the loop is usually parked in it when a new run begins, and the packet it
+                // wakes up with is already the new run's.
+                Task codecKnown = CodecKnown;
+                if (!codecKnown.IsCompleted)
+                {
+                    await codecKnown.WaitAsync(ct).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -170,6 +224,13 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         return ValueTask.CompletedTask;
     }
 
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+
     private void Unsubscribe(Subscription subscription)
     {
         lock (_lock)
@@ -200,7 +261,7 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         {
             ReadOnlySpan<byte> packet = _cache.GetPacket(i, out GopCache.Entry entry);
             Deliver(subscription, packet, new VideoPacketInfo(
-                i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber));
+                i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber, _codec));
         }
 
         // A truncated cache ends before "now": continuing live from there would feed the decoder P-frames whose

@@ -128,6 +128,8 @@ public sealed class RtspTestCamera : IAsyncDisposable
             "--bitrate", options.BitrateKbps.ToString(c),
             "--profile", options.Profile,
             "--pattern", options.Pattern.ToString().ToLowerInvariant(),
+            "--codec", options.Codec.ToString().ToLowerInvariant(),
+            "--audio", options.Audio.ToString().ToLowerInvariant(),
         ];
     }
 

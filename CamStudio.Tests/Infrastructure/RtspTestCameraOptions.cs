@@ -23,6 +23,32 @@ public enum RtspTestPattern
     Timestamp,
 }
 
+/// <summary>The video codec the camera is set to.</summary>
+public enum RtspTestVideoCodec
+{
+    /// <summary>H.264 (x264enc).</summary>
+    H264,
+
+    /// <summary>H.265 Main (x265enc), as many cameras now send on their main stream.</summary>
+    H265,
+}
+
+/// <summary>The camera's microphone track.</summary>
+public enum RtspTestAudio
+{
+    /// <summary>No audio track.</summary>
+    None,
+
+    /// <summary>AAC-LC, 16 kHz mono (RFC 3640 mpeg4-generic).</summary>
+    Aac,
+
+    /// <summary>G.711 A-law, 8 kHz.</summary>
+    Pcma,
+
+    /// <summary>G.711 µ-law, 8 kHz.</summary>
+    Pcmu,
+}
+
 /// <summary>Settings of <see cref="RtspTestCamera"/>; the defaults are a typical 720p camera.</summary>
 public sealed record RtspTestCameraOptions
 {
@@ -55,6 +81,12 @@ public sealed record RtspTestCameraOptions
 
     /// <summary>Picture content.</summary>
     public RtspTestPattern Pattern { get; init; } = RtspTestPattern.Clock;
+
+    /// <summary>Video codec of both streams.</summary>
+    public RtspTestVideoCodec Codec { get; init; } = RtspTestVideoCodec.H264;
+
+    /// <summary>Microphone track of both streams (a 440 Hz tone).</summary>
+    public RtspTestAudio Audio { get; init; } = RtspTestAudio.None;
 
     /// <summary>How long to wait for the camera to listen before failing the test.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);

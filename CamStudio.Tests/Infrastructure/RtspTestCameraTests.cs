@@ -23,6 +23,24 @@ public sealed class RtspTestCameraTests : IDisposable
         sub.Should().Contain("codec_name=h264").And.Contain("width=640").And.Contain("height=360");
     }
 
+    [Theory]
+    [InlineData(RtspTestAudio.Aac, "codec_name=aac", "sample_rate=16000")]
+    [InlineData(RtspTestAudio.Pcma, "codec_name=pcm_alaw", "sample_rate=8000")]
+    [InlineData(RtspTestAudio.Pcmu, "codec_name=pcm_mulaw", "sample_rate=8000")]
+    public async Task An_h265_camera_with_a_microphone_sends_hevc_main_and_its_audio(RtspTestAudio audio, string codec, string rate)
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Codec = RtspTestVideoCodec.H265, Audio = audio }, Ct);
+
+        (int videoExit, string video) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.MainStream), Ct);
+        (int audioExit, string sound) = await Ffprobe.ProbeRtspAsync(camera.Url(RtspTestCamera.SubStream), "a:0", Ct);
+
+        videoExit.Should().Be(0, video);
+        video.Should().Contain("codec_name=hevc").And.Contain("profile=Main").And.Contain("width=1280").And.Contain("height=720");
+        audioExit.Should().Be(0, sound);
+        sound.Should().Contain(codec).And.Contain(rate).And.Contain("channels=1");
+    }
+
     [Fact]
     public async Task Wrong_password_gets_401()
     {

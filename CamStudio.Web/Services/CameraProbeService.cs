@@ -1,6 +1,7 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.Video;
 
 namespace CamStudio.Web.Services;
 
@@ -87,7 +88,7 @@ public sealed partial class CameraProbeService(ILogger<CameraProbeService> logge
         ArgumentNullException.ThrowIfNull(request);
         if (exitCode == 0 && FfmpegStderrParser.ParseProbeJson(stdout) is { } video)
         {
-            return video.IsH264
+            return video.IsSupported
                 ? new CameraProbeResult(true, FfmpegFailure.None, Describe(video), video)
                 : Fail(FfmpegFailure.UnsupportedCodec, UnsupportedCodecMessage(video.Codec), request, video);
         }
@@ -116,18 +117,21 @@ public sealed partial class CameraProbeService(ILogger<CameraProbeService> logge
         return Fail(diagnosis.Failure, message, request);
     }
 
+    /// <summary>Appended to a successful H.265 probe: the stream plays as is where the browser can decode H.265.</summary>
+    public const string H265Advice =
+        " Browsers without H.265 support (most, unless the computer decodes it in hardware) cannot play it: pick the SD stream (often H.264) or switch the camera's video encoding to H.264 for those.";
+
     private static string Describe(VideoStreamInfo video)
     {
-        string codec = video.Profile is null ? "H.264" : "H.264 (" + video.Profile + ")";
         string fps = video.FramesPerSecond is double f ? string.Create(CultureInfo.InvariantCulture, $" at {f:0.##} fps") : string.Empty;
-        return string.Create(CultureInfo.InvariantCulture, $"Connected: {codec}, {video.Width}×{video.Height}{fps}.");
+        string advice = VideoCodecNames.TryFromFfmpeg(video.Codec, out VideoCodec codec) && codec == VideoCodec.H265 ? H265Advice : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"Connected: {video.Describe()}{fps}.{advice}");
     }
 
     private static string UnsupportedCodecMessage(string? codec)
     {
-        bool hevc = codec is null or "hevc" or "h265";
-        string what = hevc ? "H.265 (HEVC)" : codec!;
-        return $"The camera sends {what}, which browsers cannot play. Pick the SD stream (often H.264), or switch the camera's video encoding to H.264.";
+        string what = codec ?? "a codec other than H.264 or H.265";
+        return $"The camera sends {what}, which CamStudio cannot pass through. Pick the SD stream, or switch the camera's video encoding to H.264.";
     }
 
     private static string Address(CameraProbeRequest request) =>

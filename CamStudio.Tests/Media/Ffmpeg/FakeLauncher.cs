@@ -22,6 +22,12 @@ internal sealed class FakeLauncher : IFfmpegLauncher
         }
     }
 
+    /// <summary>
+    /// FFmpeg's codec name for the video each run says it sends (the "Output #0" stream line real FFmpeg prints before
+    /// its first packet, which CameraStream waits for); null prints nothing.
+    /// </summary>
+    public string? OutputCodec { get; set; }
+
     public int LaunchCount => Runs.Count;
 
     public FakeRun Last => Runs[^1];
@@ -36,6 +42,12 @@ internal sealed class FakeLauncher : IFfmpegLauncher
         lock (_lock)
         {
             var run = new FakeRun(1000 + _runs.Count, arguments);
+            if (OutputCodec is { } codec)
+            {
+                run.Emit("Output #0, rtp, to 'rtp://127.0.0.1:5004':");
+                run.Emit($"  Stream #0:0: Video: {codec} (High), yuv420p(progressive), 1280x720, q=2-31, 25 fps");
+            }
+
             _runs.Add(run);
             return run;
         }

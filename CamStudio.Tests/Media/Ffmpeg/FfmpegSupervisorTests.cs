@@ -141,21 +141,45 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_hevc_camera_is_stopped_and_retried_slowly()
+    public async Task An_mjpeg_camera_is_stopped_and_retried_slowly()
     {
         FfmpegSupervisor supervisor = await StartAsync();
         await WaitForLaunch(1);
 
-        _launcher.Last.Emit("[info]   Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, 25 fps, 25 tbr, 90k tbn");
+        _launcher.Last.Emit("[info]   Stream #0:0: Video: mjpeg (Baseline), yuvj420p(pc), 1920x1080, 25 fps, 25 tbr, 90k tbn");
         _launcher.Last.Emit("[info] Output #0, rtp, to 'rtp://127.0.0.1:50000':");
         _launcher.Runs[0].StopRequested.Should().BeFalse("the input line alone is not judged; the output line is");
-        _launcher.Last.Emit("[info]   Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, q=2-31, 25 fps, 25 tbr, 90k tbn");
+        _launcher.Last.Emit("[info]   Stream #0:0: Video: mjpeg (Baseline), yuvj420p(pc), 1920x1080, q=2-31, 25 fps, 25 tbr, 90k tbn");
         TimeSpan delay = await WaitForBackoff(supervisor);
 
         _launcher.Runs[0].StopRequested.Should().BeTrue();
         supervisor.LastFailure.Should().Be(FfmpegFailure.UnsupportedCodec);
-        supervisor.VideoStream!.Codec.Should().Be("hevc");
+        supervisor.LastError.Should().Contain("neither H.264 nor H.265").And.Contain("camera sends mjpeg");
+        supervisor.VideoStream!.Codec.Should().Be("mjpeg");
         delay.TotalSeconds.Should().BeInRange(24, 36);
+    }
+
+    [Fact]
+    public async Task An_hevc_camera_streams_and_its_codec_is_announced_before_its_first_packet()
+    {
+        var launches = 0;
+        var described = new List<VideoStreamInfo>();
+        FfmpegSupervisor supervisor = await StartAsync(s =>
+        {
+            s.Launching = () => Interlocked.Increment(ref launches);
+            s.OutputVideoDescribed = info => described.Add(info);
+        });
+        await WaitForLaunch(1);
+        launches.Should().Be(1, "the hook runs before the launch, so the source can hold its reading");
+
+        _launcher.Last.Emit("[info] Output #0, rtp, to 'rtp://127.0.0.1:50000':");
+        _launcher.Last.Emit("[info]   Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, q=2-31, 25 fps, 25 tbr, 90k tbn");
+        supervisor.ReportFrameReceived();
+
+        await Eventually.WaitUntilAsync(() => supervisor.State == FfmpegSupervisorState.Streaming, TimeSpan.FromSeconds(5), "streaming");
+        _launcher.Runs[0].StopRequested.Should().BeFalse("H.265 passes through without re-encoding (issue 15)");
+        described.Should().ContainSingle().Which.Codec.Should().Be("hevc");
+        supervisor.VideoStream!.Describe().Should().Be("H.265 (Main), 1920×1080");
     }
 
     [Fact]
@@ -288,10 +312,13 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
         }
     }
 
-    private async Task<FfmpegSupervisor> StartAsync(FfmpegSupervisorOptions? options = null)
+    private async Task<FfmpegSupervisor> StartAsync(FfmpegSupervisorOptions? options = null) => await StartAsync(_ => { }, options);
+
+    private async Task<FfmpegSupervisor> StartAsync(Action<FfmpegSupervisor> configure, FfmpegSupervisorOptions? options = null)
     {
         _supervisor = new FfmpegSupervisor("cam-1", ["-i", "rtsp://admin:hunter2@10.0.0.5:554/s"], ["hunter2"], _launcher,
             NullLogger.Instance, _time, options, new Random(7));
+        configure(_supervisor);
         _supervisor.StateChanged += (_, e) =>
         {
             lock (_states)

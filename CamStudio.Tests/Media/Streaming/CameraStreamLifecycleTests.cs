@@ -1,3 +1,4 @@
+using CamStudio.Media.Video;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Media.Ffmpeg;
@@ -121,6 +122,7 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task The_grace_stop_forgets_the_cached_picture_so_the_next_run_never_shows_it_as_live()
     {
+        _launcher.OutputCodec = "h264";
         IDisposable first = _stream.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         using (var feeder = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
@@ -137,6 +139,31 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
         await Settled();
 
         _stream.Source.Stats.GopCachePackets.Should().Be(0, "a picture from the stopped run is not live video");
+    }
+
+    [Fact]
+    public async Task A_runs_packets_are_read_only_once_ffmpeg_has_said_their_codec_and_then_as_that_codec()
+    {
+        // An H.265 keyframe (VPS+SPS+PPS in an aggregation packet, then an IDR) read as H.264 would be garbage: the
+        // source must not read it before FFmpeg's "Output #0 ... Video: hevc" line, even when the packets come first.
+        using IDisposable viewer = _stream.AddViewer();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        using (var feeder = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            var to = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _stream.Source.Port);
+            await feeder.SendAsync(VideoRtpSourceTests.Rtp(1, 3600, false, H265NalTests.ParameterSetsAggregate()), to);
+            await feeder.SendAsync(VideoRtpSourceTests.Rtp(2, 3600, true, H265NalTests.Nal(H265NalUnit.TypeIdrWRadl, 0xAA, 0xBB)), to);
+        }
+
+        _stream.Source.CodecKnown.IsCompleted.Should().BeFalse("FFmpeg has not described its output yet");
+        _stream.Source.Stats.Packets.Should().Be(0, "nothing is read before the codec is known");
+
+        _launcher.Last.Emit("Output #0, rtp, to 'rtp://127.0.0.1:5004':");
+        _launcher.Last.Emit("  Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080, q=2-31, 25 fps, 25 tbr, 90k tbn");
+
+        await Eventually.WaitUntilAsync(() => _stream.Source.Stats.GopCachePackets == 2, s_wait, "the H.265 keyframe is cached");
+        _stream.Source.Codec.Should().Be(VideoCodec.H265);
+        _stream.Source.Stats.KeyFrames.Should().Be(1, "an IDR_W_RADL picture opens a GOP");
     }
 
     [Fact]

@@ -72,16 +72,28 @@ public sealed class CameraProbeServiceTests : IDisposable
     }
 
     [Fact]
-    public void H265Stream_IsRefusedWithAdviceToUseSdOrSwitchToH264()
+    public void H265Stream_IsAccepted_NamedWithProfileAndResolution_AndAdvisesSdForBrowsersWithoutH265()
     {
         // ffprobe -show_streams -of json output for an HEVC main stream (fields trimmed to those the parser reads).
         const string json = """{"streams":[{"index":0,"codec_name":"hevc","profile":"Main","codec_type":"video","width":3840,"height":2160,"avg_frame_rate":"20/1"}]}""";
 
         CameraProbeResult result = CameraProbeService.Interpret(Request(554, "h265Preview_01_main", "admin", Secret), 0, json, string.Empty);
 
+        result.Succeeded.Should().BeTrue("H.265 passes through without re-encoding (issue 15)");
+        result.Message.Should().StartWith("Connected: H.265 (Main), 3840×2160 at 20 fps.");
+        result.Message.Should().Contain("SD stream").And.Contain("H.264");
+    }
+
+    [Fact]
+    public void MjpegStream_IsRefusedWithAdviceToUseSdOrSwitchToH264()
+    {
+        const string json = """{"streams":[{"index":0,"codec_name":"mjpeg","profile":"Baseline","codec_type":"video","width":1280,"height":720,"avg_frame_rate":"10/1"}]}""";
+
+        CameraProbeResult result = CameraProbeService.Interpret(Request(554, "mjpeg", "admin", Secret), 0, json, string.Empty);
+
         result.Succeeded.Should().BeFalse();
         result.Failure.Should().Be(FfmpegFailure.UnsupportedCodec);
-        result.Message.Should().Contain("H.265 (HEVC)").And.Contain("browsers cannot play").And.Contain("SD stream").And.Contain("H.264");
+        result.Message.Should().Contain("mjpeg").And.Contain("cannot pass through").And.Contain("SD stream").And.Contain("H.264");
     }
 
     [Fact]
