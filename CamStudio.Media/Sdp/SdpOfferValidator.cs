@@ -66,23 +66,31 @@ public static class SdpOfferValidator
             return "The video m= line has no a=mid; JSEP (RFC 8829 §5.2.1) requires one and the answer must echo it.";
         }
 
-        if (!video.Codecs.Any(H264CodecSelector.IsH264))
+        bool offersH265 = video.Codecs.Any(H265CodecSelector.IsH265);
+        if (!video.Codecs.Any(H264CodecSelector.IsH264) && !offersH265)
         {
             // Name only real codecs; rtx/red/ulpfec are repair formats and would only clutter the sentence.
             var offered = string.Join(", ", video.Codecs.Select(c => c.Name)
                 .Where(n => n.ToUpperInvariant() is not ("RTX" or "RED" or "ULPFEC" or "FLEXFEC-03"))
                 .Distinct(StringComparer.OrdinalIgnoreCase).Take(10).Select(n => SdpParser.Shorten(n)));
             return "The video m= line offers no H.264 (offered: " + (offered.Length == 0 ? "nothing usable" : offered)
-                + "); CamStudio relays the camera's H.264 without transcoding.";
+                + "); CamStudio relays the camera's H.264 (or H.265) without transcoding.";
         }
 
-        if (!video.Codecs.Any(H264CodecSelector.IsUsableH264))
+        // Whether the offered codecs fit this camera is the server's question (it knows the camera's codec); an
+        // H.265-only offer is valid SDP.
+        if (offersH265 && !video.Codecs.Any(H264CodecSelector.IsH264))
+        {
+            return CheckTransport(offer, video);
+        }
+
+        if (!video.Codecs.Any(H264CodecSelector.IsUsableH264) && !offersH265)
         {
             return "The video m= line offers H.264 only with packetization-mode=0; CamStudio needs packetization-mode=1 (RFC 6184 §6.3) for FU-A fragments.";
         }
 
         // Keep the validator and the selector in agreement: a validated offer always yields a codec.
-        if (H264CodecSelector.Select(video, null) is null)
+        if (H264CodecSelector.Select(video, null) is null && !offersH265)
         {
             return "Every H.264 codec in the video m= line has a malformed profile-level-id; RFC 6184 §8.1 needs six hex digits.";
         }

@@ -91,7 +91,7 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
         ViewerSessionResult result = _webRtc.CreateSession(offerSdp, stream.Source, stream.Key);
         if (result.Session is not { } session)
         {
-            return new CameraViewerResult(stream, null, null, result.Error);
+            return new CameraViewerResult(stream, null, null, result.Error, result.Refusal);
         }
 
         stream.Attach(session);
@@ -248,4 +248,5 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
 /// <summary>
 /// The outcome of <see cref="CameraStreamHost.OpenViewerAsync"/>: a session and answer, or the offer's problem (Error).
 /// </summary>
-public sealed record CameraViewerResult(CameraStream Stream, ViewerSession? Session, string? AnswerSdp, string? Error);
+public sealed record CameraViewerResult(CameraStream Stream, ViewerSession? Session, string? AnswerSdp, string? Error,
+    ViewerSessionRefusal Refusal = ViewerSessionRefusal.None);

@@ -1,13 +1,19 @@
 namespace CamStudio.Media.Video;
 
 /// <summary>
-/// What a viewer needs from a camera's H.264: live packets, the cached GOP on join and on PLI, and the
+/// What a viewer needs from a camera's video (H.264 or H.265): its codec, live packets, the cached GOP on join and on PLI, and the
 /// camera's profile so the SDP answer can prefer it. One source outlives FFmpeg restarts, which is how
 /// viewers keep their session (no renegotiation) while the camera reconnects.
 /// </summary>
 public interface IVideoStreamSource
 {
-    /// <summary>The camera's profile-level-id (six hex digits, from its SPS), or null before the first SPS.</summary>
+    /// <summary>
+    /// The codec of the packets: what FFmpeg said the current run sends, else the last run's, else H.264. A session
+    /// negotiates this codec; if a later run sends the other one, the session ends (its browser re-offers).
+    /// </summary>
+    VideoCodec Codec { get; }
+
+    /// <summary>The camera's H.264 profile-level-id (six hex digits, from its SPS), or null before the first SPS.</summary>
     string? ProfileLevelId { get; }
 
     /// <summary>

@@ -65,9 +65,11 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
         string remoteFingerprint,
         WebRtcOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        VideoCodec codec = VideoCodec.H264)
     {
         Id = id;
+        Codec = codec;
         CameraKey = cameraKey;
         Ice = ice;
         Ssrc = ssrc;
@@ -100,6 +102,9 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
 
     public ViewerSessionState State => _state;
 
+    /// <summary>The video codec the answer negotiated.</summary>
+    public VideoCodec Codec { get; }
+
     /// <summary>Why the session ended; null while it is open.</summary>
     public ViewerCloseReason? CloseReason { get; private set; }
 
@@ -116,6 +121,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
 
     /// <summary>Test-only impairment: return true to drop an outgoing RTP packet (after it enters the NACK history).</summary>
     internal Func<ushort, bool>? DropOutgoingRtp { get; set; }
+
+    private int _codecChangeClosing;
 
     internal void Start()
     {
@@ -241,6 +248,20 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
     {
         if (_state != ViewerSessionState.Connected)
         {
+            return;
+        }
+
+        if (info.Codec != Codec)
+        {
+            // The camera now sends the other codec (its settings changed, or this was the first viewer of an H.265
+            // camera, answered before FFmpeg had said so). The browser negotiated this one: end the session so the
+            // player offers again and gets an answer, or a plain refusal, for the codec the camera really sends.
+            // Not closed here: this runs inside the source's fan-out.
+            if (Interlocked.Exchange(ref _codecChangeClosing, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static session => session.Close(ViewerCloseReason.CodecChanged), this, preferLocal: false);
+            }
+
             return;
         }
 

@@ -33,4 +33,7 @@ public enum ViewerCloseReason
 
     /// <summary>The camera was removed or reconfigured.</summary>
     SourceRemoved,
+
+    /// <summary>The camera started sending a codec other than the one negotiated (H.264 ↔ H.265); the player re-offers.</summary>
+    CodecChanged,
 }

@@ -112,16 +112,21 @@ public sealed partial class WebRtcServer : IAsyncDisposable
             return Reject(error ?? "The offer cannot be answered.");
         }
 
-        SdpCodec? codec = H264CodecSelector.Select(video, source.ProfileLevelId);
+        VideoCodec videoCodec = source.Codec;
+        SdpCodec? codec = videoCodec == VideoCodec.H265
+            ? H265CodecSelector.Select(video)
+            : H264CodecSelector.Select(video, source.ProfileLevelId);
         if (codec is null)
         {
-            return Reject("The offer has no H.264 with packetization-mode=1. CamStudio relays the camera's H.264 " +
-                          "without re-encoding, so the browser must be able to receive H.264.");
+            return videoCodec == VideoCodec.H265
+                ? Reject(CodecUnsupportedH265, ViewerSessionRefusal.CodecUnsupported)
+                : Reject("The offer has no H.264 with packetization-mode=1. CamStudio relays the camera's H.264 " +
+                         "without re-encoding, so the browser must be able to receive H.264.", ViewerSessionRefusal.CodecUnsupported);
         }
 
         if (_sessions.Count >= _options.MaxSessions)
         {
-            return Reject($"The server is at its limit of {_options.MaxSessions} viewers.");
+            return Reject($"The server is at its limit of {_options.MaxSessions} viewers.", ViewerSessionRefusal.ServerFull);
         }
 
         var credentials = IceCredentials.CreateRandom();
@@ -136,7 +141,7 @@ public sealed partial class WebRtcServer : IAsyncDisposable
 
         var session = new ViewerSession(
             id, cameraKey, ice, ssrc, answer.PayloadType, mux, source, Certificate, offer.Fingerprint,
-            _options, _time, _loggerFactory.CreateLogger<ViewerSession>())
+            _options, _time, _loggerFactory.CreateLogger<ViewerSession>(), videoCodec)
         {
             DropOutgoingRtp = DropOutgoingRtp,
         };
@@ -164,11 +169,15 @@ public sealed partial class WebRtcServer : IAsyncDisposable
 
     private void OnSessionClosed(ViewerSession session, ViewerCloseReason reason) => _sessions.TryRemove(session.Id, out _);
 
-    private ViewerSessionResult Reject(string error)
+    /// <summary>The refusal an H.265 camera's viewer gets from a browser that offers no H.265.</summary>
+    public const string CodecUnsupportedH265 =
+        "This camera sends H.265, which this browser cannot play. Watch its SD stream, or switch the camera's video encoding to H.264.";
+
+    private ViewerSessionResult Reject(string error, ViewerSessionRefusal refusal = ViewerSessionRefusal.InvalidOffer)
     {
         Interlocked.Increment(ref _offersRejected);
         LogOfferRejected(_logger, error);
-        return ViewerSessionResult.Failure(error);
+        return ViewerSessionResult.Failure(error, refusal);
     }
 
     private async Task RunSenderReportsAsync(CancellationToken cancellationToken)
@@ -252,11 +261,29 @@ public sealed partial class WebRtcServer : IAsyncDisposable
 }
 
 /// <summary>The outcome of an offer: a session and its answer, or a reason the client can show.</summary>
-public sealed record ViewerSessionResult(ViewerSession? Session, string? AnswerSdp, string? Error)
+public sealed record ViewerSessionResult(ViewerSession? Session, string? AnswerSdp, string? Error,
+    ViewerSessionRefusal Refusal = ViewerSessionRefusal.None)
 {
     public bool Succeeded => Session is not null;
 
     public static ViewerSessionResult Success(ViewerSession session, string answer) => new(session, answer, null);
 
-    public static ViewerSessionResult Failure(string error) => new(null, null, error);
+    public static ViewerSessionResult Failure(string error, ViewerSessionRefusal refusal = ViewerSessionRefusal.InvalidOffer) =>
+        new(null, null, error, refusal);
+}
+
+/// <summary>Why <see cref="WebRtcServer.CreateSession"/> refused an offer.</summary>
+public enum ViewerSessionRefusal
+{
+    /// <summary>Not refused.</summary>
+    None,
+
+    /// <summary>Malformed SDP, or SDP that breaks a WebRTC rule.</summary>
+    InvalidOffer,
+
+    /// <summary>A valid offer without the codec the camera sends (an H.265 camera, a browser without H.265).</summary>
+    CodecUnsupported,
+
+    /// <summary>The server is at its session limit.</summary>
+    ServerFull,
 }

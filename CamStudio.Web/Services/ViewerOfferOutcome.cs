@@ -33,6 +33,12 @@ public enum ViewerOfferError
 
     /// <summary>The server is shutting down (503).</summary>
     Unavailable,
+
+    /// <summary>
+    /// A valid offer without the codec the camera sends: an H.265 camera and a browser that cannot decode H.265 (422).
+    /// The message says to watch the SD stream or switch the camera to H.264.
+    /// </summary>
+    CodecUnsupported,
 }
 
 /// <summary>The wire code, HTTP status and retry advice of each <see cref="ViewerOfferError"/>.</summary>
@@ -53,6 +59,7 @@ public static class ViewerOfferErrors
         ViewerOfferError.ViewerLimit => "viewer_limit",
         ViewerOfferError.CameraAuthFailed => "auth_failed",
         ViewerOfferError.Unavailable => "unavailable",
+        ViewerOfferError.CodecUnsupported => "codec_unsupported",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
@@ -65,6 +72,7 @@ public static class ViewerOfferErrors
         ViewerOfferError.RateLimited or ViewerOfferError.ViewerLimit => StatusCodes.Status429TooManyRequests,
         ViewerOfferError.CameraAuthFailed => StatusCodes.Status409Conflict,
         ViewerOfferError.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ViewerOfferError.CodecUnsupported => StatusCodes.Status422UnprocessableEntity,
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
@@ -87,6 +95,7 @@ public static class ViewerOfferErrors
         ViewerOfferError.ViewerLimit => "Too many viewer sessions.",
         ViewerOfferError.CameraAuthFailed => "The camera rejects its credentials.",
         ViewerOfferError.Unavailable => "The server is shutting down.",
+        ViewerOfferError.CodecUnsupported => "This browser cannot play the camera's video codec.",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 }

@@ -73,7 +73,10 @@ public sealed class ViewerOfferService(
 
         if (result.Session is not { } session)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidOffer, result.Error ?? "The offer cannot be answered.");
+            ViewerOfferError error = result.Refusal == ViewerSessionRefusal.CodecUnsupported
+                ? ViewerOfferError.CodecUnsupported
+                : ViewerOfferError.InvalidOffer;
+            return ViewerOfferOutcome.Failed(error, result.Error ?? "The offer cannot be answered.");
         }
 
         if (result.Stream.GetStatus().State == StreamState.AuthFailed)

@@ -38,7 +38,7 @@ public class SdpHostileOfferTests
         ["video_sendonly"] = (Replace(s_chrome, "a=recvonly", "a=sendonly"), "sendonly"),
         ["video_inactive"] = (Replace(s_chrome, "a=recvonly", "a=inactive"), "inactive"),
         ["two_direction_attributes"] = (Replace(s_chrome, "a=recvonly", "a=recvonly\r\na=sendrecv"), "second direction"),
-        ["no_h264"] = (Replace(s_chrome, "H264/90000", "H265/90000"), "no H.264 (offered: VP8, H265, AV1, VP9)"),
+        ["no_h264"] = (Replace(s_chrome, "H264/90000", "H266/90000"), "no H.264 (offered: VP8, H266, AV1, VP9)"),
         ["h264_packetization_mode_0_only"] = (Replace(s_firefox, "level-asymmetry-allowed=1;packetization-mode=1", "level-asymmetry-allowed=1"), "packetization-mode=0"),
         ["h264_profile_level_id_malformed"] = (Replace(Replace(Replace(Replace(Replace(s_chrome, "=42e01f", "=zz"), "=42001f", "=zz"), "=4d001f", "=zz"), "=640034", "=zz"), "=f4001f", "=zz"), "malformed profile-level-id"),
         ["missing_ice_ufrag"] = (Remove(s_chrome, "a=ice-ufrag:kT9+\r\n"), "no a=ice-ufrag"),

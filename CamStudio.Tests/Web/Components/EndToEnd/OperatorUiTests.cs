@@ -124,6 +124,36 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task H265Camera_InABrowserWithoutH265_TileSaysSoInPlainWords_AndTheConnectionTestNamesTheCodec()
+    {
+        // Debian's Chromium offers no H.265 over WebRTC and cannot decode hvc1 in MSE: the honest outcome is a tile that
+        // says why, not a black one. (H.265-capable browsers get the stream as is; the SDP tests cover that answer.)
+        await using RtspTestCamera hevc = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Codec = RtspTestVideoCodec.H265, GopSeconds = 1 }, CancellationToken.None);
+        int id = await e2e.CreateCameraAsync("H.265 cam", camera: hevc);
+
+        IPage live = await e2e.OpenPageAsync("");
+        TileSample tile = await LiveTileProbe.WaitForAsync(live, id, s => s.Problem?.Contains("H.265", StringComparison.Ordinal) == true,
+            s_deadline, "the tile says the camera sends H.265");
+        tile.Problem.Should().Contain("cannot play").And.Contain("SD stream");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-h265-unsupported");
+
+        IPage form = await e2e.OpenPageAsync("cameras/new", live.Context);
+        await FillAsync(form, "name", "Probe H.265");
+        await FillAsync(form, "ip_address", "127.0.0.1");
+        await FillAsync(form, "rtsp_port", hevc.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await FillAsync(form, "username", hevc.User);
+        await FillAsync(form, "password", hevc.Password);
+        await FillAsync(form, "hd_path", RtspTestCamera.MainStream);
+        await FillAsync(form, "sd_path", RtspTestCamera.SubStream);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        ILocator result = form.Locator("[data-testid=probe-result]");
+        await result.WaitForAsync(new() { Timeout = 30_000 });
+        (await result.TextContentAsync()).Should().Contain("H.265 (Main), 640×360").And.Contain("SD stream");
+        await live.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task CameraKilledAndRestarted_TileShowsReconnecting_ThenLiveAgain_WithoutAReload()
     {
         int id = await e2e.CreateCameraAsync("Reboot cam");
