@@ -29,6 +29,8 @@ public sealed partial class LayeringTests
         { "CamStudio.Media.Video", "CamStudio.Media.Streaming" },
         { "CamStudio.Media.Video", "CamStudio.Media.WebRtc" },
         { "CamStudio.Media.Video", "CamStudio.Media.Rtp" },
+        { "CamStudio.Media.Audio", "CamStudio.Media.Streaming" },
+        { "CamStudio.Media.Audio", "CamStudio.Media.WebRtc" },
         // HLS packaging is a second way out of the same H.264, beside WebRTC: neither may build on the other.
         { "CamStudio.Media.Hls", "CamStudio.Media.WebRtc" },
         { "CamStudio.Media.WebRtc", "CamStudio.Media.Hls" },
