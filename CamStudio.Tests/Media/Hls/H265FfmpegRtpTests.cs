@@ -106,6 +106,12 @@ public sealed class H265FfmpegRtpTests(H265FfmpegRtpTests.Capture capture) : ICl
             Enumerable.Range(0, frames).Select(i => i * FrameTicks), "timestamps start at 0 and rise by one frame");
         decoded.Select((f, i) => (Index: i, Key: f.GetProperty("key_frame").GetInt32() == 1)).Where(f => f.Key).Select(f => f.Index)
             .Should().Contain(segmentStarts, "each segment begins with a key frame");
+
+        // Bit-exact: the same pictures as decoding the first frames of the stream FFmpeg sent.
+        string fromReference = await Fmp4FfmpegTests.RunCleanAsync("ffmpeg",
+            ["-v", "error", "-nostdin", "-i", capture.ReferencePath, "-frames:v", $"{frames}", "-f", "md5", "-"]);
+        string fromParts = await Fmp4FfmpegTests.RunCleanAsync("ffmpeg", ["-v", "error", "-nostdin", "-i", mp4, "-f", "md5", "-"]);
+        fromParts.Should().StartWith("MD5=").And.Be(fromReference);
     }
 
     private static VideoPacketInfo Info(byte[] packet)
@@ -169,6 +175,8 @@ public sealed class H265FfmpegRtpTests(H265FfmpegRtpTests.Capture capture) : ICl
         public List<byte[]> Packets { get; private set; } = [];
 
         public byte[] Reference { get; private set; } = [];
+
+        public string ReferencePath => Path.Combine(Directory.FullName, "reference.hevc");
 
         public async Task InitializeAsync() => (Packets, Reference) = await CaptureAsync(Directory);
 
