@@ -1,7 +1,9 @@
+using CamStudio.Media.Video;
+
 namespace CamStudio.Media.Hls;
 
 /// <summary>
-/// Splits an ITU-T H.264 Annex B byte stream into NAL units without copying. Emulation prevention (§7.4.1) guarantees
+/// Splits an ITU-T H.264 / H.265 Annex B byte stream into NAL units without copying. Emulation prevention (§7.4.1) guarantees
 /// that 00 00 01 never occurs inside a NAL unit, so the next start code ends the current one; zero bytes before a start
 /// code (trailing_zero_8bits, or the leading zero of a 4-byte start code) belong to no NAL unit and are trimmed.
 /// </summary>
@@ -51,11 +53,17 @@ internal static class AnnexB
 
     /// <summary>
     /// NAL units that do not go into an fMP4 sample: access unit delimiters (the sample boundary is the delimiter) and
-    /// SPS/PPS, which an 'avc1' sample entry carries in its avcC (ISO/IEC 14496-15 §5.3.2; CMAF keeps them out of
-    /// 'avc1' samples).
+    /// the parameter sets, which an 'avc1' / 'hvc1' sample entry carries in its avcC / hvcC (ISO/IEC 14496-15 §5.3.2:
+    /// SPS/PPS; §8.3.2: VPS/SPS/PPS, which 'hvc1' requires to be in the sample entry; CMAF keeps them out of samples).
     /// </summary>
-    public static bool IsCarriedInSample(ReadOnlySpan<byte> nal)
+    public static bool IsCarriedInSample(ReadOnlySpan<byte> nal, VideoCodec codec)
     {
+        if (codec == VideoCodec.H265)
+        {
+            int h265Type = H265NalUnit.TypeOf(nal);
+            return !H265NalUnit.IsParameterSet(h265Type) && h265Type != H265NalUnit.TypeAud;
+        }
+
         int type = nal[0] & 0x1F;
         return type is not (TypeSps or TypePps or TypeAccessUnitDelimiter);
     }

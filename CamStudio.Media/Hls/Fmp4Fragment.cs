@@ -1,3 +1,5 @@
+using CamStudio.Media.Video;
+
 namespace CamStudio.Media.Hls;
 
 /// <summary>
@@ -43,14 +45,14 @@ public static class Fmp4Fragment
 
     /// <summary>
     /// Exact size of the fragment for <paramref name="accessUnits"/> whenever <see cref="TryWrite"/> accepts them:
-    /// moof plus mdat, where AUD/SPS/PPS are dropped and every other NAL unit gets a 4-byte length instead of its start code.
+    /// moof plus mdat, where AUD and parameter sets (H.264 SPS/PPS, H.265 VPS/SPS/PPS) are dropped and every other NAL unit gets a 4-byte length instead of its start code.
     /// </summary>
-    public static long GetByteCount(ReadOnlySpan<H264AccessUnit> accessUnits)
+    public static long GetByteCount(ReadOnlySpan<VideoAccessUnit> accessUnits)
     {
         long size = MoofFixedSize + ((long)TrunEntrySize * accessUnits.Length) + MdatHeaderSize;
-        foreach (H264AccessUnit unit in accessUnits)
+        foreach (VideoAccessUnit unit in accessUnits)
         {
-            size += SampleSize(unit.AnnexB.Span);
+            size += SampleSize(unit.AnnexB.Span, unit.Codec);
         }
 
         return size;
@@ -60,13 +62,13 @@ public static class Fmp4Fragment
     /// Writes moof + mdat. Each sample lasts until the next access unit's decode time, the last one until
     /// <paramref name="endDecodeTime"/> (the decode time of whatever follows, normally the next fragment's first access
     /// unit). False, never an exception, on input from the camera this cannot represent: no access units, decode times
-    /// that do not strictly increase, an access unit that is not Annex-B or holds nothing but AUD/SPS/PPS, or a destination
+    /// that do not strictly increase, an access unit that is not Annex-B or holds nothing but AUD and parameter sets, or a destination
     /// that is too small.
     /// </summary>
     public static bool TryWrite(
         Span<byte> destination,
         uint sequenceNumber,
-        ReadOnlySpan<H264AccessUnit> accessUnits,
+        ReadOnlySpan<VideoAccessUnit> accessUnits,
         long endDecodeTime,
         out int bytesWritten)
     {
@@ -96,7 +98,7 @@ public static class Fmp4Fragment
         {
             long next = i + 1 < accessUnits.Length ? accessUnits[i + 1].DecodeTime : endDecodeTime;
             w.WriteUInt32((uint)(next - accessUnits[i].DecodeTime));
-            w.WriteUInt32((uint)SampleSize(accessUnits[i].AnnexB.Span));
+            w.WriteUInt32((uint)SampleSize(accessUnits[i].AnnexB.Span, accessUnits[i].Codec));
             w.WriteUInt32(accessUnits[i].IsKeyFrame ? SyncSampleFlags : NonSyncSampleFlags);
         }
 
@@ -105,12 +107,12 @@ public static class Fmp4Fragment
         w.EndBox(moof);
 
         int mdat = w.BeginBox("mdat"u8);
-        foreach (H264AccessUnit unit in accessUnits)
+        foreach (VideoAccessUnit unit in accessUnits)
         {
             ReadOnlySpan<byte> rest = unit.AnnexB.Span;
             while (AnnexB.TryReadNal(ref rest, out ReadOnlySpan<byte> nal))
             {
-                if (AnnexB.IsCarriedInSample(nal))
+                if (AnnexB.IsCarriedInSample(nal, unit.Codec))
                 {
                     w.WriteUInt32((uint)nal.Length); // NalLengthSize = 4
                     w.WriteBytes(nal);
@@ -124,7 +126,7 @@ public static class Fmp4Fragment
     }
 
     /// <summary>Validates the input as <see cref="TryWrite"/> documents and returns <see cref="GetByteCount"/> in one scan.</summary>
-    private static bool TryMeasure(ReadOnlySpan<H264AccessUnit> accessUnits, long endDecodeTime, out long size)
+    private static bool TryMeasure(ReadOnlySpan<VideoAccessUnit> accessUnits, long endDecodeTime, out long size)
     {
         size = MoofFixedSize + ((long)TrunEntrySize * accessUnits.Length) + MdatHeaderSize;
         if (accessUnits.IsEmpty || accessUnits[0].DecodeTime < 0)
@@ -137,7 +139,7 @@ public static class Fmp4Fragment
             ReadOnlySpan<byte> annexB = accessUnits[i].AnnexB.Span;
             long next = i + 1 < accessUnits.Length ? accessUnits[i + 1].DecodeTime : endDecodeTime;
             long duration = next - accessUnits[i].DecodeTime;
-            long sampleSize = SampleSize(annexB); // 0 also when the bytes are not Annex-B
+            long sampleSize = SampleSize(annexB, accessUnits[i].Codec); // 0 also when the bytes are not Annex-B
             if (duration <= 0 || duration > uint.MaxValue || sampleSize == 0)
             {
                 return false;
@@ -151,7 +153,7 @@ public static class Fmp4Fragment
     }
 
     /// <summary>Bytes the access unit takes in mdat: 4-byte length + NAL unit for each NAL unit carried in a sample.</summary>
-    private static long SampleSize(ReadOnlySpan<byte> annexB)
+    private static long SampleSize(ReadOnlySpan<byte> annexB, VideoCodec codec)
     {
         if (!AnnexB.StartsWithStartCode(annexB))
         {
@@ -161,7 +163,7 @@ public static class Fmp4Fragment
         long size = 0;
         while (AnnexB.TryReadNal(ref annexB, out ReadOnlySpan<byte> nal))
         {
-            if (AnnexB.IsCarriedInSample(nal))
+            if (AnnexB.IsCarriedInSample(nal, codec))
             {
                 size += Fmp4InitSegment.NalLengthSize + nal.Length;
             }

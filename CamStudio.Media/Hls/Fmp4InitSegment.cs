@@ -3,7 +3,7 @@ using CamStudio.Media.Video;
 namespace CamStudio.Media.Hls;
 
 /// <summary>
-/// Writes the CMAF header (ISO/IEC 23000-19 §7.3.1) of a single H.264 video track: the bytes an HLS playlist names in
+/// Writes the CMAF header (ISO/IEC 23000-19 §7.3.1) of a single H.264 or H.265 video track: the bytes an HLS playlist names in
 /// EXT-X-MAP. Box sizes in brackets are the fixed ones; the comment is the layout, ISO/IEC 14496-12 sections in parentheses.
 /// <code>
 /// ftyp [28]  major 'iso6', minor 0, compatible 'iso6' 'cmfc' 'mp41'              (§4.3)
@@ -21,6 +21,10 @@ namespace CamStudio.Media.Hls;
 ///           stsd [16]  one entry:                                              (§8.5.2)
 ///             avc1 [86 + avcC]  width, height from the SPS (14496-15 §5.4.2)
 ///               avcC [19 + SPS + PPS]  one SPS, one PPS, 4-byte NAL lengths    (14496-15 §5.3.3)
+///           or
+///             hvc1 [86 + hvcC]  width, height from the SPS (14496-15 §8.4.1)
+///               hvcC [46 + VPS + SPS + PPS]  three complete arrays of one NAL unit each, 4-byte NAL lengths
+///                                                                              (14496-15 §8.3.3)
 ///           stts [16] stsc [16] stsz [20] stco [16]  all empty: samples live in fragments (§8.8.1)
 ///   mvex
 ///     trex [32]  track_ID 1, sample description 1, no defaults (trun says all)  (§8.8.3)
@@ -49,16 +53,18 @@ public static class Fmp4InitSegment
     private const int StsdHeaderSize = BoxWriter.FullBoxHeaderSize + 4;
     private const int VisualSampleEntrySize = BoxWriter.BoxHeaderSize + 78; // 14496-12 §12.1.3 fields
     private const int AvcCFixedSize = BoxWriter.BoxHeaderSize + 6 + 2 + 1 + 2; // header, SPS count/length, PPS count/length
+    private const int HvcCArrayHeaderSize = 1 + 2 + 2; // completeness + type, numNalus, nalUnitLength
+    private const int HvcCFixedSize = BoxWriter.BoxHeaderSize + 23 + (3 * HvcCArrayHeaderSize);
     private const int EmptyTableSize = BoxWriter.FullBoxHeaderSize + 4; // stts, stsc, stco: entry_count 0
     private const int StszSize = BoxWriter.FullBoxHeaderSize + 8;
     private const int TrexSize = BoxWriter.FullBoxHeaderSize + 20;
     private const int MvexSize = BoxWriter.BoxHeaderSize + TrexSize;
 
-    private const int FixedSize =
+    private const int FixedSizeWithoutConfiguration =
         FtypSize
         + (5 * BoxWriter.BoxHeaderSize) // moov, trak, mdia, minf, stbl
         + MvhdSize + TkhdSize + MdhdSize + HdlrSize + VmhdSize + DinfSize
-        + StsdHeaderSize + VisualSampleEntrySize + AvcCFixedSize
+        + StsdHeaderSize + VisualSampleEntrySize
         + (3 * EmptyTableSize) + StszSize + MvexSize;
 
     private const uint FixedPointOne = 0x0001_0000; // 16.16
@@ -68,12 +74,19 @@ public static class Fmp4InitSegment
     private const byte AvcConfigurationVersion = 1;
     private const byte ReservedAndLengthSizeMinusOne = 0xFC | (NalLengthSize - 1);
     private const byte ReservedAndOneSps = 0xE0 | 1;
+    private const byte HevcConfigurationVersion = 1;
+    private const byte ArrayCompleteBit = 0x80; // array_completeness = 1: every parameter set is here, none in band
     private const uint TrackEnabledInMovie = 0x000003;
     private const uint UrlSelfContained = 0x000001;
     private const uint VmhdFlags = 0x000001; // §12.1.2.1: flags = 1
 
     /// <summary>Exact size of the init segment for an SPS and a PPS of these lengths (NAL units without start code).</summary>
-    public static int GetByteCount(int spsLength, int ppsLength) => FixedSize + spsLength + ppsLength;
+    public static int GetByteCount(int spsLength, int ppsLength) =>
+        FixedSizeWithoutConfiguration + AvcCFixedSize + spsLength + ppsLength;
+
+    /// <summary>Exact size of an H.265 init segment for a VPS, an SPS and a PPS of these lengths (NAL units without start code).</summary>
+    public static int GetByteCount(int vpsLength, int spsLength, int ppsLength) =>
+        FixedSizeWithoutConfiguration + HvcCFixedSize + vpsLength + spsLength + ppsLength;
 
     /// <summary>
     /// Writes ftyp + moov for the stream described by <paramref name="sps"/> and <paramref name="pps"/> (NAL units
@@ -98,26 +111,76 @@ public static class Fmp4InitSegment
         }
 
         var w = new BoxWriter(destination);
+        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height);
+        (int stsd, int entry) = BeginStsdAndSampleEntry(ref w, "avc1"u8, info.Width, info.Height);
+        WriteAvcC(ref w, sps, pps);
+        w.EndBox(entry);
+        w.EndBox(stsd);
+        EndFromStbl(ref w, open);
+        bytesWritten = w.Position;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes ftyp + moov of an H.265 track with an 'hvc1' sample entry for <paramref name="vps"/>, <paramref name="sps"/>
+    /// and <paramref name="pps"/> (NAL units including their 2-byte header, without start code). False, never an
+    /// exception, when the VPS or SPS does not parse, the PPS is not one, or <paramref name="destination"/> is too small.
+    /// </summary>
+    public static bool TryWriteH265(
+        Span<byte> destination, ReadOnlySpan<byte> vps, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!H265SpsParser.TryParseVps(vps, out _)
+            || !H265SpsParser.TryParse(sps, out H265SpsInfo info)
+            || H265NalUnit.TypeOf(pps) != H265NalUnit.TypePps
+            || vps.Length > ushort.MaxValue || sps.Length > ushort.MaxValue || pps.Length > ushort.MaxValue
+            || info.Width > ushort.MaxValue || info.Height > ushort.MaxValue)
+        {
+            return false;
+        }
+
+        if (destination.Length < GetByteCount(vps.Length, sps.Length, pps.Length))
+        {
+            return false;
+        }
+
+        var w = new BoxWriter(destination);
+        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height);
+        (int stsd, int entry) = BeginStsdAndSampleEntry(ref w, "hvc1"u8, info.Width, info.Height);
+        WriteHvcC(ref w, info, vps, sps, pps);
+        w.EndBox(entry);
+        w.EndBox(stsd);
+        EndFromStbl(ref w, open);
+        bytesWritten = w.Position;
+        return true;
+    }
+
+    /// <summary>ftyp, then moov down to an open stbl; returns where each open box starts, for <see cref="EndFromStbl"/>.</summary>
+    private static OpenBoxes WriteUpToStbl(ref BoxWriter w, int width, int height)
+    {
         WriteFtyp(ref w);
         int moov = w.BeginBox("moov"u8);
         WriteMvhd(ref w);
         int trak = w.BeginBox("trak"u8);
-        WriteTkhd(ref w, info);
+        WriteTkhd(ref w, width, height);
         int mdia = w.BeginBox("mdia"u8);
         WriteMdhdAndHdlr(ref w);
         int minf = w.BeginBox("minf"u8);
         WriteVmhdAndDinf(ref w);
         int stbl = w.BeginBox("stbl"u8);
-        WriteStsd(ref w, info, sps, pps);
+        return new OpenBoxes(moov, trak, mdia, minf, stbl);
+    }
+
+    /// <summary>The empty sample tables, then closes stbl, minf, mdia and trak, writes mvex and closes moov.</summary>
+    private static void EndFromStbl(ref BoxWriter w, OpenBoxes open)
+    {
         WriteEmptySampleTables(ref w);
-        w.EndBox(stbl);
-        w.EndBox(minf);
-        w.EndBox(mdia);
-        w.EndBox(trak);
+        w.EndBox(open.Stbl);
+        w.EndBox(open.Minf);
+        w.EndBox(open.Mdia);
+        w.EndBox(open.Trak);
         WriteMvex(ref w);
-        w.EndBox(moov);
-        bytesWritten = w.Position;
-        return true;
+        w.EndBox(open.Moov);
     }
 
     private static void WriteFtyp(ref BoxWriter w)
@@ -149,7 +212,7 @@ public static class Fmp4InitSegment
         w.EndBox(mvhd);
     }
 
-    private static void WriteTkhd(ref BoxWriter w, H264SpsInfo info)
+    private static void WriteTkhd(ref BoxWriter w, int width, int height)
     {
         int tkhd = w.BeginFullBox("tkhd"u8, 0, TrackEnabledInMovie);
         w.WriteUInt32(0); // creation_time
@@ -163,8 +226,8 @@ public static class Fmp4InitSegment
         w.WriteUInt16(0); // volume: 0 for video
         w.WriteUInt16(0); // reserved
         w.WriteUnityMatrix();
-        w.WriteUInt32((uint)info.Width << 16); // 16.16, square pixels assumed (no pasp)
-        w.WriteUInt32((uint)info.Height << 16);
+        w.WriteUInt32((uint)width << 16); // 16.16, square pixels assumed (no pasp)
+        w.WriteUInt32((uint)height << 16);
         w.EndBox(tkhd);
     }
 
@@ -203,21 +266,22 @@ public static class Fmp4InitSegment
         w.EndBox(dinf);
     }
 
-    private static void WriteStsd(ref BoxWriter w, H264SpsInfo info, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps)
+    /// <summary>stsd with one VisualSampleEntry (14496-12 §12.1.3) of type <paramref name="type"/>, left open for its configuration box.</summary>
+    private static (int Stsd, int Entry) BeginStsdAndSampleEntry(ref BoxWriter w, ReadOnlySpan<byte> type, int width, int height)
     {
         int stsd = w.BeginFullBox("stsd"u8, 0, 0);
         w.WriteUInt32(1); // entry_count
 
-        // 'avc1' rather than 'avc3': parameter sets only in the sample entry, which HLS players and CMAF expect. A
-        // camera that changes its SPS needs a new init segment (and an EXT-X-DISCONTINUITY), not in-band sets.
-        int avc1 = w.BeginBox("avc1"u8);
+        // 'avc1'/'hvc1' rather than 'avc3'/'hev1': parameter sets only in the sample entry, which HLS players (Apple's
+        // require 'hvc1' for HEVC) and CMAF expect. A camera that changes them needs a new init segment, not in-band sets.
+        int entry = w.BeginBox(type);
         w.WriteZeros(6); // reserved
         w.WriteUInt16(1); // data_reference_index: the 'url ' entry
         w.WriteUInt16(0); // pre_defined
         w.WriteUInt16(0); // reserved
         w.WriteZeros(12); // pre_defined
-        w.WriteUInt16((ushort)info.Width);
-        w.WriteUInt16((ushort)info.Height);
+        w.WriteUInt16((ushort)width);
+        w.WriteUInt16((ushort)height);
         w.WriteUInt32(Resolution72Dpi); // horizresolution
         w.WriteUInt32(Resolution72Dpi); // vertresolution
         w.WriteUInt32(0); // reserved
@@ -225,7 +289,11 @@ public static class Fmp4InitSegment
         w.WriteZeros(32); // compressorname: empty Pascal string
         w.WriteUInt16(Depth24BitColour);
         w.WriteUInt16(0xFFFF); // pre_defined = -1
+        return (stsd, entry);
+    }
 
+    private static void WriteAvcC(ref BoxWriter w, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps)
+    {
         // avcC (14496-15 §5.3.3.1). The High-profile extension (chroma_format, bit depths) is left out: decoders read
         // those from the SPS itself, and writing guessed values would be worse than writing none.
         int avcC = w.BeginBox("avcC"u8);
@@ -241,8 +309,46 @@ public static class Fmp4InitSegment
         w.WriteUInt16((ushort)pps.Length);
         w.WriteBytes(pps);
         w.EndBox(avcC);
-        w.EndBox(avc1);
-        w.EndBox(stsd);
+    }
+
+    // hvcC, HEVCDecoderConfigurationRecord (14496-15 §8.3.3.1.2), 23 bytes before the arrays:
+    //   configurationVersion(8)=1 | profile_space(2) tier(1) profile_idc(5) | compatibility_flags(32)
+    //   | constraint_indicator_flags(48) | level_idc(8) | '1111' min_spatial_segmentation_idc(12)
+    //   | '111111' parallelismType(2) | '111111' chroma_format_idc(2) | '11111' bit_depth_luma_minus8(3)
+    //   | '11111' bit_depth_chroma_minus8(3) | avgFrameRate(16) | constantFrameRate(2) numTemporalLayers(3)
+    //   temporalIdNested(1) lengthSizeMinusOne(2) | numOfArrays(8)
+    //   per array: array_completeness(1) reserved(1)=0 NAL_unit_type(6) | numNalus(16) | per NAL: length(16), bytes
+    private static void WriteHvcC(
+        ref BoxWriter w, in H265SpsInfo info, ReadOnlySpan<byte> vps, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps)
+    {
+        H265ProfileTierLevel ptl = info.ProfileTierLevel;
+        int hvcC = w.BeginBox("hvcC"u8);
+        w.WriteByte(HevcConfigurationVersion);
+        w.WriteByte((byte)((ptl.ProfileSpace << 6) | (ptl.HighTier ? 0x20 : 0) | (ptl.ProfileIdc & 0x1F)));
+        w.WriteUInt32(ptl.CompatibilityFlags);
+        w.WriteUInt16((ushort)(ptl.ConstraintFlags >> 32));
+        w.WriteUInt32((uint)ptl.ConstraintFlags);
+        w.WriteByte(ptl.LevelIdc);
+        w.WriteUInt16(0xF000); // min_spatial_segmentation_idc 0: no guarantee given (we do not parse the VUI)
+        w.WriteByte(0xFC); // parallelismType 0: unknown
+        w.WriteByte((byte)(0xFC | info.ChromaFormatIdc));
+        w.WriteByte((byte)(0xF8 | (info.BitDepthLuma - 8)));
+        w.WriteByte((byte)(0xF8 | (info.BitDepthChroma - 8)));
+        w.WriteUInt16(0); // avgFrameRate 0: unspecified (the camera's rate is in the timestamps)
+        w.WriteByte((byte)((info.MaxSubLayers << 3) | (info.TemporalIdNested ? 0x04 : 0) | (NalLengthSize - 1)));
+        w.WriteByte(3); // numOfArrays
+        WriteHvcCArray(ref w, H265NalUnit.TypeVps, vps);
+        WriteHvcCArray(ref w, H265NalUnit.TypeSps, sps);
+        WriteHvcCArray(ref w, H265NalUnit.TypePps, pps);
+        w.EndBox(hvcC);
+    }
+
+    private static void WriteHvcCArray(ref BoxWriter w, int nalType, ReadOnlySpan<byte> nal)
+    {
+        w.WriteByte((byte)(ArrayCompleteBit | nalType));
+        w.WriteUInt16(1); // numNalus
+        w.WriteUInt16((ushort)nal.Length);
+        w.WriteBytes(nal);
     }
 
     private static void WriteEmptySampleTables(ref BoxWriter w)
@@ -274,4 +380,6 @@ public static class Fmp4InitSegment
         w.EndBox(trex);
         w.EndBox(mvex);
     }
+
+    private readonly record struct OpenBoxes(int Moov, int Trak, int Mdia, int Minf, int Stbl);
 }

@@ -9,13 +9,13 @@ public sealed partial class HlsPackager
     private const int MaxPendingUnits = 256;
 
     /// <summary>Bytes of one part at most: two access units of the depacketizer's bound.</summary>
-    private const int MaxPendingBytes = 2 * H264RtpDepacketizer.DefaultMaxAccessUnitBytes;
+    private const int MaxPendingBytes = 2 * RtpVideoDepacketizer.DefaultMaxAccessUnitBytes;
 
     /// <summary>Frame steps longer than this are a stall or a gap, not a frame rate to size PART-TARGET by.</summary>
     private const long MaxFrameDurationForPartTarget = HlsPartStoreOptions.Clock;
 
     private readonly PendingUnit[] _pending = new PendingUnit[MaxPendingUnits];
-    private readonly H264AccessUnit[] _writeUnits = new H264AccessUnit[MaxPendingUnits];
+    private readonly VideoAccessUnit[] _writeUnits = new VideoAccessUnit[MaxPendingUnits];
     private byte[] _pendingBytes = new byte[256 * 1024];
     private int _pendingLength;
     private int _pendingCount;
@@ -107,11 +107,11 @@ public sealed partial class HlsPackager
         for (int i = 0; i < count; i++)
         {
             PendingUnit unit = _pending[i];
-            _writeUnits[i] = new H264AccessUnit(
-                new ReadOnlyMemory<byte>(_pendingBytes, unit.Offset, unit.Length), unit.DecodeTime, unit.IsKeyFrame);
+            _writeUnits[i] = new VideoAccessUnit(
+                new ReadOnlyMemory<byte>(_pendingBytes, unit.Offset, unit.Length), unit.DecodeTime, unit.IsKeyFrame, _generationCodec);
         }
 
-        ReadOnlySpan<H264AccessUnit> units = _writeUnits.AsSpan(0, count);
+        ReadOnlySpan<VideoAccessUnit> units = _writeUnits.AsSpan(0, count);
         long duration = endDecodeTime - units[0].DecodeTime;
         long size = Fmp4Fragment.GetByteCount(units);
         if (size > _fragment.Length && size <= int.MaxValue / 2)

@@ -4,32 +4,34 @@ using Microsoft.Extensions.Logging;
 namespace CamStudio.Media.Hls;
 
 /// <summary>
-/// Feeds LL-HLS from one camera's live H.264 RTP: subscribed to the camera's packet source, it depacketizes
-/// (<see cref="H264RtpDepacketizer"/>), turns RTP timestamps into 64-bit decode times, builds the init segment from the
-/// SPS/PPS of the first key frame and cuts the access units into parts of at most PART-TARGET that it appends to
-/// <see cref="Store"/>. The HTTP layer only reads <see cref="Store"/> (and <see cref="Generation"/>, <see cref="Problem"/>).
+/// Feeds LL-HLS from one camera's live H.264 or H.265 RTP: subscribed to the camera's packet source, it depacketizes
+/// (<see cref="H264RtpDepacketizer"/> or <see cref="H265RtpDepacketizer"/>, by <see cref="VideoPacketInfo.Codec"/>), turns
+/// RTP timestamps into 64-bit decode times, builds the init segment ('avc1' or 'hvc1') from the parameter sets of the
+/// first key frame and cuts the access units into parts of at most PART-TARGET that it appends to <see cref="Store"/>.
+/// The HTTP layer only reads <see cref="Store"/> (and <see cref="Generation"/>, <see cref="Problem"/>,
+/// <see cref="CodecsAttribute"/>).
 /// <para>
-/// Generations: an SPS or PPS that differs from the one the store was built from (a camera rebooted with another
-/// resolution) cannot continue the same playlist (the init segment is fixed), so a new <see cref="HlsPartStore"/> replaces
+/// Generations: another codec, or a VPS, SPS or PPS that differs from the one the store was built from (a camera
+/// rebooted with another resolution or codec) cannot continue the same playlist (the init segment is fixed), so a new <see cref="HlsPartStore"/> replaces
 /// the old one, which is disposed: its waiting requests end with <see cref="HlsWaitResult.Closed"/>, and
 /// <see cref="Generation"/> grows so a client can be told its playlist restarted.
 /// </para>
 /// <para>
 /// Refusals: the muxer writes no composition offsets, so a stream with B-frames (presentation times going backwards
-/// between consecutive access units) would play with wrong timing. The packager then stops producing, drops the store
+/// between consecutive access units, or an H.265 SPS that allows reordering) would play with wrong timing. The packager then stops producing, drops the store
 /// and sets <see cref="Problem"/>; a new SSRC (FFmpeg restarted, perhaps after the camera was reconfigured) tries again.
 /// </para>
 /// Called on the source's receive thread inside its fan-out lock: per packet it copies into reused buffers, and per part
 /// it writes one fragment and lets the store copy it. The small lock here is only ever contended by <see cref="Dispose"/>
 /// and by <see cref="Stats"/>, both rare and short.
 /// </summary>
-public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink, IDisposable
+public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, IDisposable
 {
     /// <summary>The problem text for a stream with B-frames.</summary>
     public const string BFramesProblem = "the camera sends B-frames; HLS needs a stream without them";
 
     /// <summary>The problem text for parameter sets the init segment cannot be built from.</summary>
-    public const string ParameterSetsProblem = "the camera's SPS/PPS cannot be read; HLS needs them for the init segment";
+    public const string ParameterSetsProblem = "the camera's parameter sets (SPS/PPS) cannot be read; HLS needs them for the init segment";
 
     /// <summary>Assumed frame duration before two pictures have shown one (25 fps, the commonest camera rate).</summary>
     private const long DefaultFrameDuration = HlsPartStoreOptions.Clock / 25;
@@ -41,17 +43,25 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
     private readonly ILogger<HlsPackager> _logger;
     private readonly string _name;
     private readonly Lock _lock = new();
-    private readonly H264RtpDepacketizer _depacketizer;
+    private readonly H264RtpDepacketizer _h264;
+    private H265RtpDepacketizer? _h265; // made at the first H.265 packet: most cameras never need it
+    private VideoCodec _packetCodec;
 
-    // Parameter sets: the newest seen, and the ones the current generation's init segment is built from.
+    // Parameter sets of the codec of the newest access unit (the VPS only for H.265): the newest seen, and the ones
+    // the current generation's init segment is built from.
+    private readonly byte[] _vps = new byte[MaxParameterSetBytes];
     private readonly byte[] _sps = new byte[MaxParameterSetBytes];
     private readonly byte[] _pps = new byte[MaxParameterSetBytes];
-    private int _spsLength, _ppsLength;
+    private int _vpsLength, _spsLength, _ppsLength;
+    private VideoCodec _unitCodec;
+    private VideoCodec _generationCodec;
+    private byte[] _generationVps = [];
     private byte[] _generationSps = [];
     private byte[] _generationPps = [];
     private byte[] _generationInit = [];
     private bool _generationStarted;
     private bool _refusedBFrames;
+    private volatile string? _codecs;
 
     // Decode time: the 32-bit RTP timestamp unwrapped, continued across SSRC changes.
     private bool _haveTime;
@@ -77,7 +87,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
         _timeProvider = timeProvider;
         _logger = logger;
         _name = name;
-        _depacketizer = new H264RtpDepacketizer(this);
+        _h264 = new H264RtpDepacketizer(this);
     }
 
     /// <summary>
@@ -94,6 +104,13 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
     public string? Problem => _problem;
 
     /// <summary>
+    /// The RFC 6381 CODECS value of the current generation for the multivariant playlist ("avc1.640028",
+    /// "hvc1.1.6.L93.B0"), from the parameter sets its init segment was built from; null before the first generation
+    /// and after a refusal. Read it after <see cref="Store"/> is non-null: it is set before the store appears.
+    /// </summary>
+    public string? CodecsAttribute => _codecs;
+
+    /// <summary>
     /// Raised when <see cref="Store"/> changes (a generation starts or ends, or a refusal) — on the packet thread, under
     /// this packager's lock: a handler must only signal (e.g. complete a task whose continuations run asynchronously).
     /// </summary>
@@ -107,8 +124,9 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
             lock (_lock)
             {
                 return new HlsPackagerStats(
-                    Interlocked.Read(ref _generation), _parts, _bytes, _depacketizer.AccessUnits,
-                    _depacketizer.DroppedAccessUnits + _droppedAccessUnits, _depacketizer.LostPackets, _problem);
+                    Interlocked.Read(ref _generation), _parts, _bytes, _h264.AccessUnits + (_h265?.AccessUnits ?? 0),
+                    _h264.DroppedAccessUnits + (_h265?.DroppedAccessUnits ?? 0) + _droppedAccessUnits,
+                    _h264.LostPackets + (_h265?.LostPackets ?? 0), _problem);
             }
         }
     }
@@ -120,7 +138,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
         {
             if (!_disposed)
             {
-                _depacketizer.Push(rtpPacket, info);
+                Depacketizer(info.Codec).Push(rtpPacket, info);
             }
         }
     }
@@ -140,8 +158,24 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
         }
     }
 
-    /// <summary>Called by the depacketizer, inside <see cref="OnPacket"/> (so under the lock).</summary>
-    void IH264AccessUnitSink.OnAccessUnit(in H264RtpAccessUnit accessUnit)
+    /// <summary>
+    /// The depacketizer for <paramref name="codec"/>. The codec only changes across an FFmpeg restart (a new SSRC), so
+    /// the other depacketizer's half-built access unit is stale: it is reset, and the next generation starts at the new
+    /// codec's first key frame.
+    /// </summary>
+    private RtpVideoDepacketizer Depacketizer(VideoCodec codec)
+    {
+        if (codec != _packetCodec)
+        {
+            Depacketizer(_packetCodec).Reset();
+            _packetCodec = codec;
+        }
+
+        return codec == VideoCodec.H265 ? _h265 ??= new H265RtpDepacketizer(this) : _h264;
+    }
+
+    /// <summary>Called by a depacketizer, inside <see cref="OnPacket"/> (so under the lock).</summary>
+    void IRtpAccessUnitSink.OnAccessUnit(in RtpAccessUnit accessUnit)
     {
         bool newSsrc = _haveTime && accessUnit.Ssrc != _lastSsrc;
         if (newSsrc && _refusedBFrames)
@@ -151,7 +185,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
             _problem = null;
         }
 
-        NoteParameterSets(accessUnit.AnnexB);
+        NoteParameterSets(accessUnit.AnnexB, accessUnit.Codec);
         if (!accessUnit.HasPicture || _refusedBFrames)
         {
             return; // Parameter sets alone are kept for the key frame that follows; no sample of their own.
@@ -178,7 +212,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
     /// A new SSRC continues one frame after the last picture: the new FFmpeg's timestamps start anywhere, and the
     /// playlist's timeline must never go back.
     /// </summary>
-    private bool TryGetDecodeTime(in H264RtpAccessUnit accessUnit, bool newSsrc, out long decodeTime)
+    private bool TryGetDecodeTime(in RtpAccessUnit accessUnit, bool newSsrc, out long decodeTime)
     {
         decodeTime = 0;
         if (_haveTime && !newSsrc)
@@ -212,22 +246,35 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
         return true;
     }
 
-    private void NoteParameterSets(ReadOnlySpan<byte> annexB)
+    private void NoteParameterSets(ReadOnlySpan<byte> annexB, VideoCodec codec)
     {
+        if (codec != _unitCodec)
+        {
+            // Another codec's parameter sets mean nothing to this one's key frames.
+            _vpsLength = _spsLength = _ppsLength = 0;
+            _unitCodec = codec;
+        }
+
         while (AnnexB.TryReadNal(ref annexB, out ReadOnlySpan<byte> nal))
         {
-            int type = nal[0] & 0x1F;
             if (nal.Length > MaxParameterSetBytes)
             {
                 continue;
             }
 
-            if (type == AnnexB.TypeSps)
+            bool h265 = codec == VideoCodec.H265;
+            int type = h265 ? H265NalUnit.TypeOf(nal) : nal[0] & 0x1F;
+            if (h265 && type == H265NalUnit.TypeVps)
+            {
+                nal.CopyTo(_vps);
+                _vpsLength = nal.Length;
+            }
+            else if (type == (h265 ? H265NalUnit.TypeSps : AnnexB.TypeSps))
             {
                 nal.CopyTo(_sps);
                 _spsLength = nal.Length;
             }
-            else if (type == AnnexB.TypePps)
+            else if (type == (h265 ? H265NalUnit.TypePps : AnnexB.TypePps))
             {
                 nal.CopyTo(_pps);
                 _ppsLength = nal.Length;
@@ -237,6 +284,8 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
 
     private bool IsCurrentGeneration() =>
         _generationStarted
+        && _generationCodec == _unitCodec
+        && _vps.AsSpan(0, _vpsLength).SequenceEqual(_generationVps)
         && _sps.AsSpan(0, _spsLength).SequenceEqual(_generationSps)
         && _pps.AsSpan(0, _ppsLength).SequenceEqual(_generationPps);
 
@@ -247,22 +296,56 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
     private void StartGeneration()
     {
         EndGeneration();
-        if (_spsLength == 0 || _ppsLength == 0)
+        bool h265 = _unitCodec == VideoCodec.H265;
+        if (_spsLength == 0 || _ppsLength == 0 || (h265 && _vpsLength == 0))
         {
             return; // No parameter sets yet: a decoder could not start here; wait for a key frame that carries them.
         }
 
         // Per generation, so rare: plain arrays are fine here.
+        _generationCodec = _unitCodec;
+        _generationVps = _vps.AsSpan(0, _vpsLength).ToArray();
         _generationSps = _sps.AsSpan(0, _spsLength).ToArray();
         _generationPps = _pps.AsSpan(0, _ppsLength).ToArray();
-        byte[] init = new byte[Fmp4InitSegment.GetByteCount(_spsLength, _ppsLength)];
-        if (!Fmp4InitSegment.TryWrite(init, _generationSps, _generationPps, out int initLength))
+        byte[] init = new byte[h265
+            ? Fmp4InitSegment.GetByteCount(_vpsLength, _spsLength, _ppsLength)
+            : Fmp4InitSegment.GetByteCount(_spsLength, _ppsLength)];
+        int initLength;
+        string codecs;
+        if (h265)
         {
-            Refuse(ParameterSetsProblem);
-            return;
+            if (!H265SpsParser.TryParse(_generationSps, out H265SpsInfo sps)
+                || !Fmp4InitSegment.TryWriteH265(init, _generationVps, _generationSps, _generationPps, out initLength))
+            {
+                Refuse(ParameterSetsProblem);
+                return;
+            }
+
+            if (sps.MaxNumReorderPics > 0)
+            {
+                // The SPS itself says pictures may come out of order: refuse before the first B-frame rather than
+                // publish parts that play with wrong timing until one shows up.
+                _refusedBFrames = true;
+                Refuse(BFramesProblem);
+                return;
+            }
+
+            codecs = sps.ProfileTierLevel.Codecs();
+        }
+        else
+        {
+            if (!H264SpsParser.TryParse(_generationSps, out H264SpsInfo sps)
+                || !Fmp4InitSegment.TryWrite(init, _generationSps, _generationPps, out initLength))
+            {
+                Refuse(ParameterSetsProblem);
+                return;
+            }
+
+            codecs = "avc1." + sps.ProfileLevelId;
         }
 
         _generationInit = init.AsSpan(0, initLength).ToArray();
+        _codecs = codecs;
         _generationStarted = true;
         _problem = null;
         Log.GenerationStarted(_logger, _name, Interlocked.Read(ref _generation) + 1);
@@ -285,8 +368,10 @@ public sealed partial class HlsPackager : IVideoPacketSink, IH264AccessUnitSink,
     private void Refuse(string problem)
     {
         EndGeneration();
+        _generationVps = [];
         _generationSps = [];
         _generationPps = [];
+        _codecs = null;
         if (_problem != problem)
         {
             _problem = problem;

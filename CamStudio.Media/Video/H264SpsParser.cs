@@ -23,24 +23,9 @@ public static class H264SpsParser
             return false;
         }
 
-        // Remove emulation prevention bytes (00 00 03 -> 00 00) so the bit reader sees the RBSP.
         Span<byte> rbsp = stackalloc byte[nal.Length];
-        int length = 0;
-        int zeros = 0;
-        for (int i = 1; i < nal.Length; i++)
-        {
-            byte b = nal[i];
-            if (zeros >= 2 && b == 3)
-            {
-                zeros = 0;
-                continue;
-            }
-
-            zeros = b == 0 ? zeros + 1 : 0;
-            rbsp[length++] = b;
-        }
-
-        var r = new BitReader(rbsp[..length]);
+        int length = RbspBitReader.RemoveEmulationPrevention(nal[1..], rbsp);
+        var r = new RbspBitReader(rbsp[..length]);
         byte profile = (byte)r.ReadBits(8);
         byte constraints = (byte)r.ReadBits(8);
         byte level = (byte)r.ReadBits(8);
@@ -129,7 +114,7 @@ public static class H264SpsParser
         return true;
     }
 
-    private static void SkipScalingList(ref BitReader r, int size)
+    private static void SkipScalingList(ref RbspBitReader r, int size)
     {
         int last = 8, next = 8;
         for (int j = 0; j < size && !r.Overrun; j++)
@@ -141,59 +126,6 @@ public static class H264SpsParser
             }
 
             last = next == 0 ? last : next;
-        }
-    }
-
-    /// <summary>MSB-first bit reader; reading past the end yields zeros and sets <see cref="Overrun"/>.</summary>
-    private ref struct BitReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _bit;
-
-        public bool Overrun { get; private set; }
-
-        public uint ReadBits(int count)
-        {
-            uint value = 0;
-            for (int i = 0; i < count; i++)
-            {
-                int byteIndex = _bit >> 3;
-                uint bit = 0;
-                if (byteIndex < _data.Length)
-                {
-                    bit = (uint)(_data[byteIndex] >> (7 - (_bit & 7))) & 1;
-                }
-                else
-                {
-                    Overrun = true;
-                }
-
-                _bit++;
-                value = (value << 1) | bit;
-            }
-
-            return value;
-        }
-
-        public uint ReadUnsignedExpGolomb()
-        {
-            int leadingZeros = 0;
-            while (ReadBits(1) == 0)
-            {
-                if (Overrun || ++leadingZeros > 31)
-                {
-                    Overrun = true;
-                    return 0;
-                }
-            }
-
-            return leadingZeros == 0 ? 0 : (uint)((1L << leadingZeros) - 1 + ReadBits(leadingZeros));
-        }
-
-        public int ReadSignedExpGolomb()
-        {
-            uint k = ReadUnsignedExpGolomb();
-            return (k & 1) == 1 ? (int)((k + 1) / 2) : -(int)(k / 2);
         }
     }
 }

@@ -79,9 +79,11 @@ public static class CameraHlsApi
         StreamStatus status = viewer.Stream.GetStatus();
         var text = new StringBuilder("#EXTM3U\n");
         text.Append(CultureInfo.InvariantCulture, $"#EXT-X-STREAM-INF:BANDWIDTH={Bandwidth(status)}");
-        if (viewer.Stream.Source.ProfileLevelId is { } profile)
+        // The packager's value comes from the parameter sets its init segment was built from, so it names the codec the
+        // parts really carry (avc1 or hvc1), which a player checks before fetching anything.
+        if (viewer.Stream.Hls?.CodecsAttribute is { } codecs)
         {
-            text.Append(CultureInfo.InvariantCulture, $",CODECS=\"avc1.{profile}\"");
+            text.Append(CultureInfo.InvariantCulture, $",CODECS=\"{codecs}\"");
         }
 
         if (status.Width > 0 && status.Height > 0)

@@ -36,7 +36,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
             "-x264-params", "aud=1:scenecut=0", "-f", "h264", "-y", elementary,
         ]);
         byte[] stream = await File.ReadAllBytesAsync(elementary);
-        List<H264AccessUnit> units = SplitAtAccessUnitDelimiters(stream);
+        List<VideoAccessUnit> units = SplitAtAccessUnitDelimiters(stream);
         units.Should().HaveCount(FrameCount);
         units.Select((u, i) => u.IsKeyFrame == (i % FramesPerSecond == 0)).Should().AllBeEquivalentTo(true,
             "x264 was asked for an IDR every 25 frames and nowhere else");
@@ -103,7 +103,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
     }
 
     /// <summary>Init segment then one fragment per second (each starts at an IDR), as a single playable file.</summary>
-    private static byte[] Mux(List<H264AccessUnit> units, byte[] stream)
+    private static byte[] Mux(List<VideoAccessUnit> units, byte[] stream)
     {
         (byte[] sps, byte[] pps) = ParameterSets(stream);
         using var file = new MemoryStream();
@@ -111,10 +111,10 @@ public sealed class Fmp4FfmpegTests : IDisposable
         Fmp4InitSegment.TryWrite(init, sps, pps, out int initLength).Should().BeTrue();
         file.Write(init, 0, initLength);
 
-        H264AccessUnit[] all = [.. units];
+        VideoAccessUnit[] all = [.. units];
         for (int start = 0; start < all.Length; start += FramesPerSecond)
         {
-            ReadOnlySpan<H264AccessUnit> fragment = all.AsSpan(start, Math.Min(FramesPerSecond, all.Length - start));
+            ReadOnlySpan<VideoAccessUnit> fragment = all.AsSpan(start, Math.Min(FramesPerSecond, all.Length - start));
             long end = start + fragment.Length < all.Length ? all[start + fragment.Length].DecodeTime : all[^1].DecodeTime + FrameTicks;
             byte[] buffer = new byte[Fmp4Fragment.GetByteCount(fragment)];
             uint sequence = (uint)(start / FramesPerSecond) + 1;
@@ -130,7 +130,7 @@ public sealed class Fmp4FfmpegTests : IDisposable
     /// Independent of the muxer's own Annex-B reader: an access unit runs from one AUD's start code (3 or 4 bytes) to the
     /// next; it is a key frame when it holds an IDR slice (NAL type 5).
     /// </summary>
-    internal static List<H264AccessUnit> SplitAtAccessUnitDelimiters(byte[] stream)
+    internal static List<VideoAccessUnit> SplitAtAccessUnitDelimiters(byte[] stream)
     {
         var starts = new List<int>();
         for (int i = 0; i + 3 < stream.Length; i++)
@@ -142,12 +142,12 @@ public sealed class Fmp4FfmpegTests : IDisposable
         }
 
         starts[0].Should().Be(0, "x264 starts the stream with an AUD");
-        var units = new List<H264AccessUnit>();
+        var units = new List<VideoAccessUnit>();
         for (int n = 0; n < starts.Count; n++)
         {
             int end = n + 1 < starts.Count ? starts[n + 1] : stream.Length;
             var bytes = new ReadOnlyMemory<byte>(stream, starts[n], end - starts[n]);
-            units.Add(new H264AccessUnit(bytes, n * FrameTicks, ContainsNalType(bytes.Span, 5)));
+            units.Add(new VideoAccessUnit(bytes, n * FrameTicks, ContainsNalType(bytes.Span, 5)));
         }
 
         return units;

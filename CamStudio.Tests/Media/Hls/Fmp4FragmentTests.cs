@@ -24,7 +24,7 @@ public class Fmp4FragmentTests
 
     private static byte[] ThreeByteStartCode => [0, 0, 1];
 
-    private static (byte[] Bytes, int Length) Write(uint sequence, H264AccessUnit[] units, long end)
+    private static (byte[] Bytes, int Length) Write(uint sequence, VideoAccessUnit[] units, long end)
     {
         byte[] buffer = new byte[Fmp4Fragment.GetByteCount(units)];
         Fmp4Fragment.TryWrite(buffer, sequence, units, end, out int written).Should().BeTrue();
@@ -35,7 +35,7 @@ public class Fmp4FragmentTests
     [Fact]
     public void Iso14496_12_8_8_MoofAndMdat_SizesFlagsTimesAndDataOffset()
     {
-        H264AccessUnit[] units =
+        VideoAccessUnit[] units =
         [
             new(KeyFrame(), 900_000, IsKeyFrame: true),
             new(PFrame(), 903_600, IsKeyFrame: false),
@@ -99,8 +99,8 @@ public class Fmp4FragmentTests
     public void BadInputFromTheCamera_ReturnsFalse()
     {
         byte[] buffer = new byte[4096];
-        H264AccessUnit key = new(KeyFrame(), 0, true);
-        H264AccessUnit p = new(PFrame(), 3600, false);
+        VideoAccessUnit key = new(KeyFrame(), 0, true);
+        VideoAccessUnit p = new(PFrame(), 3600, false);
 
         Fmp4Fragment.TryWrite(buffer, 1, [], 3600, out _).Should().BeFalse("no access units");
         Fmp4Fragment.TryWrite(buffer, 1, [key, p], 3600, out _).Should().BeFalse("the last sample would last 0 ticks");
@@ -133,7 +133,7 @@ public class Fmp4FragmentTests
             }
 
             byte[] annexB = input.AsSpan(0, length).ToArray();
-            H264AccessUnit[] units = [new(annexB, random.Next(-2, 3), i % 3 == 0), new(annexB, random.Next(0, 5), false)];
+            VideoAccessUnit[] units = [new(annexB, random.Next(-2, 3), i % 3 == 0), new(annexB, random.Next(0, 5), false)];
             Fmp4Fragment.TryWrite(output, (uint)i, units, random.Next(0, 8), out _);
             Fmp4Fragment.GetByteCount(units);
             Fmp4InitSegment.TryWrite(output, annexB, annexB, out _);

@@ -122,10 +122,10 @@ internal sealed class H264RtpPacketizer(uint ssrc, ushort firstSequenceNumber = 
 }
 
 /// <summary>Copies every access unit the depacketizer hands out.</summary>
-internal sealed class RecordingAccessUnitSink : IH264AccessUnitSink
+internal sealed class RecordingAccessUnitSink : IRtpAccessUnitSink
 {
     public List<(byte[] AnnexB, uint Timestamp, uint Ssrc, bool IsKeyFrame, bool HasPicture)> Units { get; } = [];
 
-    public void OnAccessUnit(in H264RtpAccessUnit accessUnit) =>
+    public void OnAccessUnit(in RtpAccessUnit accessUnit) =>
         Units.Add((accessUnit.AnnexB.ToArray(), accessUnit.RtpTimestamp, accessUnit.Ssrc, accessUnit.IsKeyFrame, accessUnit.HasPicture));
 }

@@ -31,7 +31,7 @@ public sealed class HlsPackagerFfmpegTests : IDisposable
             "-x264-params", "aud=1:scenecut=0", "-f", "h264", "-y", elementary,
         ]);
         byte[] stream = await File.ReadAllBytesAsync(elementary);
-        List<H264AccessUnit> units = Fmp4FfmpegTests.SplitAtAccessUnitDelimiters(stream);
+        List<VideoAccessUnit> units = Fmp4FfmpegTests.SplitAtAccessUnitDelimiters(stream);
         units.Should().HaveCount(150);
 
         using var packager = new HlsPackager(new HlsPartStoreOptions(), new ManualTimeProvider(), NullLogger<HlsPackager>.Instance, "cam-1");

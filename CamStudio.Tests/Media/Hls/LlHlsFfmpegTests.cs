@@ -29,7 +29,7 @@ public sealed class LlHlsFfmpegTests : IDisposable
             "-x264-params", "aud=1:scenecut=0", "-f", "h264", "-y", elementary,
         ]);
         byte[] stream = await File.ReadAllBytesAsync(elementary);
-        H264AccessUnit[] units = [.. Fmp4FfmpegTests.SplitAtAccessUnitDelimiters(stream)];
+        VideoAccessUnit[] units = [.. Fmp4FfmpegTests.SplitAtAccessUnitDelimiters(stream)];
         (byte[] sps, byte[] pps) = Fmp4FfmpegTests.ParameterSets(stream);
 
         var clock = new ManualTimeProvider();
@@ -46,7 +46,7 @@ public sealed class LlHlsFfmpegTests : IDisposable
         store.SetInitSegment(init.AsSpan(0, initLength));
         for (int start = 0; start < units.Length; start += FramesPerPart)
         {
-            ReadOnlySpan<H264AccessUnit> part = units.AsSpan(start, FramesPerPart);
+            ReadOnlySpan<VideoAccessUnit> part = units.AsSpan(start, FramesPerPart);
             long end = units[start].DecodeTime + (FramesPerPart * FrameTicks);
             byte[] buffer = new byte[Fmp4Fragment.GetByteCount(part)];
             Fmp4Fragment.TryWrite(buffer, (uint)(start / FramesPerPart) + 1, part, end, out int written).Should().BeTrue();

@@ -65,7 +65,7 @@ internal static class Mp4Boxes
             {
                 Walk(data, box.PayloadOffset + 8, box.End, path + "/", result); // version/flags + entry_count
             }
-            else if (box.Type == "avc1")
+            else if (box.Type is "avc1" or "hvc1")
             {
                 Walk(data, box.PayloadOffset + 78, box.End, path + "/", result); // VisualSampleEntry fields
             }
