@@ -84,6 +84,9 @@ public sealed record CameraQualityStatus
     public int Width { get; init; }
     public int Height { get; init; }
 
+    /// <summary>The camera's video codec and profile as FFmpeg named it, e.g. "H.265 (Main)"; null before its first run.</summary>
+    public string? Codec { get; init; }
+
     /// <summary>When FFmpeg is next tried while reconnecting or after an authentication failure.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 }

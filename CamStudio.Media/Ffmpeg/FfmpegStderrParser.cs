@@ -38,13 +38,15 @@ public sealed record VideoStreamInfo(string Codec, string? Profile, int Width, i
     public bool IsSupported => Video.VideoCodecNames.TryFromFfmpeg(Codec, out _);
 
     /// <summary>"H.265 (Main), 1920×1080" — how the dashboard names the stream.</summary>
-    public string Describe()
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{DescribeCodec()}, {Width}×{Height}");
+
+    /// <summary>"H.265 (Main)", "H.264 (High)" or, for a codec we do not pass through, FFmpeg's name in capitals.</summary>
+    public string DescribeCodec()
     {
         string codec = Video.VideoCodecNames.TryFromFfmpeg(Codec, out Video.VideoCodec known)
             ? Video.VideoCodecNames.Display(known)
             : Codec.ToUpperInvariant();
-        string profile = Profile is null ? string.Empty : " (" + Profile + ")";
-        return string.Create(CultureInfo.InvariantCulture, $"{codec}{profile}, {Width}×{Height}");
+        return Profile is null ? codec : codec + " (" + Profile + ")";
     }
 }
 

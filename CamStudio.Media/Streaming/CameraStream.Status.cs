@@ -21,7 +21,7 @@ public sealed partial class CameraStream
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        H264SourceStats stats = Source.Stats;
+        VideoSourceStats stats = Source.Stats;
         bool fresh = stats.LastFrameTime is { } last && now - last <= _options.FrameFreshness;
         StreamState state = Map(supervisor.State);
         if (state == StreamState.Streaming && !fresh)
@@ -48,6 +48,7 @@ public sealed partial class CameraStream
             ReconnectCount = supervisor.ReconnectCount,
             Width = stats.Width,
             Height = stats.Height,
+            Codec = supervisor.VideoStream?.DescribeCodec(),
             NextAttemptAt = supervisor.NextAttemptAt,
         };
     }

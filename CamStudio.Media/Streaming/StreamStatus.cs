@@ -39,6 +39,9 @@ public sealed record StreamStatus
     public int Width { get; init; }
     public int Height { get; init; }
 
+    /// <summary>The video as FFmpeg named it on the last run, e.g. "H.265 (Main)"; null before the first run.</summary>
+    public string? Codec { get; init; }
+
     /// <summary>When FFmpeg is next tried while reconnecting or after an authentication failure.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 }

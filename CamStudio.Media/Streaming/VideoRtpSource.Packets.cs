@@ -25,7 +25,8 @@ public sealed partial class VideoRtpSource
     // Measurements.
     private readonly byte[] _lastSps = new byte[MaxSpsBytes];
     private int _lastSpsLength;
-    private H264SpsInfo _spsInfo;
+    private int _width, _height;
+    private string? _profileLevelId; // H.264 only: what SDP negotiates
     private long _packets, _frames, _keyFrames, _dropped;
     private DateTimeOffset? _lastPacketTime, _lastFrameTime;
     private long _windowStart;
@@ -37,22 +38,23 @@ public sealed partial class VideoRtpSource
     private bool _haveKeyFrameTimestamp;
     private uint _lastKeyFrameTimestamp, _lastKeyFrameSsrc;
 
-    public H264SourceStats Stats
+    public VideoSourceStats Stats
     {
         get
         {
             lock (_lock)
             {
-                return new H264SourceStats
+                return new VideoSourceStats
                 {
                     LastPacketTime = _lastPacketTime,
                     LastFrameTime = _lastFrameTime,
                     FramesPerSecond = _framesPerSecond,
                     BitrateKbps = _bitrateKbps,
                     KeyFrameIntervalSeconds = _keyFrameInterval,
-                    Width = _spsInfo.Width,
-                    Height = _spsInfo.Height,
-                    ProfileLevelId = _lastSpsLength > 0 && _spsInfo.Width > 0 ? _spsInfo.ProfileLevelId : null,
+                    Codec = _codec,
+                    Width = _width,
+                    Height = _height,
+                    ProfileLevelId = _profileLevelId,
                     Packets = _packets,
                     Frames = _frames,
                     KeyFrames = _keyFrames,
@@ -83,9 +85,9 @@ public sealed partial class VideoRtpSource
             VideoPacketContent content = codec == VideoCodec.H265
                 ? H265Nal.Classify(payload, out sps)
                 : H264Nal.Classify(payload, out sps);
-            if (!sps.IsEmpty && codec == VideoCodec.H264)
+            if (!sps.IsEmpty)
             {
-                UpdateSps(sps);
+                UpdateSps(sps, codec);
             }
 
             if (_haveLast && header.Ssrc != _lastSsrc)
@@ -210,19 +212,34 @@ public sealed partial class VideoRtpSource
         }
     }
 
-    private void UpdateSps(ReadOnlySpan<byte> sps)
+    private void UpdateSps(ReadOnlySpan<byte> sps, VideoCodec codec)
     {
         if (sps.Length > MaxSpsBytes || sps.SequenceEqual(_lastSps.AsSpan(0, _lastSpsLength)))
         {
             return;
         }
 
-        if (H264SpsParser.TryParse(sps, out H264SpsInfo info))
+        if (codec == VideoCodec.H265)
         {
-            _spsInfo = info;
-            sps.CopyTo(_lastSps);
-            _lastSpsLength = sps.Length;
+            if (!H265SpsParser.TryParse(sps, out H265SpsInfo h265))
+            {
+                return;
+            }
+
+            (_width, _height, _profileLevelId) = (h265.Width, h265.Height, null);
         }
+        else
+        {
+            if (!H264SpsParser.TryParse(sps, out H264SpsInfo h264) || h264.Width <= 0)
+            {
+                return;
+            }
+
+            (_width, _height, _profileLevelId) = (h264.Width, h264.Height, h264.ProfileLevelId);
+        }
+
+        sps.CopyTo(_lastSps);
+        _lastSpsLength = sps.Length;
     }
 
     /// <summary>

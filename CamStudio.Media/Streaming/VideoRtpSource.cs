@@ -103,7 +103,7 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
             {
                 _codec = codec;
                 _lastSpsLength = 0;
-                _spsInfo = default;
+                (_width, _height, _profileLevelId) = (0, 0, null);
                 OnSourceRestart();
             }
 

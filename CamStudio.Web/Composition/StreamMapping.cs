@@ -48,6 +48,7 @@ public static class StreamMapping
             ReconnectCount = status.ReconnectCount,
             Width = status.Width,
             Height = status.Height,
+            Codec = status.Codec,
             NextAttemptAt = status.NextAttemptAt,
         };
     }

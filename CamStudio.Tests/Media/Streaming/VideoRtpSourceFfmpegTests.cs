@@ -35,7 +35,7 @@ public class VideoRtpSourceFfmpegTests
 
             // 25 fps, keyframe every 50 frames: by frame 110 there were three IDRs (0, 2 s, 4 s) and ~4 s of rate windows.
             await early.WaitUntilAsync(() => source.Stats.Frames >= 110, TimeSpan.FromSeconds(30));
-            H264SourceStats stats = source.Stats;
+            VideoSourceStats stats = source.Stats;
             string because = $"stats {stats}, ffmpeg stderr: {stderr}";
             stats.Width.Should().Be(640, because);
             stats.Height.Should().Be(360, because);

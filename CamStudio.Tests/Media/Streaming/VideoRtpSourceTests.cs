@@ -190,7 +190,7 @@ public sealed class VideoRtpSourceTests : IAsyncLifetime
         late.Snapshot()[7].Info.IsFromCache.Should().BeFalse();
         early.SourceSequenceNumbers().Should().Equal(1, 2, 3, 4, 5, 6, 7, 8);
 
-        H264SourceStats stats = source.Stats;
+        VideoSourceStats stats = source.Stats;
         stats.Width.Should().Be(640);
         stats.Height.Should().Be(360);
         stats.ProfileLevelId.Should().Be("64001e");
@@ -238,7 +238,7 @@ public sealed class VideoRtpSourceTests : IAsyncLifetime
         }
 
         await early.WaitForCountAsync(7);
-        H264SourceStats stats = source.Stats;
+        VideoSourceStats stats = source.Stats;
         stats.GopCacheTruncated.Should().BeTrue();
         stats.GopCacheBytes.Should().Be(501).And.BeLessThanOrEqualTo(600);
         stats.GopCachePackets.Should().Be(5);

@@ -23,6 +23,22 @@ public static class StatusFormat
             : status.StreamType;
     }
 
+    /// <summary>
+    /// What each running quality carries: "SD H.264 (High) 640×360", both qualities joined by " · ", "—" before FFmpeg
+    /// has described any (a camera never started since the app started).
+    /// </summary>
+    public static string Video(CameraRuntimeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        string[] parts = status.Streams
+            .Where(s => s.Codec is not null)
+            .OrderBy(s => s.Quality)
+            .Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"{(s.Quality == StreamQuality.Stream1 ? "HD" : "SD")} {s.Codec}{(s.Width > 0 ? $" {s.Width}×{s.Height}" : string.Empty)}"))
+            .ToArray();
+        return parts.Length == 0 ? "—" : string.Join(" · ", parts);
+    }
+
     public static string Uptime(CameraRuntimeStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);

@@ -138,6 +138,11 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
         tile.Problem.Should().Contain("cannot play").And.Contain("SD stream");
         await UiEndToEndFixture.ScreenshotAsync(live, "live-h265-unsupported");
 
+        // The stream ran (the first offer started it): the Status page names what the camera sends.
+        IPage status = await e2e.OpenPageAsync("status", live.Context);
+        ILocator video = status.Locator($"tr:has(td[data-camera-id='{id}']) [data-testid=status-video]");
+        await video.Filter(new() { HasText = "SD H.265 (Main) 640×360" }).WaitForAsync(new() { Timeout = 20_000 });
+
         IPage form = await e2e.OpenPageAsync("cameras/new", live.Context);
         await FillAsync(form, "name", "Probe H.265");
         await FillAsync(form, "ip_address", "127.0.0.1");

@@ -33,6 +33,11 @@ public sealed class StatusPageTests : UiTestContext
             CameraId = live.CameraId, IsRunning = true, LastFrameTime = now, ViewerCount = 2, PeerConnectionCount = 3, UptimeSeconds = 3725,
             State = CameraStreamState.Streaming, Fps = 24.96, BitrateKbps = 1812.4, KeyframeIntervalS = 2, ReconnectCount = 1,
             LastError = "The camera stream ended.",
+            Streams =
+            [
+                new CameraQualityStatus { Quality = StreamQuality.Stream2, Codec = "H.264 (High)", Width = 640, Height = 360 },
+                new CameraQualityStatus { Quality = StreamQuality.Stream1, Codec = "H.265 (Main)", Width = 1920, Height = 1080 },
+            ],
         });
         Statuses.Set(new CameraRuntimeStatus
         {
@@ -43,15 +48,16 @@ public sealed class StatusPageTests : UiTestContext
         IRenderedComponent<StatusPage> page = Render<StatusPage>();
         page.WaitForElements("tbody tr", 6);
 
-        Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "0", "0", "—", "—", "—", "—", "—", "0", "—");
-        Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "0", "0", "2s", "—", "—", "—", "—", "0", "—");
-        Row(page, live)[..6].Should().Equal("Live cam", "Live", "webrtc", "2", "3", "1h 02m");
-        Row(page, live)[6].Should().BeOneOf("just now", "1s ago");
-        Row(page, live)[7..].Should().Equal("25.0", "1812 kb/s", "2.0 s", "1", "The camera stream ended.");
-        Row(page, stalled)[..6].Should().Equal("Stalled cam", "Reconnecting", "webrtc", "1", "1", "1m 35s");
-        Row(page, stalled)[6].Should().MatchRegex("^4[2-5]s ago$");
-        Row(page, outside)[..5].Should().Equal("Outside cam", "Live", "hls", "1", "0");
-        Row(page, mixed)[..5].Should().Equal("Mixed cam", "Live", "webrtc 2 · hls 1", "3", "2");
+        Row(page, idle).Should().Equal("Idle cam", "Idle", "—", "—", "0", "0", "—", "—", "—", "—", "—", "0", "—");
+        Row(page, connecting).Should().Equal("Connecting cam", "Connecting", "webrtc", "—", "0", "0", "2s", "—", "—", "—", "—", "0", "—");
+        Row(page, live)[..7].Should().Equal(
+            "Live cam", "Live", "webrtc", "HD H.265 (Main) 1920×1080 · SD H.264 (High) 640×360", "2", "3", "1h 02m");
+        Row(page, live)[7].Should().BeOneOf("just now", "1s ago");
+        Row(page, live)[8..].Should().Equal("25.0", "1812 kb/s", "2.0 s", "1", "The camera stream ended.");
+        Row(page, stalled)[..7].Should().Equal("Stalled cam", "Reconnecting", "webrtc", "—", "1", "1", "1m 35s");
+        Row(page, stalled)[7].Should().MatchRegex("^4[2-5]s ago$");
+        Row(page, outside)[..6].Should().Equal("Outside cam", "Live", "hls", "—", "1", "0");
+        Row(page, mixed)[..6].Should().Equal("Mixed cam", "Live", "webrtc 2 · hls 1", "—", "3", "2");
     }
 
     [Fact]
@@ -69,7 +75,7 @@ public sealed class StatusPageTests : UiTestContext
         });
         Notifier.Check().Should().BeTrue("the state and viewer count changed");
 
-        page.WaitForAssertion(() => Row(page, camera)[1..5].Should().Equal("Live", "webrtc", "4", "4"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Row(page, camera)[1..6].Should().Equal("Live", "webrtc", "—", "4", "4"), TimeSpan.FromSeconds(5));
     }
 
     private static string[] Row(IRenderedComponent<StatusPage> page, CameraResponse camera)

@@ -1,8 +1,11 @@
 namespace CamStudio.Media.Streaming;
 
 /// <summary>A snapshot of what an <see cref="VideoRtpSource"/> has measured.</summary>
-public sealed record H264SourceStats
+public sealed record VideoSourceStats
 {
+    /// <summary>The codec of the payloads (what FFmpeg said the current or last run sends).</summary>
+    public Video.VideoCodec Codec { get; init; }
+
     public DateTimeOffset? LastPacketTime { get; init; }
     public DateTimeOffset? LastFrameTime { get; init; }
 
