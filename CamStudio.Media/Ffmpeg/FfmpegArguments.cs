@@ -25,7 +25,16 @@ public static partial class FfmpegArguments
     private const string Redacted = "***";
 
     /// <summary>Pull the camera's H.264 over RTSP/TCP and re-send it unchanged as RTP to 127.0.0.1:<paramref name="rtpPort"/>.</summary>
-    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, TimeSpan? ioTimeout = null)
+    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, TimeSpan? ioTimeout = null) =>
+        ForRtspToRtp(source, rtpPort, audio: null, ioTimeout);
+
+    /// <summary>
+    /// Like <see cref="ForRtspToRtp(RtspSource, int, TimeSpan?)"/>, plus the camera's first audio track as a second RTP
+    /// output when <paramref name="audio"/> is given: copied when it is G.711 already, else transcoded to Opus. Only
+    /// the audio is ever encoded; the video stays <c>-c:v copy</c>. A camera without audio makes FFmpeg stop at once
+    /// with "Output file #1 does not contain any stream" (<see cref="FfmpegFailure.NoAudio"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, AudioOutput? audio, TimeSpan? ioTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         string url = source.ToUrl();
@@ -37,6 +46,11 @@ public static partial class FfmpegArguments
         // Copy, never transcode: the camera already encodes H.264; decoding and re-encoding would cost a core per camera.
         args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-c:v", "copy"]);
         AddRtpOutput(args, rtpPort);
+        if (audio is { } a)
+        {
+            AddAudioOutput(args, a);
+        }
+
         return args;
     }
 
@@ -144,9 +158,51 @@ public static partial class FfmpegArguments
         ]);
     }
 
+    private static void AddAudioOutput(List<string> args, AudioOutput audio)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(audio.RtpPort, 1024);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(audio.RtpPort, 65534);
+        // "-map 0:a:0?" takes the first audio track if there is one; -vn keeps FFmpeg from filling an empty output with
+        // a re-encoded copy of the video (its default stream selection would).
+        args.AddRange(["-map", "0:a:0?", "-vn", "-sn", "-dn"]);
+        if (audio.Codec is Audio.AudioCodec.Pcma or Audio.AudioCodec.Pcmu)
+        {
+            // G.711 already: every WebRTC browser decodes it, so it is passed through untouched.
+            args.AddRange(["-c:a", "copy"]);
+        }
+        else
+        {
+            // AAC (or anything else) to Opus: 48 kHz as RFC 7587 requires, mono like the microphone, 20 ms frames,
+            // the low-delay mode (no look-ahead), and a speech-sized bit rate.
+            args.AddRange([
+                "-c:a", "libopus", "-ar", "48000", "-ac", "1", "-b:a", "32k",
+                "-application", "lowdelay", "-frame_duration", "20",
+            ]);
+        }
+
+        args.AddRange([
+            "-f", "rtp",
+            "-payload_type", AudioPayloadType(audio.Codec).ToString(CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{audio.RtpPort}"),
+        ]);
+    }
+
+    /// <summary>The payload type FFmpeg stamps on the audio: G.711's static numbers (RFC 3551), 111 for Opus.</summary>
+    public static int AudioPayloadType(Audio.AudioCodec codec) => codec switch
+    {
+        Audio.AudioCodec.Pcmu => 0,
+        Audio.AudioCodec.Pcma => 8,
+        _ => 111,
+    };
+
     [GeneratedRegex(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/'""]+@", RegexOptions.CultureInvariant)]
     private static partial Regex UserInfo();
 
     [GeneratedRegex("%[0-9A-F]{2}", RegexOptions.CultureInvariant)]
     private static partial Regex LowerHexEscapes();
 }
+
+/// <summary>Where and how FFmpeg sends a camera's audio: RTP to 127.0.0.1:<see cref="RtpPort"/> as <see cref="Codec"/>.</summary>
+/// <param name="RtpPort">The audio source's loopback port.</param>
+/// <param name="Codec">G.711 (copied, the camera must send it) or Opus (transcoded from whatever the camera sends).</param>
+public readonly record struct AudioOutput(int RtpPort, Audio.AudioCodec Codec);

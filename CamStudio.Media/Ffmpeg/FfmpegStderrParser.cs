@@ -16,6 +16,9 @@ public enum FfmpegFailure
     ProtocolError,
     /// <summary>The stream ended or stalled: camera rebooted, cable pulled, FFmpeg killed from outside.</summary>
     ConnectionLost,
+
+    /// <summary>Audio was asked for but the camera sends none (FFmpeg: "Output file #1 does not contain any stream").</summary>
+    NoAudio,
     Unknown,
 }
 
@@ -24,7 +27,7 @@ public sealed record FfmpegDiagnosis(FfmpegFailure Failure, string Summary, stri
 {
     /// <summary>Summary plus evidence where the evidence helps an operator ("Connection refused" vs "No route to host").</summary>
     public string ToStatusText() =>
-        Evidence is null || Failure is FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound
+        Evidence is null || Failure is FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.NoAudio
             ? Summary
             : Summary + " (" + Evidence + ")";
 }
@@ -60,6 +63,7 @@ public static partial class FfmpegStderrParser
     public const string ProtocolErrorSummary = "The camera did not answer as an RTSP server.";
     public const string ConnectionLostSummary = "The camera stream ended.";
     public const string UnknownSummary = "FFmpeg stopped unexpectedly.";
+    public const string NoAudioSummary = "Audio is on, but the camera sends no audio; its video plays without sound.";
 
     private static readonly string[] s_hostUnreachable =
     [
@@ -100,6 +104,12 @@ public static partial class FfmpegStderrParser
         if ((FindOutputVideoStream(all) ?? FindVideoStream(all)) is { IsSupported: false } video)
         {
             return new(FfmpegFailure.UnsupportedCodec, UnsupportedCodecSummary, "camera sends " + video.Codec);
+        }
+
+        if (Find(all, l => l.Contains("does not contain any stream", StringComparison.Ordinal)) is { } empty)
+        {
+            // Only the audio output can be empty: the video output maps 0:v:0 without '?', which fails differently.
+            return new(FfmpegFailure.NoAudio, NoAudioSummary, empty);
         }
 
         if (Find(all, l => l.Contains("Invalid data found when processing input", StringComparison.Ordinal)) is { } invalid)
@@ -159,6 +169,28 @@ public static partial class FfmpegStderrParser
     /// <summary>True for FFmpeg's "Output #0, rtp, to '...':" header that precedes the output stream lines.</summary>
     public static bool IsOutputHeader(string line) =>
         line is not null && line.Contains("Output #", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The codec name of an audio stream line ("Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono" gives "pcm_alaw"), as
+    /// FFmpeg names it; false for any other line.
+    /// </summary>
+    public static bool TryParseAudioStream(string line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? codec)
+    {
+        codec = null;
+        if (string.IsNullOrEmpty(line))
+        {
+            return false;
+        }
+
+        Match stream = AudioStreamLine().Match(line);
+        if (!stream.Success)
+        {
+            return false;
+        }
+
+        codec = stream.Groups["codec"].Value;
+        return true;
+    }
 
     public static bool TryParseVideoStream(string line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VideoStreamInfo? info)
     {
@@ -282,6 +314,9 @@ public static partial class FfmpegStderrParser
     // "method DESCRIBE failed: 401 Unauthorized" and "Server returned 401 Unauthorized (authorization failed)".
     [GeneratedRegex(@"(?:method [A-Z_]+ failed|Server returned):? (?<code>\d{3})\b", RegexOptions.CultureInvariant)]
     private static partial Regex RtspStatus();
+
+    [GeneratedRegex(@"Stream #\d+:\d+(?:\[0x[0-9a-fA-F]+\])?(?:\([^)]*\))?: Audio: (?<codec>[A-Za-z0-9_]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex AudioStreamLine();
 
     [GeneratedRegex(@"Stream #\d+:\d+(?:\[0x[0-9a-fA-F]+\])?(?:\([^)]*\))?: Video: (?<codec>[A-Za-z0-9_]+)(?: \((?<profile>[^)]*)\))?", RegexOptions.CultureInvariant)]
     private static partial Regex VideoStreamLine();

@@ -14,6 +14,7 @@ public sealed partial class FfmpegSupervisor
             {
                 FfmpegDiagnosis diagnosis;
                 TimeSpan streamedFor;
+                IReadOnlyList<string> launchedWith = Arguments;
                 try
                 {
                     (diagnosis, streamedFor) = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -31,9 +32,16 @@ public sealed partial class FfmpegSupervisor
                     attempt = 0;
                 }
 
-                TimeSpan delay = diagnosis.Failure is FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.UnsupportedCodec
-                    ? _backoff.ApplyJitter(_options.ConfigurationErrorRetry)
-                    : _backoff.NextDelay(attempt++);
+                RunEnded?.Invoke(diagnosis);
+
+                // A camera without the audio we asked for: the hook has dropped the audio output, so go again at once.
+                // Only when the arguments really changed, or a failing FFmpeg would be relaunched in a tight loop.
+                bool retryNow = diagnosis.Failure == FfmpegFailure.NoAudio && !ReferenceEquals(launchedWith, Arguments);
+                TimeSpan delay = retryNow
+                    ? TimeSpan.Zero
+                    : diagnosis.Failure is FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.UnsupportedCodec
+                        ? _backoff.ApplyJitter(_options.ConfigurationErrorRetry)
+                        : _backoff.NextDelay(attempt++);
                 FfmpegLog.Restarting(_logger, _name, diagnosis.Failure, LastError ?? string.Empty, delay.TotalMilliseconds);
 
                 await WaitBeforeRetryAsync(delay, diagnosis.Failure, cancellationToken).ConfigureAwait(false);
@@ -126,7 +134,7 @@ public sealed partial class FfmpegSupervisor
         try
         {
             Launching?.Invoke();
-            run = _launcher.Launch(_arguments, _secrets);
+            run = _launcher.Launch(Arguments, _secrets);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -138,10 +146,17 @@ public sealed partial class FfmpegSupervisor
         var codecRejected = new TaskCompletionSource<VideoStreamInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool inOutput = false;
         bool streamSeen = false;
+        bool audioSeen = false;
         void OnLine(object? sender, string line)
         {
             // Judge the stream FFmpeg sends (after "Output #0"), not its input: the test pattern's input is rawvideo.
             inOutput |= FfmpegStderrParser.IsOutputHeader(line);
+            if (!inOutput && !audioSeen && FfmpegStderrParser.TryParseAudioStream(line, out string? audioCodec))
+            {
+                audioSeen = true;
+                InputAudioDescribed?.Invoke(audioCodec);
+            }
+
             if (inOutput && !streamSeen && FfmpegStderrParser.TryParseVideoStream(line, out VideoStreamInfo? info))
             {
                 streamSeen = true;

@@ -10,7 +10,7 @@ namespace CamStudio.Media.Ffmpeg;
 public sealed partial class FfmpegSupervisor : IAsyncDisposable
 {
     private readonly string _name;
-    private readonly IReadOnlyList<string> _arguments;
+    private IReadOnlyList<string> _arguments;
     private readonly string?[] _secrets;
     private readonly IFfmpegLauncher _launcher;
     private readonly ILogger _logger;
@@ -65,6 +65,32 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
     /// "Output #0 … Stream #0:0: Video: hevc …" line comes before the first RTP packet leaves FFmpeg.
     /// </summary>
     public Action<VideoStreamInfo>? OutputVideoDescribed { get; set; }
+
+    /// <summary>
+    /// Called from FFmpeg's stderr reader with the codec name of the camera's first audio track (its input line, e.g.
+    /// "pcm_alaw"), once per run; CameraStream learns from it whether the next run can pass G.711 through.
+    /// </summary>
+    public Action<string>? InputAudioDescribed { get; set; }
+
+    /// <summary>Called on the supervision loop when a run ended, with why, before the backoff wait.</summary>
+    public Action<FfmpegDiagnosis>? RunEnded { get; set; }
+
+    /// <summary>
+    /// Arguments for the next launch (the running FFmpeg keeps its own). What CameraStream learned about the camera's
+    /// audio changes them without a restart; the camera's settings change them through a new supervisor instead.
+    /// </summary>
+    public void ReplaceArguments(IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        IReadOnlyList<string> copy = arguments.ToArray();
+        lock (_lock)
+        {
+            _arguments = copy;
+        }
+    }
+
+    /// <summary>The arguments the next launch uses.</summary>
+    public IReadOnlyList<string> Arguments { get { lock (_lock) { return _arguments; } } }
 
     public FfmpegSupervisorState State { get { lock (_lock) { return _state; } } }
 

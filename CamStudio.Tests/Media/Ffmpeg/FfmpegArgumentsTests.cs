@@ -1,3 +1,4 @@
+using CamStudio.Media.Audio;
 using CamStudio.Media.Ffmpeg;
 
 namespace CamStudio.Tests.Media.Ffmpeg;
@@ -22,6 +23,43 @@ public class FfmpegArgumentsTests
         args[^1].Should().Be("rtp://127.0.0.1:50000");
         args.Should().NotContain("-re", "-re on a live input only adds latency");
         args.Should().NotContain("-nostdin", "StopAsync quits FFmpeg by writing 'q' to stdin");
+    }
+
+    [Theory]
+    [InlineData(AudioCodec.Pcma, "8")]
+    [InlineData(AudioCodec.Pcmu, "0")]
+    public void Audio_that_is_g711_already_is_copied_to_its_own_rtp_output(AudioCodec codec, string payloadType)
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForRtspToRtp(s_camera, 50000, new AudioOutput(50010, codec));
+
+        int videoOutput = IndexOf(args, "rtp://127.0.0.1:50000");
+        args.Skip(videoOutput + 1).Should().Equal(
+            "-map", "0:a:0?", "-vn", "-sn", "-dn", "-c:a", "copy", "-f", "rtp", "-payload_type", payloadType, "rtp://127.0.0.1:50010");
+        args.Take(videoOutput).Should().ContainInConsecutiveOrder("-map", "0:v:0", "-an", "-sn", "-dn", "-c:v", "copy");
+    }
+
+    [Fact]
+    public void Other_audio_is_transcoded_to_opus_and_only_the_audio()
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForRtspToRtp(s_camera, 50000, new AudioOutput(50010, AudioCodec.Opus));
+
+        int videoOutput = IndexOf(args, "rtp://127.0.0.1:50000");
+        IReadOnlyList<string> audio = args.Skip(videoOutput + 1).ToArray();
+        audio.Should().ContainInConsecutiveOrder("-map", "0:a:0?", "-vn");
+        audio.Should().ContainInConsecutiveOrder("-c:a", "libopus", "-ar", "48000");
+        audio.Should().ContainInConsecutiveOrder("-application", "lowdelay");
+        audio.Should().ContainInConsecutiveOrder("-payload_type", "111", "rtp://127.0.0.1:50010");
+        args.Count(a => a == "-c:v").Should().Be(1, "the video is still only copied");
+        args.Should().NotContain("libx264");
+    }
+
+    [Fact]
+    public void Without_audio_there_is_one_output_and_no_audio_map()
+    {
+        IReadOnlyList<string> args = FfmpegArguments.ForRtspToRtp(s_camera, 50000, audio: null);
+
+        args[^1].Should().Be("rtp://127.0.0.1:50000");
+        args.Should().NotContain("0:a:0?");
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public class FfmpegStderrParserTests
     [InlineData("rtsp-silent-server-timeout.txt", 1, FfmpegFailure.ProtocolError)]
     [InlineData("camera-killed-mid-stream.txt", 0, FfmpegFailure.ConnectionLost)]
     [InlineData("ffprobe-mjpeg-info.txt", 0, FfmpegFailure.UnsupportedCodec)]
+    [InlineData("rtsp-audio-asked-camera-has-none.txt", 1, FfmpegFailure.NoAudio)]
     // H.265 passes through like H.264 (issue 15): a described HEVC stream that ends is a stream that ended.
     [InlineData("ffprobe-hevc-info.txt", 0, FfmpegFailure.ConnectionLost)]
     public void Captured_output_is_classified(string sample, int exitCode, FfmpegFailure expected)
@@ -193,5 +194,32 @@ public class FfmpegStderrParserTests
             FfmpegStderrParser.ParseProbeJson(text);
             FfmpegArguments.Redact(text, text.Length > 3 ? text[..3] : null);
         }
+    }
+
+    [Theory]
+    [InlineData("[info]   Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s", "pcm_alaw")]
+    [InlineData("  Stream #0:1: Audio: aac (LC), 16000 Hz, mono, fltp", "aac")]
+    [InlineData("    Stream #0:1(und): Audio: pcm_mulaw, 8000 Hz, 1 channels, s16, 64 kb/s", "pcm_mulaw")]
+    public void Audio_stream_lines_give_the_codec_name(string line, string codec)
+    {
+        FfmpegStderrParser.TryParseAudioStream(line, out string? parsed).Should().BeTrue();
+        parsed.Should().Be(codec);
+    }
+
+    [Theory]
+    [InlineData("[info]   Stream #0:0: Video: h264 (High), yuv420p, 640x360, 25 fps")]
+    [InlineData("Audio: pcm_alaw")]
+    [InlineData("")]
+    public void Other_lines_are_not_audio_streams(string line)
+    {
+        FfmpegStderrParser.TryParseAudioStream(line, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_camera_without_audio_is_told_plainly_and_without_ffmpeg_jargon()
+    {
+        FfmpegDiagnosis diagnosis = FfmpegStderrParser.Classify(SampleFiles.ReadLines("rtsp-audio-asked-camera-has-none.txt"), 1);
+
+        diagnosis.ToStatusText().Should().Be("Audio is on, but the camera sends no audio; its video plays without sound.");
     }
 }

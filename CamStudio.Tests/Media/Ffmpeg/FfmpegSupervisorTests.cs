@@ -183,6 +183,54 @@ public sealed class FfmpegSupervisorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_cameras_audio_codec_is_reported_from_the_input_lines_once_per_run()
+    {
+        var heard = new List<string>();
+        await StartAsync(s => s.InputAudioDescribed = heard.Add);
+        await WaitForLaunch(1);
+
+        _launcher.Last.Emit("[info]   Stream #0:0: Video: h264 (High), yuv420p(tv), 640x360, 25 fps, 25 tbr, 90k tbn");
+        _launcher.Last.Emit("[info]   Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s");
+        _launcher.Last.Emit("[info] Output #0, rtp, to 'rtp://127.0.0.1:50000':");
+        _launcher.Last.Emit("[info]   Stream #1:0: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s");
+
+        heard.Should().Equal("pcm_alaw");
+    }
+
+    [Fact]
+    public async Task A_camera_without_audio_is_relaunched_at_once_with_the_arguments_the_hook_set()
+    {
+        FfmpegSupervisor supervisor = await StartAsync(s => s.RunEnded = d =>
+        {
+            if (d.Failure == FfmpegFailure.NoAudio)
+            {
+                s.ReplaceArguments(["-i", "rtsp://admin:hunter2@10.0.0.5:554/s", "video-only"]);
+            }
+        });
+        await WaitForLaunch(1);
+
+        _launcher.Last.Exit(1, SampleFiles.ReadLines("rtsp-audio-asked-camera-has-none.txt").ToArray());
+
+        await WaitForLaunch(2);
+        _launcher.Last.Arguments.Should().EndWith("video-only");
+        supervisor.LastFailure.Should().Be(FfmpegFailure.NoAudio);
+        supervisor.LastError.Should().Be(FfmpegStderrParser.NoAudioSummary);
+    }
+
+    [Fact]
+    public async Task A_camera_without_audio_whose_arguments_did_not_change_waits_its_backoff_instead_of_spinning()
+    {
+        FfmpegSupervisor supervisor = await StartAsync();
+        await WaitForLaunch(1);
+
+        _launcher.Last.Exit(1, SampleFiles.ReadLines("rtsp-audio-asked-camera-has-none.txt").ToArray());
+
+        TimeSpan delay = await WaitForBackoff(supervisor);
+        delay.Should().BeGreaterThan(TimeSpan.FromMilliseconds(500));
+        _launcher.LaunchCount.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Secrets_never_reach_LastError()
     {
         FfmpegSupervisor supervisor = await StartAsync();
