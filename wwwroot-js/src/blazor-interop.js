@@ -4,6 +4,7 @@
 
 import { resolveEnv } from './env.js';
 import { TileFullscreen } from './fullscreen.js';
+import { TileAudio } from './tile-audio.js';
 import { createPlayer } from './player.js';
 import { getTransportMode } from './transport-mode.js';
 
@@ -22,6 +23,7 @@ export { getTransportMode, setTransportMode } from './transport-mode.js';
  * @property {RTCIceServer[]} [iceServers]
  * @property {string} [transport]          'auto' | 'webrtc' | 'hls'; default: this browser's choice (getTransportMode())
  * @property {boolean} [stats]             report stats to .NET every second ('OnPlayerStats'); off by default
+ * @property {boolean} [audio]             the camera's audio is on: offers ask for it and the speaker button works (muted at first)
  * @property {import('./env.js').PlayerEnv} [env]   tests only
  */
 
@@ -46,6 +48,7 @@ export { getTransportMode, setTransportMode } from './transport-mode.js';
  *   Task OnPlayerStateChanged(string state, StateDetail detail)
  *   Task OnPlayerStats(StatsSummary stats)
  *   Task OnFullscreenChanged(bool fullscreen)   the tile entered or left browser fullscreen (the tile then asks for HD)
+ *   Task OnAudioChanged(bool muted)             with options.audio: the tile's sound state, at start and after each click
  * The camera id is already known to the component, so OfferAsync does not take it.
  * @param {HTMLVideoElement} videoElement
  * @param {DotNetRef} dotnetRef
@@ -72,6 +75,7 @@ export function start(videoElement, dotnetRef, options) {
   const player = createPlayer(videoElement, {
     cameraId: options.cameraId,
     quality: options.quality,
+    audio: options.audio,
     transport: options.transport ?? getTransportMode(),
     iceServers: options.iceServers,
     env: options.env,
@@ -103,6 +107,10 @@ export function start(videoElement, dotnetRef, options) {
   const fullscreen = tile && document
     ? new TileFullscreen(tile, videoElement, document, (active) => notify('OnFullscreenChanged', active))
     : null;
+  // The speaker button ([data-action="audio"]) of a camera whose audio is on: muted at first, a click unmutes.
+  const audio = tile && options.audio
+    ? new TileAudio(tile, videoElement, String(options.cameraId), (muted) => notify('OnAudioChanged', muted))
+    : null;
 
   // Arrow functions: Blazor may call these detached from the handle object.
   return {
@@ -117,6 +125,7 @@ export function start(videoElement, dotnetRef, options) {
     dispose: () => {
       if (disposed) return;
       fullscreen?.dispose();
+      audio?.dispose();
       player.dispose(); // reports 'stopped' first, then nothing more goes to .NET
       disposed = true;
     },

@@ -26,6 +26,7 @@ export class PeerSession {
   /** @type {SignalAdapter} */ #signal;
   /** @type {{ RTCPeerConnection: typeof RTCPeerConnection, MediaStream: typeof MediaStream }} */ #env;
   /** @type {RTCIceServer[]} */ #iceServers;
+  /** @type {boolean} ask for the camera's audio too */ #audio = false;
   /** @type {(stream: MediaStream) => void} */ #onStream;
   /** @type {(state: string) => void} */ #onConnectionState;
   /** @type {(() => void) | null} */ #detach = null;
@@ -40,8 +41,9 @@ export class PeerSession {
    * @param {(stream: MediaStream) => void} args.onStream          the remote video arrived
    * @param {(state: string) => void} args.onConnectionState       RTCPeerConnection.connectionState changes
    */
-  constructor({ cameraId, quality, iceServers, signal, env, onStream, onConnectionState }) {
+  constructor({ cameraId, quality, iceServers, signal, env, onStream, onConnectionState, audio = false }) {
     this.cameraId = cameraId;
+    this.#audio = Boolean(audio);
     this.quality = quality;
     this.#iceServers = iceServers;
     this.#signal = signal;
@@ -60,7 +62,14 @@ export class PeerSession {
     const pc = new this.#env.RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
     this.pc = pc;
     const onTrack = (/** @type {RTCTrackEvent} */ ev) => {
-      if (this.closed || ev.track.kind !== 'video') return;
+      if (this.closed) return;
+      if (ev.track.kind === 'audio') {
+        // The server gives audio the video's stream id (a=msid), so the browser syncs them and it is already in
+        // the stream; an answer without msid brings it alone, and it joins the video's stream here.
+        if (this.stream && !this.stream.getTracks().includes(ev.track)) this.stream.addTrack(ev.track);
+        return;
+      }
+      if (ev.track.kind !== 'video') return;
       // The server's answer may carry no a=msid, then the track comes without a stream.
       this.stream = ev.streams?.[0] ?? new this.#env.MediaStream([ev.track]);
       this.#onStream(this.stream);
@@ -75,6 +84,8 @@ export class PeerSession {
       pc.removeEventListener('connectionstatechange', onState);
     };
     pc.addTransceiver('video', { direction: 'recvonly' });
+    // Asked for only where the camera's audio is on; the server answers port 0 when it has none to send after all.
+    if (this.#audio) pc.addTransceiver('audio', { direction: 'recvonly' });
 
     const offer = await pc.createOffer();
     if (this.closed) return;

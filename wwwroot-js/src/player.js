@@ -34,6 +34,7 @@ export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
  * @property {string} cameraId
  * @property {import('./peer-session.js').SignalAdapter} signal      carries offer/answer, HLS sessions and hangup to the server
  * @property {string} [quality]                                       'stream2' (SD, default) or 'stream1' (HD)
+ * @property {boolean} [audio]                                       ask WebRTC for the camera's audio as well (its tile is muted at first)
  * @property {string} [transport]                                     'auto' (default: WebRTC, HLS when it cannot connect),
  *                                                                    'webrtc' or 'hls'; auto without signal.hls is WebRTC only
  * @property {RTCIceServer[]} [iceServers]                            from the server's configuration
@@ -53,6 +54,7 @@ export class CameraPlayer {
   /** @type {string} */ #cameraId;
   /** @type {import('./peer-session.js').SignalAdapter} */ #signal;
   /** @type {RTCIceServer[]} */ #iceServers;
+  /** @type {boolean} the camera's audio is on: WebRTC offers ask for it */ #audio = false;
   /** @type {string} the quality the user wants; the primary session may still be on the other one */ #quality;
   /** @type {string} 'auto' | 'webrtc' | 'hls' (TRANSPORT_MODES) */ #mode;
   /** @type {string} the transport the next attempt uses; in 'auto' it stays HLS once WebRTC failed, until a retry works */ #transport;
@@ -94,6 +96,7 @@ export class CameraPlayer {
     this.#cameraId = String(options.cameraId);
     this.#signal = options.signal;
     this.#iceServers = options.iceServers ?? [];
+    this.#audio = Boolean(options.audio);
     this.#quality = validQuality(options.quality ?? Quality.SD);
     this.#mode = mode;
     this.#transport = firstTransport(mode);
@@ -401,6 +404,7 @@ export class CameraPlayer {
       iceServers: this.#iceServers,
       signal: this.#signal,
       env: this.#env,
+      audio: this.#audio,
       onStream: (stream) => this.#onSessionStream(session, stream),
       onConnectionState: (state) => this.#onSessionState(session, state),
     });

@@ -103,6 +103,9 @@ export class FakeMediaStream {
   getTracks() {
     return [...this.#tracks];
   }
+  addTrack(track) {
+    this.#tracks.push(track);
+  }
 }
 
 /** Records every instance so tests can reach the pc the player created. */
@@ -165,6 +168,18 @@ export class FakePeerConnection extends FakeEventTarget {
     if (this.closed) return;
     this.connectionState = state;
     this.dispatch('connectionstatechange');
+  }
+
+  /**
+   * Browser side: the remote audio track arrives, in `stream` (the answer gave it the video's msid) or alone.
+   * Returns the track.
+   */
+  emitAudioTrack(stream = null) {
+    const track = new FakeTrack('audio');
+    this.receivedTracks.push(track);
+    stream?.addTrack(track);
+    this.dispatch('track', { track, streams: stream ? [stream] : [] });
+    return track;
   }
 
   /** Browser side: the remote video track arrives. Returns the stream. */
