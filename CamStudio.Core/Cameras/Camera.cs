@@ -38,6 +38,9 @@ public sealed class Camera
 
     public StreamQuality StreamQuality { get; set; } = StreamQuality.Stream2;
 
+    /// <summary>Pass the camera's microphone to viewers; off by default.</summary>
+    public bool Audio { get; set; }
+
     public string Description { get; set; } = string.Empty;
 
     /// <summary>UTC, set by the store.</summary>
@@ -57,4 +60,7 @@ public static class CameraDefaults
     public const string HdPath = "stream1";
     public const string SdPath = "stream2";
     public const StreamQuality Quality = StreamQuality.Stream2;
+
+    /// <summary>Audio is off until someone turns it on: a tile must never start making sound by surprise.</summary>
+    public const bool Audio = false;
 }

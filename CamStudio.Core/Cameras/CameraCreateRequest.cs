@@ -36,6 +36,9 @@ public sealed class CameraCreateRequest
     /// <summary><c>stream1</c> (HD) or <c>stream2</c> (SD, default).</summary>
     public StreamQuality? StreamQuality { get; set; }
 
+    /// <summary>Pass the camera's microphone to viewers; default false (off).</summary>
+    public bool? Audio { get; set; }
+
     /// <summary>At most 1000 characters.</summary>
     public string? Description { get; set; }
 }

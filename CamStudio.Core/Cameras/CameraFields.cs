@@ -18,6 +18,7 @@ public static class CameraFields
     public const string Password = "password";
     public const string ClearPassword = "clear_password";
     public const string StreamQuality = "stream_quality";
+    public const string Audio = "audio";
     public const string Description = "description";
     public const string Version = "version";
 }

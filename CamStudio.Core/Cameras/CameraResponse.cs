@@ -14,6 +14,10 @@ public record CameraResponse
     public required string Username { get; init; }
     public required bool HasPassword { get; init; }
     public required StreamQuality StreamQuality { get; init; }
+
+    /// <summary>Whether the camera's microphone is passed to viewers.</summary>
+    public required bool Audio { get; init; }
+
     public required string Description { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -38,6 +42,7 @@ public record CameraResponse
             Username = camera.Username,
             HasPassword = camera.ProtectedPassword is not null,
             StreamQuality = camera.StreamQuality,
+            Audio = camera.Audio,
             Description = camera.Description,
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.CreatedAt, DateTimeKind.Utc)),
             UpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.UpdatedAt, DateTimeKind.Utc)),

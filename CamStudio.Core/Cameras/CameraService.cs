@@ -54,6 +54,7 @@ public sealed partial class CameraService(
             Username = request.Username ?? string.Empty,
             ProtectedPassword = string.IsNullOrEmpty(request.Password) ? null : passwordProtector.Protect(request.Password),
             StreamQuality = request.StreamQuality ?? CameraDefaults.Quality,
+            Audio = request.Audio ?? CameraDefaults.Audio,
             Description = request.Description ?? string.Empty,
             CreatedAt = now,
             UpdatedAt = now,
@@ -188,6 +189,7 @@ public sealed partial class CameraService(
             Username = camera.Username,
             Password = camera.ProtectedPassword is null ? string.Empty : passwordProtector.Unprotect(camera.ProtectedPassword),
             StreamQuality = camera.StreamQuality,
+            Audio = camera.Audio,
         };
     }
 
@@ -224,6 +226,7 @@ public sealed partial class CameraService(
             Username = update.Username ?? camera.Username,
             Password = string.IsNullOrEmpty(update.Password) ? null : update.Password,
             StreamQuality = update.StreamQuality ?? camera.StreamQuality,
+            Audio = update.Audio ?? camera.Audio,
             Description = update.Description ?? camera.Description,
         };
     }
@@ -240,6 +243,7 @@ public sealed partial class CameraService(
         camera.SdPath = CameraValidator.NormalizePath(merged.SdPath ?? camera.SdPath);
         camera.Username = merged.Username ?? string.Empty;
         camera.StreamQuality = merged.StreamQuality ?? camera.StreamQuality;
+        camera.Audio = merged.Audio ?? camera.Audio;
         camera.Description = merged.Description ?? string.Empty;
     }
 

@@ -19,6 +19,9 @@ public sealed class CameraStreamSource
 
     public required StreamQuality StreamQuality { get; init; }
 
+    /// <summary>Pass the camera's microphone to viewers (the stored <see cref="Camera.Audio"/>).</summary>
+    public bool Audio { get; init; }
+
     /// <summary>The path of the stream selected by <see cref="StreamQuality"/>.</summary>
     public string SelectedPath => StreamQuality == StreamQuality.Stream1 ? HdPath : SdPath;
 

@@ -31,6 +31,9 @@ public sealed class CameraUpdate
 
     public StreamQuality? StreamQuality { get; set; }
 
+    /// <summary>Turns passing the camera's microphone to viewers on or off; omitted keeps the stored setting.</summary>
+    public bool? Audio { get; set; }
+
     /// <summary>An empty string clears the description.</summary>
     public string? Description { get; set; }
 

@@ -31,6 +31,7 @@ public sealed class CameraConfiguration : IEntityTypeConfiguration<Camera>
         builder.Property(c => c.Username).HasColumnName("username").HasMaxLength(CameraValidator.MaxUsernameLength).IsRequired();
         builder.Property(c => c.ProtectedPassword).HasColumnName("password_protected");
         builder.Property(c => c.StreamQuality).HasColumnName("stream_quality").HasConversion<string>().HasMaxLength(16).IsRequired();
+        builder.Property(c => c.Audio).HasColumnName("audio");
         builder.Property(c => c.Description).HasColumnName("description").HasMaxLength(CameraValidator.MaxDescriptionLength).IsRequired();
         builder.Property(c => c.CreatedAt).HasColumnName("created_at").HasConversion(s_utc);
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at").HasConversion(s_utc);

@@ -30,6 +30,9 @@ public sealed class CameraFeed
     /// <summary>The variant relayed when a viewer does not ask for one.</summary>
     public required StreamVariant DefaultVariant { get; init; }
 
+    /// <summary>Pass the camera's microphone to viewers (G.711 untouched, else transcoded to Opus); off by default.</summary>
+    public bool Audio { get; init; }
+
     /// <summary>The RTSP path of <paramref name="variant"/>.</summary>
     public string PathFor(StreamVariant variant) => variant == StreamVariant.Stream1 ? HdPath : SdPath;
 

@@ -21,6 +21,7 @@ internal sealed class ApiProblemMiddleware(RequestDelegate next, IProblemDetails
         [CameraFields.RtspPort] = "RTSP port must be a whole number between 1 and 65535.",
         [CameraFields.Version] = "Version must be a whole number.",
         [CameraFields.ClearPassword] = "clear_password must be true or false.",
+        [CameraFields.Audio] = "audio must be true or false.",
     };
 
     public async Task InvokeAsync(HttpContext context)

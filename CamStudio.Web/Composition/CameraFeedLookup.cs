@@ -25,6 +25,7 @@ internal sealed class CameraFeedLookup(ICameraStore store) : ICameraFeedLookup
             Username = source.Username,
             Password = source.Password,
             DefaultVariant = source.StreamQuality.ToVariant(),
+            Audio = source.Audio,
         };
     }
 }

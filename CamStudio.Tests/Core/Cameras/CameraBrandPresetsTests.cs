@@ -24,6 +24,17 @@ public class CameraBrandPresetsTests
     }
 
     [Fact]
+    public void Audio_is_known_only_for_the_brands_where_it_is_grounded()
+    {
+        // Reolink: the vendor documents AAC on every camera; Tapo: C200 SDPs carry PCMA/8000. Everything else is unknown,
+        // and unknown must stay null so the form never guesses.
+        CameraBrandPresets.All.Where(p => p.AudioTypical is not null).Select(p => (p.Key, p.AudioTypical))
+            .Should().BeEquivalentTo([("reolink", (bool?)true), ("tapo", (bool?)true)]);
+        CameraBrandPresets.TryGet(CameraBrandPresets.CustomKey, out CameraBrandPreset? custom).Should().BeTrue();
+        custom!.AudioTypical.Should().BeNull();
+    }
+
+    [Fact]
     public void Lookup_is_case_insensitive_and_normalizes_to_the_key()
     {
         CameraBrandPresets.TryGet("HIKVISION", out CameraBrandPreset? preset).Should().BeTrue();

@@ -12,7 +12,7 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
     private static readonly string[] s_cameraFields =
     [
         "camera_id", "name", "source", "ip_address", "rtsp_port", "brand", "hd_path", "sd_path", "username",
-        "has_password", "stream_quality", "description", "created_at", "updated_at", "version",
+        "has_password", "stream_quality", "audio", "description", "created_at", "updated_at", "version",
     ];
 
     private static readonly string[] s_statusFields =
@@ -71,6 +71,37 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
         camera.GetProperty("username").GetString().Should().BeEmpty();
         camera.GetProperty("has_password").GetBoolean().Should().BeFalse();
         camera.GetProperty("description").GetString().Should().BeEmpty();
+        camera.GetProperty("audio").GetBoolean().Should().BeFalse("audio is off unless asked for");
+    }
+
+    [Fact]
+    public async Task Audio_round_trips_through_create_get_list_and_a_put_toggles_it()
+    {
+        JsonElement created = await CreateCameraAsync(new { name = UniqueName(), ip_address = "10.0.0.11", brand = "reolink", audio = true });
+        int id = created.GetProperty("camera_id").GetInt32();
+        created.GetProperty("audio").GetBoolean().Should().BeTrue();
+        (await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{id}")).GetProperty("audio").GetBoolean().Should().BeTrue();
+        (await Client.GetFromJsonAsync<JsonElement>("/api/cameras"))[0].GetProperty("audio").GetBoolean().Should().BeTrue();
+        (await GetService<ICameraStore>().GetStreamSourceAsync(id, default))!.Audio.Should().BeTrue("the streams see the setting");
+
+        JsonElement off = await ReadJsonAsync(await PutJsonAsync(id, """{"audio":false}"""));
+        off.GetProperty("audio").GetBoolean().Should().BeFalse();
+        off.GetProperty("version").GetInt32().Should().Be(2);
+        JsonElement untouched = await ReadJsonAsync(await PutJsonAsync(id, """{"description":"audio not sent","audio":null}"""));
+        untouched.GetProperty("audio").GetBoolean().Should().BeFalse("an omitted or null audio keeps the stored value");
+        JsonElement on = await ReadJsonAsync(await PutJsonAsync(id, """{"audio":true}"""));
+        on.GetProperty("audio").GetBoolean().Should().BeTrue();
+        (await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{id}")).GetProperty("audio").GetBoolean().Should().BeTrue();
+        (await GetService<ICameraStore>().GetStreamSourceAsync(id, default))!.Audio.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_brand_known_to_send_audio_does_not_turn_audio_on_through_the_api()
+    {
+        // Only the form pre-fills from the preset; an API client gets exactly what it sent, and audio is off by default.
+        JsonElement camera = await CreateCameraAsync(new { name = UniqueName(), ip_address = "10.0.0.12", brand = "reolink" });
+
+        camera.GetProperty("audio").GetBoolean().Should().BeFalse();
     }
 
     [Fact]
@@ -235,10 +266,15 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
             .Should().Equal("hikvision", "dahua", "reolink", "axis", "tapo", "uniview", "onvif", "custom");
         foreach (JsonElement preset in presets.EnumerateArray())
         {
-            PropertyNames(preset).Should().BeEquivalentTo(["key", "display_name", "hd_path", "sd_path", "rtsp_port", "notes"]);
+            PropertyNames(preset).Should().BeEquivalentTo(["key", "display_name", "hd_path", "sd_path", "rtsp_port", "notes", "audio_typical"]);
+            preset.GetProperty("audio_typical").ValueKind.Should().BeOneOf(JsonValueKind.True, JsonValueKind.False, JsonValueKind.Null);
             CameraValidator.ValidatePath(preset.GetProperty("hd_path").GetString()).Should().BeNull();
             CameraValidator.ValidatePath(preset.GetProperty("sd_path").GetString()).Should().BeNull();
         }
+
+        presets.EnumerateArray().Single(p => p.GetProperty("key").GetString() == "reolink").GetProperty("audio_typical").GetBoolean().Should().BeTrue();
+        presets.EnumerateArray().Single(p => p.GetProperty("key").GetString() == "hikvision").GetProperty("audio_typical").ValueKind
+            .Should().Be(JsonValueKind.Null, "unknown stays null rather than a guess");
     }
 }
 

@@ -49,6 +49,8 @@ public abstract class CameraApiValidationTests(TestDatabase database) : CameraAp
         ("username with a line break", """{"name":"n","ip_address":"10.0.0.1","username":"a\r\nb"}""", "username"),
         ("password over 128 chars", $$"""{"name":"n","ip_address":"10.0.0.1","password":"{{new string('p', 129)}}"}""", "password"),
         ("password with NUL", """{"name":"n","ip_address":"10.0.0.1","password":"a\u0000b"}""", "password"),
+        ("audio as text", """{"name":"n","ip_address":"10.0.0.1","audio":"yes"}""", "audio"),
+        ("audio as a number", """{"name":"n","ip_address":"10.0.0.1","audio":1}""", "audio"),
         ("description over 1000 chars", $$"""{"name":"n","ip_address":"10.0.0.1","description":"{{new string('d', 1001)}}"}""", "description"),
     ];
 
@@ -118,6 +120,24 @@ public abstract class CameraApiValidationTests(TestDatabase database) : CameraAp
         JsonElement stored = await ReadJsonAsync(await Client.GetAsync($"/api/cameras/{id}"));
         stored.GetProperty("description").GetString().Should().BeEmpty();
         stored.GetProperty("version").GetInt32().Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("\"true\"")]
+    [InlineData("1")]
+    [InlineData("\"on\"")]
+    [InlineData("[]")]
+    public async Task A_non_boolean_audio_is_a_400_saying_true_or_false_on_create_and_update(string value)
+    {
+        using HttpResponseMessage create = await PostJsonAsync($$"""{"name":"{{UniqueName()}}","ip_address":"10.0.0.1","audio":{{value}}}""");
+        JsonElement createProblem = await ReadProblemAsync(create, 400);
+        createProblem.GetProperty("code").GetString().Should().Be("invalid_request");
+        createProblem.GetProperty("errors").GetProperty("audio")[0].GetString().Should().Be("audio must be true or false.");
+
+        int id = (await CreateCameraAsync(new { name = UniqueName(), ip_address = "10.0.0.1" })).GetProperty("camera_id").GetInt32();
+        using HttpResponseMessage update = await PutJsonAsync(id, $$"""{"audio":{{value}}}""");
+        (await ReadProblemAsync(update, 400)).GetProperty("errors").GetProperty("audio")[0].GetString().Should().Be("audio must be true or false.");
+        (await ReadJsonAsync(await Client.GetAsync($"/api/cameras/{id}"))).GetProperty("version").GetInt32().Should().Be(1, "nothing was saved");
     }
 
     [Fact]

@@ -18,9 +18,9 @@ public sealed class OpenApiDocumentTests() : CameraApiTestBase(TestDatabase.Sqli
 
         JsonElement schemas = document.GetProperty("components").GetProperty("schemas");
         JsonElement request = schemas.GetProperty("CameraCreateRequest").GetProperty("properties");
-        PropertyNames(request).Should().Contain(["name", "ip_address", "rtsp_port", "stream_quality", "password"]);
+        PropertyNames(request).Should().Contain(["name", "ip_address", "rtsp_port", "stream_quality", "audio", "password"]);
         JsonElement response = schemas.GetProperty("CameraResponse").GetProperty("properties");
-        PropertyNames(response).Should().Contain("has_password").And.NotContain("password");
+        PropertyNames(response).Should().Contain(["has_password", "audio"]).And.NotContain("password");
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class StreamMappingTests
         var stored = new CameraStreamSource
         {
             CameraId = 7, Source = CameraSourceKind.DemoPattern, Host = "10.0.0.9", RtspPort = 8554, HdPath = "/hd", SdPath = "/sd",
-            Username = "admin", Password = "secret", StreamQuality = StreamQuality.Stream1,
+            Username = "admin", Password = "secret", StreamQuality = StreamQuality.Stream1, Audio = true,
         };
 
         CameraFeed feed = CameraFeedLookup.ToFeed(stored);
@@ -47,13 +47,13 @@ public sealed class StreamMappingTests
         feed.Should().BeEquivalentTo(new
         {
             CameraId = 7, Kind = CameraFeedKind.TestPattern, Host = "10.0.0.9", RtspPort = 8554, HdPath = "/hd", SdPath = "/sd",
-            Username = "admin", Password = "secret", DefaultVariant = StreamVariant.Stream1,
+            Username = "admin", Password = "secret", DefaultVariant = StreamVariant.Stream1, Audio = true,
         });
         CameraFeedLookup.ToFeed(new CameraStreamSource
         {
             CameraId = 1, Source = CameraSourceKind.Rtsp, Host = "h", RtspPort = 554, HdPath = "", SdPath = "",
             Username = "", Password = "", StreamQuality = StreamQuality.Stream2,
-        }).Should().BeEquivalentTo(new { Kind = CameraFeedKind.Rtsp, DefaultVariant = StreamVariant.Stream2 });
+        }).Should().BeEquivalentTo(new { Kind = CameraFeedKind.Rtsp, DefaultVariant = StreamVariant.Stream2, Audio = false });
         feed.ToString().Should().NotContain("secret");
     }
 

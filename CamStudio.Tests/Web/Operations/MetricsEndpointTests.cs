@@ -116,7 +116,7 @@ public sealed class MetricsEndpointTests
     private static CameraResponse Camera(int id, string name) => new()
     {
         CameraId = id, Name = name, Source = CameraSourceKind.Rtsp, IpAddress = "10.0.0.1", RtspPort = 554, Brand = "custom",
-        HdPath = "a", SdPath = "b", Username = "", HasPassword = false, StreamQuality = StreamQuality.Stream2, Description = "",
+        HdPath = "a", SdPath = "b", Username = "", HasPassword = false, StreamQuality = StreamQuality.Stream2, Audio = false, Description = "",
         CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch, Version = 1,
     };
 

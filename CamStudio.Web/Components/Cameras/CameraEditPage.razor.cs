@@ -11,6 +11,7 @@ public partial class CameraEditPage
 {
     public const string ConflictMessage = "Someone else changed this camera — reload to see their changes.";
     public const string DuplicateNameMessage = "Another camera already has this name.";
+    public const string AudioHelp = "Pass the camera's microphone to viewers. Tiles start muted; a click on the speaker unmutes.";
 
     private CameraFormModel? _model;
     private EditContext? _editContext;
@@ -93,6 +94,7 @@ public partial class CameraEditPage
         _editContext!.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.Brand)));
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.HdPath)));
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.SdPath)));
+        _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.Audio)));
     }
 
     private async Task SaveAsync()

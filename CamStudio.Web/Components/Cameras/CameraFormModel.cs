@@ -19,6 +19,10 @@ public sealed class CameraFormModel
     public string Password { get; set; } = string.Empty;
 
     public StreamQuality StreamQuality { get; set; } = CameraDefaults.Quality;
+
+    /// <summary>Pass the camera's microphone to viewers; off unless set, or pre-filled by a brand known to send audio.</summary>
+    public bool Audio { get; set; } = CameraDefaults.Audio;
+
     public string HdPath { get; set; } = CameraDefaults.HdPath;
     public string SdPath { get; set; } = CameraDefaults.SdPath;
     public string Description { get; set; } = string.Empty;
@@ -34,6 +38,7 @@ public sealed class CameraFormModel
         [nameof(Username)] = CameraFields.Username,
         [nameof(Password)] = CameraFields.Password,
         [nameof(StreamQuality)] = CameraFields.StreamQuality,
+        [nameof(Audio)] = CameraFields.Audio,
         [nameof(HdPath)] = CameraFields.HdPath,
         [nameof(SdPath)] = CameraFields.SdPath,
         [nameof(Description)] = CameraFields.Description,
@@ -52,13 +57,17 @@ public sealed class CameraFormModel
             RtspPort = camera.RtspPort,
             Username = camera.Username,
             StreamQuality = camera.StreamQuality,
+            Audio = camera.Audio,
             HdPath = camera.HdPath,
             SdPath = camera.SdPath,
             Description = camera.Description,
         };
     }
 
-    /// <summary>Fills the HD/SD paths from a brand preset (the port is left as typed).</summary>
+    /// <summary>
+    /// Fills the HD/SD paths from a brand preset, and Audio where the brand's audio is known (the port is left as typed;
+    /// an unknown <see cref="CameraBrandPreset.AudioTypical"/> leaves Audio as it is).
+    /// </summary>
     public void ApplyBrand(string brand)
     {
         Brand = brand;
@@ -66,6 +75,10 @@ public sealed class CameraFormModel
         {
             HdPath = preset.HdPath;
             SdPath = preset.SdPath;
+            if (preset.AudioTypical is bool audio)
+            {
+                Audio = audio;
+            }
         }
     }
 
@@ -82,6 +95,7 @@ public sealed class CameraFormModel
         Username = Username,
         Password = Password.Length == 0 ? null : Password,
         StreamQuality = StreamQuality,
+        Audio = Audio,
         Description = Description,
     };
 
@@ -98,6 +112,7 @@ public sealed class CameraFormModel
         Username = Username,
         Password = Password.Length == 0 ? null : Password,
         StreamQuality = StreamQuality,
+        Audio = Audio,
         Description = Description,
         Version = version,
     };

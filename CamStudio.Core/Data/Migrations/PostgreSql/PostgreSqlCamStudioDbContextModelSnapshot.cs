@@ -85,6 +85,10 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("Audio")
+                        .HasColumnType("boolean")
+                        .HasColumnName("audio");
+
                     b.Property<string>("Brand")
                         .IsRequired()
                         .HasMaxLength(32)

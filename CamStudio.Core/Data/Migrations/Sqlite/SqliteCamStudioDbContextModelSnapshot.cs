@@ -76,6 +76,10 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("camera_id");
 
+                    b.Property<bool>("Audio")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("audio");
+
                     b.Property<string>("Brand")
                         .IsRequired()
                         .HasMaxLength(32)

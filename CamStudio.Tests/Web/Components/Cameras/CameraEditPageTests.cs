@@ -232,5 +232,88 @@ public sealed class CameraEditPageTests : UiTestContext
         (await Store.ListAsync(CancellationToken.None)).Should().ContainSingle().Which.Source.Should().Be(CameraSourceKind.DemoPattern);
     }
 
+    [Fact]
+    public async Task AudioSwitch_IsShownOffWithItsHelp_AndSavingItOnStoresIt()
+    {
+        CameraFormDriver form = RenderNew();
+        form.AudioSwitch().Should().NotBeNull();
+        form.Page.Find("#audio-help").TextContent.Should().Be(CameraEditPage.AudioHelp);
+        form.AudioSwitch().GetAttribute("aria-describedby").Should().Be("audio-help", "screen readers read the help with the switch");
+        form.AudioChecked().Should().BeFalse("audio is off by default");
+        await form.SetAsync(CameraFields.Name, "Doorbell");
+        await form.SetAsync(CameraFields.IpAddress, "192.168.1.70");
+
+        await form.ToggleAudioAsync();
+        form.AudioChecked().Should().BeTrue();
+        await form.SubmitAsync();
+
+        CameraResponse saved = (await Store.ListAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+        saved.Audio.Should().BeTrue();
+        (await Store.GetStreamSourceAsync(saved.CameraId, CancellationToken.None))!.Audio.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task SaveNew_WithoutTouchingTheSwitch_StoresAudioOff()
+    {
+        CameraFormDriver form = RenderNew();
+        await form.SetAsync(CameraFields.Name, "Garage");
+        await form.SetAsync(CameraFields.IpAddress, "192.168.1.71");
+
+        await form.SubmitAsync();
+
+        (await Store.ListAsync(CancellationToken.None)).Should().ContainSingle().Which.Audio.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Edit_LoadsTheStoredAudio_AndTurningItOffSavesIt()
+    {
+        CameraResponse camera = await CreateCameraAsync("Nursery");
+        (await Store.UpdateAsync(camera.CameraId, new CameraUpdate { Audio = true }, CancellationToken.None)).Should().BeOfType<CameraSaved>();
+
+        CameraFormDriver form = RenderEdit(camera.CameraId);
+        form.AudioChecked().Should().BeTrue("the form shows the stored setting");
+        await form.ToggleAudioAsync();
+        await form.SubmitAsync();
+
+        (await Store.GetAsync(camera.CameraId, CancellationToken.None))!.Audio.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task PickingABrand_PreFillsAudioOnlyWhereTheBrandsAudioIsKnown()
+    {
+        CameraBrandPresets.TryGet("reolink", out CameraBrandPreset? reolink).Should().BeTrue();
+        reolink!.AudioTypical.Should().BeTrue();
+        CameraBrandPresets.TryGet("hikvision", out CameraBrandPreset? hikvision).Should().BeTrue();
+        hikvision!.AudioTypical.Should().BeNull();
+        CameraFormDriver form = RenderNew();
+
+        await form.SelectAsync("Brand preset", "hikvision");
+        form.AudioChecked().Should().BeFalse("an unknown brand leaves audio off");
+        await form.SelectAsync("Brand preset", "reolink");
+        form.AudioChecked().Should().BeTrue("Reolink cameras send AAC");
+        await form.SelectAsync("Brand preset", "hikvision");
+        form.AudioChecked().Should().BeTrue("an unknown value never overrides what is set");
+        await form.ToggleAudioAsync();
+        await form.SelectAsync("Brand preset", "dahua");
+        form.AudioChecked().Should().BeFalse("the operator's choice stays when the brand's audio is unknown");
+    }
+
+    [Fact]
+    public async Task SaveEdit_TurningAudioOn_ReconfiguresTheRunningStreamWithAnAudioFeed()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door", StoredPassword);
+        CameraStreamHost streams = Services.GetRequiredService<CameraStreamHost>();
+        CameraStream stream = (await streams.GetOrCreateAsync(camera.CameraId, null, CancellationToken.None))!;
+        var before = stream.Supervisor;
+        CameraFormDriver form = RenderEdit(camera.CameraId);
+
+        await form.ToggleAudioAsync();
+        await form.SubmitAsync();
+
+        stream.Supervisor.Should().NotBeSameAs(before, "an audio change alone is a feed change: the stream is reconfigured");
+        CameraFeed feed = (await Services.GetRequiredService<ICameraFeedLookup>().FindAsync(camera.CameraId, CancellationToken.None))!;
+        feed.Audio.Should().BeTrue("the reconfigured stream is built from this feed");
+    }
+
     private static string IElementValue(CameraFormDriver form, string field) => form.Input(field).GetAttribute("value") ?? string.Empty;
 }

@@ -34,6 +34,14 @@ public sealed class CameraFormDriver(IRenderedComponent<CameraEditPage> page)
     public Task ClickAsync(string buttonText) =>
         Page.FindAll("button").Single(b => b.TextContent.Trim() == buttonText).ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
 
+    /// <summary>The Audio switch's checkbox (the MudSwitch marked <c>data-testid="audio"</c>).</summary>
+    public IElement AudioSwitch() => Page.Find("[data-testid='audio'] input[type='checkbox'], input[type='checkbox'][data-testid='audio']");
+
+    public bool AudioChecked() => AudioSwitch().HasAttribute("checked") || AudioSwitch().GetAttribute("aria-checked") == "true";
+
+    /// <summary>Flips the Audio switch the way a click does (the checkbox's change event).</summary>
+    public Task ToggleAudioAsync() => AudioSwitch().ChangeAsync(new ChangeEventArgs { Value = !AudioChecked() });
+
     /// <summary>Picks a value in a MudSelect the way choosing a menu item does: through the select's ValueChanged.</summary>
     public Task SelectAsync<T>(string label, T value)
     {

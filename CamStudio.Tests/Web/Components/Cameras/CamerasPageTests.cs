@@ -37,6 +37,20 @@ public sealed class CamerasPageTests : UiTestContext
     }
 
     [Fact]
+    public async Task Grid_ShowsASpeakerOnlyForCamerasWithAudioOn()
+    {
+        CameraResponse quiet = await CreateCameraAsync("Quiet cam");
+        CameraResponse doorbell = await CreateCameraAsync("Doorbell", configure: r => r.Audio = true);
+
+        IRenderedComponent<CamerasPage> page = Render<CamerasPage>();
+        page.WaitForElements("tbody tr", 2);
+
+        page.FindAll($"td[data-camera-id='{doorbell.CameraId}'] [data-testid='audio-on']").Should().ContainSingle();
+        page.FindAll($"td[data-camera-id='{quiet.CameraId}'] [data-testid='audio-on']").Should().BeEmpty();
+        Row(page, quiet)[0].Should().Be("Quiet cam");
+    }
+
+    [Fact]
     public async Task Grid_FollowsStatusChangesWithoutAReload()
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
