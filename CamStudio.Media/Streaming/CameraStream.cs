@@ -21,6 +21,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     private readonly FfmpegSupervisorOptions? _supervisorOptions;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sourceLoop;
+    private readonly Task _audioLoop;
     private readonly Dictionary<ViewerLease, ViewerSession?> _viewers = [];
     private FfmpegSupervisor _supervisor;
     private ITimer? _graceTimer;
@@ -43,10 +44,12 @@ public sealed partial class CameraStream : IAsyncDisposable
         Source = new VideoRtpSource(loggerFactory.CreateLogger<VideoRtpSource>(), timeProvider, options.GopCacheMaxBytes);
         try
         {
+            AudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
             _supervisor = CreateSupervisor(source);
         }
         catch
         {
+            AudioSource?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Source.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
@@ -54,6 +57,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         // Hot path: one short lock in the supervisor per access unit, no allocation.
         Source.FrameReceived = ReportFrame;
         _sourceLoop = Source.RunAsync(_stop.Token);
+        _audioLoop = AudioSource.RunAsync(_stop.Token);
     }
 
     public string Key { get; }
@@ -184,7 +188,9 @@ public sealed partial class CameraStream : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sourceLoop.ConfigureAwait(false);
+        await _audioLoop.ConfigureAwait(false);
         await Source.DisposeAsync().ConfigureAwait(false);
+        await AudioSource.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -285,7 +291,8 @@ public sealed partial class CameraStream : IAsyncDisposable
 
     private FfmpegSupervisor CreateSupervisor(CameraFeed source)
     {
-        IReadOnlyList<string> arguments = CameraStreamArguments.Build(source, Quality, Source.Port, out IReadOnlyList<string?> secrets);
+        Audio.AudioCodec? audio = InitialAudioPlan(source);
+        IReadOnlyList<string> arguments = BuildArguments(source, audio, out IReadOnlyList<string?> secrets);
         FfmpegSupervisorOptions? options = source.Kind == CameraFeedKind.Rtsp
             ? (_supervisorOptions ?? new FfmpegSupervisorOptions()) with { ReachabilityProbe = ct => TcpReachability.CanConnectAsync(source.Host, source.RtspPort, ct) }
             : _supervisorOptions;
@@ -293,7 +300,12 @@ public sealed partial class CameraStream : IAsyncDisposable
             _time, options);
         // The camera may send H.264 one run and H.265 the next (its settings changed): the source reads a run's
         // packets only once FFmpeg has said which codec they are.
-        supervisor.Launching = Source.HoldForCodec;
+        supervisor.Launching = () =>
+        {
+            Source.HoldForCodec();
+            AudioSource.SetCodec(AudioPlan);
+        };
+        WireAudio(supervisor, source, audio);
         supervisor.OutputVideoDescribed = info =>
         {
             if (Video.VideoCodecNames.TryFromFfmpeg(info.Codec, out Video.VideoCodec codec))

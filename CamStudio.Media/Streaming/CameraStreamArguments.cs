@@ -12,7 +12,15 @@ public static class CameraStreamArguments
 
     /// <summary>Builds the argument list for <paramref name="quality"/> of <paramref name="source"/> sending RTP to <paramref name="rtpPort"/>.</summary>
     /// <exception cref="ArgumentException">A camera field is unsafe for an RTSP URL (message never echoes the password).</exception>
-    public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, out IReadOnlyList<string?> secrets)
+    public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, out IReadOnlyList<string?> secrets) =>
+        Build(source, quality, rtpPort, audio: null, out secrets);
+
+    /// <summary>
+    /// Like <see cref="Build(CameraFeed, StreamVariant, int, out IReadOnlyList{string?})"/>, plus the camera's audio to
+    /// <paramref name="audio"/> when given (RTSP cameras only: the demo pattern has no microphone).
+    /// </summary>
+    public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, AudioOutput? audio,
+        out IReadOnlyList<string?> secrets)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Kind == CameraFeedKind.TestPattern)
@@ -30,6 +38,6 @@ public static class CameraStreamArguments
             string.IsNullOrEmpty(source.Username) ? null : source.Username,
             string.IsNullOrEmpty(source.Password) ? null : source.Password);
         secrets = [rtsp.Password];
-        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort);
+        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort, audio);
     }
 }

@@ -1,0 +1,100 @@
+using CamStudio.Media.Audio;
+using CamStudio.Media.Ffmpeg;
+
+namespace CamStudio.Media.Streaming;
+
+// A camera stream's audio: what its FFmpeg is asked to send, and what each run teaches about the camera's microphone.
+// The lifecycle is in CameraStream.cs.
+public sealed partial class CameraStream
+{
+    private AudioCodec? _audioPlan;
+
+    /// <summary>What sessions subscribe to for sound; one per stream for its whole life, silent while audio is off.</summary>
+    public AudioRtpSource AudioSource { get; }
+
+    /// <summary>
+    /// What the next FFmpeg run sends the camera's audio as: null when the camera's Audio setting is off (or it turned
+    /// out to have no microphone), Opus until a run has shown the camera sends G.711, then that G.711 untouched.
+    /// </summary>
+    public AudioCodec? AudioPlan { get { lock (_lock) { return _audioPlan; } } }
+
+    private AudioCodec? InitialAudioPlan(CameraFeed feed)
+    {
+        // The first run cannot know the camera's codec before FFmpeg has opened it, and Opus takes anything.
+        AudioCodec? plan = feed.Audio && feed.Kind == CameraFeedKind.Rtsp ? AudioCodec.Opus : null;
+        lock (_lock)
+        {
+            _audioPlan = plan;
+        }
+
+        return plan;
+    }
+
+    private IReadOnlyList<string> BuildArguments(CameraFeed feed, AudioCodec? audio, out IReadOnlyList<string?> secrets) =>
+        CameraStreamArguments.Build(feed, Quality, Source.Port,
+            audio is { } codec ? new AudioOutput(AudioSource.Port, codec) : null, out secrets);
+
+    private void WireAudio(FfmpegSupervisor supervisor, CameraFeed feed, AudioCodec? plan)
+    {
+        if (plan is null)
+        {
+            return;
+        }
+
+        supervisor.InputAudioDescribed = ffmpegName =>
+        {
+            AudioCodec current;
+            lock (_lock)
+            {
+                if (!ReferenceEquals(_supervisor, supervisor) || _audioPlan is not { } p)
+                {
+                    return;
+                }
+
+                current = p;
+            }
+
+            AudioCodec wanted = AudioCodecNames.TryPassThrough(ffmpegName, out AudioCodec g711) ? g711 : AudioCodec.Opus;
+            if (wanted == current)
+            {
+                return;
+            }
+
+            if (current != AudioCodec.Opus)
+            {
+                // This run copies what it believes is G.711 but the camera now sends something else: forwarding it would
+                // play as noise. Silence until the next run, which transcodes.
+                AudioSource.SetCodec(null);
+            }
+
+            // Passing G.711 through saves the transcode from the next run on; the running one keeps its Opus (restarting
+            // now would cost every viewer a gap for a few percent of a core). Sessions that negotiated Opus end when the
+            // next run's first packet arrives, and their players re-offer for G.711.
+            SetAudioPlan(supervisor, feed, wanted);
+        };
+        supervisor.RunEnded = diagnosis =>
+        {
+            if (diagnosis.Failure == FfmpegFailure.NoAudio)
+            {
+                // Audio is on but the camera has no microphone: video only from now on (the status says why).
+                AudioSource.SetCodec(null);
+                SetAudioPlan(supervisor, feed, null);
+            }
+        };
+    }
+
+    private void SetAudioPlan(FfmpegSupervisor supervisor, CameraFeed feed, AudioCodec? plan)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_supervisor, supervisor))
+            {
+                return; // reconfigured meanwhile: the new supervisor has its own plan
+            }
+
+            _audioPlan = plan;
+        }
+
+        supervisor.ReplaceArguments(BuildArguments(feed, plan, out _));
+    }
+}
