@@ -48,6 +48,18 @@ public static class RtcpSenderReport
         return true;
     }
 
+    /// <summary>
+    /// The RTP timestamp that corresponds to "now" (the SR's NTP time, §6.4.1): the last sent packet's timestamp
+    /// advanced by the wall time since it was sent, on the stream's own clock. Every stream of a viewer is extrapolated
+    /// to the same NTP instant this way, which is how the receiver maps audio and video onto one timeline (lip sync).
+    /// </summary>
+    public static uint ExtrapolateRtpTimestamp(uint lastRtpTimestamp, TimeSpan sinceLastPacket, int clockRate)
+    {
+        // A negative span (clock read out of order) or an absurd one must not wrap the timestamp backwards.
+        double ticks = Math.Clamp(sinceLastPacket.TotalSeconds, 0, 3600) * clockRate;
+        return unchecked(lastRtpTimestamp + (uint)(ulong)ticks);
+    }
+
     /// <summary>Writes the report and returns its length (28); throws if <paramref name="dest"/> is shorter.</summary>
     public static int Write(Span<byte> dest, uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount)
     {

@@ -17,6 +17,9 @@ namespace CamStudio.Media.Rtp;
 /// arrive at once anyway, so the decoder runs through them immediately and only the last (the current picture) is
 /// effectively shown. The first live frame after the burst then continues from the last cached frame by the source's
 /// own delta (the last cached frame is the newest one the source has), so live playback starts with no gap.
+/// The constants are for the 90 kHz video clock; a rewriter made for another clock (audio: 8 kHz G.711, 48 kHz Opus)
+/// scales them to the same durations, except that its first step after a source jump defaults to one 20 ms packet,
+/// the usual audio packet time, until a live delta has been seen.
 /// </remarks>
 public sealed class RtpStreamRewriter
 {
@@ -29,24 +32,44 @@ public sealed class RtpStreamRewriter
     /// <summary>Largest source delta still taken as a normal frame step (5 s at 90 kHz); beyond it the source jumped.</summary>
     public const uint MaxPlausibleStep = 5 * 90_000;
 
+    /// <summary>The RTP clock of H.264/H.265 video (RFC 6184 §8.2.1, RFC 7798 §7.1).</summary>
+    public const int VideoClockRate = 90_000;
+
     private readonly uint _outputSsrc;
     private readonly byte _outputPayloadType;
+    private readonly uint _cachedFrameSpacing;
+    private readonly uint _maxPlausibleStep;
     private ushort _nextSequenceNumber;
     private uint _lastOutputTimestamp;
     private uint _lastSourceTimestamp;
     private uint _lastSourceSsrc;
-    private uint _lastLiveStep = DefaultFrameStep;
+    private uint _lastLiveStep;
     private bool _started;
 
-    public RtpStreamRewriter(uint outputSsrc, byte outputPayloadType, ushort initialSequence, uint initialTimestamp)
+    /// <param name="outputSsrc">The viewer's SSRC for this stream.</param>
+    /// <param name="outputPayloadType">The payload type the answer negotiated.</param>
+    /// <param name="initialSequence">First output sequence number (random, RFC 3550 §5.1).</param>
+    /// <param name="initialTimestamp">First output timestamp (random, RFC 3550 §5.1).</param>
+    /// <param name="clockRate">The stream's RTP clock rate in Hz: 90000 for video, 8000 or 48000 for audio.</param>
+    public RtpStreamRewriter(uint outputSsrc, byte outputPayloadType, ushort initialSequence, uint initialTimestamp,
+        int clockRate = VideoClockRate)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(clockRate, 1000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(clockRate, VideoClockRate);
         _outputSsrc = outputSsrc;
         _outputPayloadType = outputPayloadType;
         _nextSequenceNumber = initialSequence;
         _lastOutputTimestamp = initialTimestamp;
+        ClockRate = clockRate;
+        _cachedFrameSpacing = (uint)(clockRate / 1000);
+        _maxPlausibleStep = 5 * (uint)clockRate;
+        _lastLiveStep = clockRate == VideoClockRate ? DefaultFrameStep : (uint)(clockRate / 50);
     }
 
     public uint OutputSsrc => _outputSsrc;
+
+    /// <summary>The RTP clock rate of the stream this rewriter writes.</summary>
+    public int ClockRate { get; }
 
     /// <summary>Sequence number the last rewritten packet got.</summary>
     public ushort LastSequenceNumber => unchecked((ushort)(_nextSequenceNumber - 1));
@@ -63,7 +86,7 @@ public sealed class RtpStreamRewriter
     public void Rewrite(Span<byte> packet, in VideoPacketInfo info) =>
         Rewrite(packet, info.IsFromCache, info.SourceTimestamp, info.SourceSsrc);
 
-    /// <summary>The same, for callers that do not come from the H.264 source (e.g. a future audio stream).</summary>
+    /// <summary>The same, for callers that do not come from the video source (the camera's audio).</summary>
     public void Rewrite(Span<byte> packet, bool isFromCache, uint sourceTimestamp, uint sourceSsrc)
     {
         uint timestamp = NextTimestamp(isFromCache, sourceTimestamp, sourceSsrc);
@@ -90,12 +113,12 @@ public sealed class RtpStreamRewriter
             uint step;
             if (isFromCache)
             {
-                step = CachedFrameSpacing;
+                step = _cachedFrameSpacing;
             }
             else
             {
                 uint delta = unchecked(sourceTimestamp - _lastSourceTimestamp);
-                if (sourceSsrc == _lastSourceSsrc && delta != 0 && delta <= MaxPlausibleStep)
+                if (sourceSsrc == _lastSourceSsrc && delta != 0 && delta <= _maxPlausibleStep)
                 {
                     step = delta;
                     _lastLiveStep = delta;

@@ -7,11 +7,12 @@ using System.Text;
 namespace CamStudio.Media.Sdp;
 
 /// <summary>
-/// Writes the answer to a validated recvonly offer (RFC 8829 §5.3.1): one sendonly H.264 video section, every other
-/// section rejected. Only what the offer carried is answered: the chosen codec with its own fmtp, the rtcp-fb values
-/// the offer listed for it, playout-delay if offered. No rtx (we never retransmit with it; NACKs are answered with the
-/// original packets), no transport-cc/REMB (no congestion control), no rtcp-rsize (so the browser keeps sending
-/// compound RTCP, RFC 5506 §5).
+/// Writes the answer to a validated recvonly offer (RFC 8829 §5.3.1): one sendonly video section, one sendonly audio
+/// section when the camera's audio is on and the offer can take it (<see cref="AudioCodecSelector.Choose"/>), every
+/// other section rejected. Only what the offer carried is answered: the chosen codecs with their own fmtp, the rtcp-fb
+/// values the offer listed for the video codec, playout-delay if offered. No rtx (we never retransmit with it; NACKs
+/// are answered with the original packets), no transport-cc/REMB (no congestion control), no rtcp-rsize (so the
+/// browser keeps sending compound RTCP, RFC 5506 §5), no audio header extensions (we write none).
 /// </summary>
 public static class SdpAnswerBuilder
 {
@@ -44,7 +45,8 @@ public static class SdpAnswerBuilder
 
         CheckOptions(options);
         var cname = options.Cname ?? options.StreamId;
-        var bundled = offer.BundleGroups.Any(g => g.Contains(video.Mid, StringComparer.Ordinal));
+        SdpAudioChoice? audio = options.Audio is { } audioOptions ? AudioCodecSelector.Choose(offer, audioOptions.Codec) : null;
+        var bundle = offer.BundleGroups.FirstOrDefault(g => g.Contains(video.Mid, StringComparer.Ordinal));
         var sb = new StringBuilder(2048);
 
         // Session section (RFC 8866 §5): a fresh random session id keeps answers from colliding (RFC 3264 §5).
@@ -52,10 +54,13 @@ public static class SdpAnswerBuilder
         Line(sb, $"o=- {RandomSessionId()} 2 IN IP4 127.0.0.1");
         Line(sb, $"s={(string.IsNullOrEmpty(options.SessionName) ? "-" : options.SessionName)}");
         Line(sb, $"t=0 0");
-        if (bundled)
+        if (bundle is not null)
         {
-            // RFC 8843 §7.3: answer only a group the offer asked for, and only with sections we accept.
-            Line(sb, $"a=group:BUNDLE {video.Mid}");
+            // RFC 8843 §7.3: answer only a group the offer asked for, and only with sections we accept, in the
+            // offer's order so that the offerer's tag (Chromium's is its audio mid) stays the tag when we accept it.
+            // Audio is accepted only inside the video's group (AudioCodecSelector), so one group covers both.
+            var accepted = bundle.Where(mid => mid == video.Mid || mid == audio?.Section.Mid);
+            Line(sb, $"a=group:BUNDLE {string.Join(' ', accepted)}");
         }
 
         Line(sb, $"a=ice-lite");
@@ -67,6 +72,10 @@ public static class SdpAnswerBuilder
             if (ReferenceEquals(media, video))
             {
                 playoutDelayId = WriteVideo(sb, video, codec, options, cname);
+            }
+            else if (audio is not null && ReferenceEquals(media, audio.Section))
+            {
+                WriteAudio(sb, audio, options, cname);
             }
             else
             {
@@ -82,23 +91,15 @@ public static class SdpAnswerBuilder
         {
             Cname = cname,
             RejectedMids = rejected,
+            AudioMid = audio?.Section.Mid,
+            AudioPayloadType = audio?.Codec.PayloadType,
         };
     }
 
     private static int? WriteVideo(StringBuilder sb, SdpMediaDescription video, SdpCodec codec, SdpAnswerOptions options, string cname)
     {
-        // With candidates in the answer the m= line and c= carry the default (first) candidate (RFC 8839 §4.2.1.2).
-        var first = options.Candidates.Count > 0 ? options.Candidates[0] : null;
         var pt = codec.PayloadType;
-        Line(sb, $"m=video {first?.Port ?? 9} {video.Protocol} {pt}");
-        Line(sb, $"c={Connection(first?.Address)}");
-        Line(sb, $"a=mid:{video.Mid}");
-        Line(sb, $"a=ice-ufrag:{options.IceUfrag}");
-        Line(sb, $"a=ice-pwd:{options.IcePassword}");
-        Line(sb, $"a=fingerprint:sha-256 {options.Fingerprint.ToUpperInvariant()}");
-
-        // RFC 8842 §5.1: the browser offered actpass/active; we are always the DTLS server.
-        Line(sb, $"a=setup:passive");
+        WriteTransport(sb, "video", video, pt, options);
 
         int? playoutDelayId = null;
         var playoutDelay = options.NegotiatePlayoutDelay
@@ -134,6 +135,49 @@ public static class SdpAnswerBuilder
         Line(sb, $"a=ssrc:{options.Ssrc} msid:{options.StreamId} {options.TrackId}");
         WriteCandidates(sb, options.Candidates);
         return playoutDelayId;
+    }
+
+    // The camera's audio: sendonly, its own SSRC and msid track under the video's msid stream (so the browser puts both
+    // tracks in one MediaStream and lip-syncs them from the two streams' sender reports), the same CNAME as the video
+    // (RFC 3550 §6.5.1: one CNAME per synchronised source), the offered fmtp echoed. No rtcp-fb: nothing is
+    // retransmitted for audio, and Opus' transport-cc needs congestion control we do not do.
+    private static void WriteAudio(StringBuilder sb, SdpAudioChoice audio, SdpAnswerOptions options, string cname)
+    {
+        var track = options.Audio!;
+        var codec = audio.Codec;
+        var pt = codec.PayloadType;
+        WriteTransport(sb, "audio", audio.Section, pt, options);
+        Line(sb, $"a=sendonly");
+        Line(sb, $"a=msid:{options.StreamId} {track.TrackId}");
+        Line(sb, $"a=rtcp-mux");
+        var channels = codec.Channels is { } n ? "/" + n.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        Line(sb, $"a=rtpmap:{pt} {codec.Name}/{codec.ClockRate}{channels}");
+        if (!string.IsNullOrEmpty(codec.FormatParameters))
+        {
+            Line(sb, $"a=fmtp:{pt} {codec.FormatParameters}");
+        }
+
+        Line(sb, $"a=ssrc:{track.Ssrc} cname:{cname}");
+        Line(sb, $"a=ssrc:{track.Ssrc} msid:{options.StreamId} {track.TrackId}");
+        WriteCandidates(sb, options.Candidates);
+    }
+
+    // The m= line and the transport attributes. Every accepted section repeats the same ICE credentials, fingerprint,
+    // port and candidates: audio rides on the video's one transport (BUNDLE), so the values must be identical, and
+    // writing them in each section keeps the answer valid whichever mid the browser treats as the bundle tag.
+    private static void WriteTransport(StringBuilder sb, string kind, SdpMediaDescription media, byte pt, SdpAnswerOptions options)
+    {
+        // With candidates in the answer the m= line and c= carry the default (first) candidate (RFC 8839 §4.2.1.2).
+        var first = options.Candidates.Count > 0 ? options.Candidates[0] : null;
+        Line(sb, $"m={kind} {first?.Port ?? 9} {media.Protocol} {pt}");
+        Line(sb, $"c={Connection(first?.Address)}");
+        Line(sb, $"a=mid:{media.Mid}");
+        Line(sb, $"a=ice-ufrag:{options.IceUfrag}");
+        Line(sb, $"a=ice-pwd:{options.IcePassword}");
+        Line(sb, $"a=fingerprint:sha-256 {options.Fingerprint.ToUpperInvariant()}");
+
+        // RFC 8842 §5.1: the browser offered actpass/active; we are always the DTLS server.
+        Line(sb, $"a=setup:passive");
     }
 
     // RFC 8829 §5.3.1 / RFC 3264 §6: a rejected section keeps kind, proto and one offered format, gets port 0, keeps
@@ -223,6 +267,12 @@ public static class SdpAnswerBuilder
         if (options.Candidates is null)
         {
             return "Candidates must not be null.";
+        }
+
+        if (options.Audio is { } audio && (!IsMsidId(audio.TrackId) || audio.Ssrc == options.Ssrc
+            || string.Equals(audio.TrackId, options.TrackId, StringComparison.Ordinal)))
+        {
+            return "The audio track needs its own SSRC and its own 1-64 token character track id.";
         }
 
         return null;

@@ -28,6 +28,7 @@ public sealed class SdpOffer
         BundleGroups = bundleGroups;
         IceLite = iceLite;
         Video = media.FirstOrDefault(m => string.Equals(m.Kind, "video", StringComparison.Ordinal) && !m.IsDisabled);
+        Audio = media.FirstOrDefault(m => string.Equals(m.Kind, "audio", StringComparison.Ordinal) && !m.IsDisabled);
 
         // Credentials come from the section we will answer: with BUNDLE every bundled section carries the same
         // ones, and without a video section the first section (or the session level, already folded in) is as good.
@@ -65,6 +66,12 @@ public sealed class SdpOffer
 
     /// <summary>The first video section the offerer did not disable: the one CamStudio answers. Null if none.</summary>
     public SdpMediaDescription? Video { get; }
+
+    /// <summary>
+    /// The first audio section the offerer did not disable: the only one CamStudio may answer (a camera has one
+    /// microphone; any further audio section is rejected). Null if none.
+    /// </summary>
+    public SdpMediaDescription? Audio { get; }
 
     /// <summary>Every a=group:BUNDLE at session level, each as its list of mids.</summary>
     public IReadOnlyList<IReadOnlyList<string>> BundleGroups { get; }

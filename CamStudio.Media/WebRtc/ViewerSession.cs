@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using CamStudio.Media.Audio;
 using CamStudio.Media.Dtls;
 using CamStudio.Media.Ice;
 using CamStudio.Media.Rtcp;
@@ -11,12 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace CamStudio.Media.WebRtc;
 
 /// <summary>
-/// One browser's RTCPeerConnection: ICE-lite checks, the DTLS-SRTP handshake, then SRTP video out and
-/// SRTCP feedback in. Video is pushed synchronously from the camera's receive thread; NACK retransmissions
-/// and sender reports come from other threads, so everything that touches the outgoing SRTP context runs
-/// under <see cref="_sendLock"/> (an SRTP context has exactly one writer at a time).
+/// One browser's RTCPeerConnection: ICE-lite checks, the DTLS-SRTP handshake, then SRTP video (and the camera's
+/// audio, when the answer accepted it) out and SRTCP feedback in. Video and audio are pushed synchronously from the
+/// camera's receive threads; NACK retransmissions and sender reports come from other threads, so everything that
+/// touches the outgoing SRTP context runs under <see cref="_sendLock"/> (an SRTP context has exactly one writer at a
+/// time; it keeps per-SSRC state, so audio and video share it).
 /// </summary>
-public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IRtcpFeedbackHandler, IDisposable
+public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IAudioPacketSink, IRtcpFeedbackHandler, IDisposable
 {
     // 1200-byte RTP from FFmpeg plus the largest SRTP/SRTCP overhead, with slack for header extensions.
     private const int SendBufferSize = 1500;
@@ -66,7 +68,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
         WebRtcOptions options,
         TimeProvider time,
         ILogger logger,
-        VideoCodec codec = VideoCodec.H264)
+        VideoCodec codec = VideoCodec.H264,
+        ViewerAudioTrack? audio = null)
     {
         Id = id;
         Codec = codec;
@@ -84,6 +87,13 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
             ssrc, payloadType, (ushort)Random.Shared.Next(0, 0x8000), (uint)Random.Shared.Next());
         _dtls = new DtlsServerSession(certificate, remoteFingerprint, SendDtls, logger);
         CreatedAt = time.GetUtcNow();
+        if (audio is not null)
+        {
+            _audio = audio;
+            _audioRewriter = new RtpStreamRewriter(
+                audio.Ssrc, audio.PayloadType, (ushort)Random.Shared.Next(0, 0x8000), (uint)Random.Shared.Next(),
+                AudioCodecNames.ClockRate(audio.Codec));
+        }
     }
 
     /// <summary>Opaque id the signalling layer hands to the client to end the session.</summary>
@@ -179,6 +189,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
         {
             subscription.Dispose();
         }
+
+        SubscribeAudio();
     }
 
     /// <summary>
@@ -257,11 +269,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
             // camera, answered before FFmpeg had said so). The browser negotiated this one: end the session so the
             // player offers again and gets an answer, or a plain refusal, for the codec the camera really sends.
             // Not closed here: this runs inside the source's fan-out.
-            if (Interlocked.Exchange(ref _codecChangeClosing, 1) == 0)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static session => session.Close(ViewerCloseReason.CodecChanged), this, preferLocal: false);
-            }
-
+            CloseForCodecChange();
             return;
         }
 
@@ -306,7 +314,19 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
         }
     }
 
-    /// <summary>Sends an RTCP sender report (RFC 3550 §6.4.1) so the browser can sync and measure RTT.</summary>
+    // Not closed in place: this runs inside a source's fan-out, which holds the source's lock.
+    private void CloseForCodecChange()
+    {
+        if (Interlocked.Exchange(ref _codecChangeClosing, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static session => session.Close(ViewerCloseReason.CodecChanged), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Sends an RTCP sender report (RFC 3550 §6.4.1) for the video SSRC, and one for the audio SSRC once audio flows,
+    /// so the browser can measure RTT and synchronise the two tracks.
+    /// </summary>
     internal void SendSenderReport()
     {
         if (_state != ViewerSessionState.Connected)
@@ -318,23 +338,39 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
         {
             SrtpContext? srtp = _srtpOut;
             SocketAddress? remote = _remote;
-            if (srtp is null || remote is null || _lastRtpSendTimestamp == 0)
+            if (srtp is null || remote is null)
             {
                 return;
             }
 
-            // The RTP timestamp of "now", extrapolated from the last packet at the 90 kHz video clock.
-            TimeSpan sinceLast = _time.GetElapsedTime(_lastRtpSendTimestamp);
-            uint rtpNow = unchecked(_lastRtpTimestamp + (uint)(sinceLast.TotalSeconds * 90_000));
+            // One reading of both clocks for both reports: the browser places audio and video on one timeline by
+            // mapping each SSRC's RTP timestamp to the NTP time of its SR, so both must describe the same instant.
+            long now = _time.GetTimestamp();
             ulong ntp = NtpTime.FromDateTimeOffset(_time.GetUtcNow());
             ViewerStatsSnapshot stats = _stats.Snapshot();
-            int length = RtcpSenderReport.Write(
-                _rtcpBuffer, Ssrc, ntp, rtpNow, (uint)stats.PacketsSent, (uint)stats.PayloadBytesSent);
-            if (length <= 0 || !srtp.TryProtectRtcp(_rtcpBuffer, length, out int protectedLength))
+            if (_lastRtpSendTimestamp != 0)
             {
-                return;
+                uint rtpNow = RtcpSenderReport.ExtrapolateRtpTimestamp(
+                    _lastRtpTimestamp, _time.GetElapsedTime(_lastRtpSendTimestamp, now), RtpStreamRewriter.VideoClockRate);
+                SendReport(srtp, remote, Ssrc, ntp, rtpNow, stats.PacketsSent, stats.PayloadBytesSent);
             }
 
+            if (_audioRewriter is not null && _lastAudioSendTimestamp != 0)
+            {
+                uint rtpNow = RtcpSenderReport.ExtrapolateRtpTimestamp(
+                    _lastAudioRtpTimestamp, _time.GetElapsedTime(_lastAudioSendTimestamp, now), _audioRewriter.ClockRate);
+                SendReport(srtp, remote, _audioRewriter.OutputSsrc, ntp, rtpNow, stats.AudioPacketsSent, stats.AudioPayloadBytesSent);
+            }
+        }
+    }
+
+    // Caller holds _sendLock. Each SR goes out as its own SRTCP packet under its own SSRC's SRTCP index.
+    private void SendReport(SrtpContext srtp, SocketAddress remote, uint ssrc, ulong ntp, uint rtpTimestamp, long packets, long octets)
+    {
+        // §6.4.1: both counts wrap modulo 2^32.
+        int length = RtcpSenderReport.Write(_rtcpBuffer, ssrc, ntp, rtpTimestamp, unchecked((uint)packets), unchecked((uint)octets));
+        if (length > 0 && srtp.TryProtectRtcp(_rtcpBuffer, length, out int protectedLength))
+        {
             _mux.Send(_rtcpBuffer.AsSpan(0, protectedLength), remote);
         }
     }
@@ -414,6 +450,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IR
 
         CloseReason = reason;
         Interlocked.Exchange(ref _subscription, NoSubscription.Instance)?.Dispose();
+        Interlocked.Exchange(ref _audioSubscription, NoSubscription.Instance)?.Dispose();
         _mux.Unregister(this);
         _dtls.Closed -= OnDtlsClosed;
         if (reason is ViewerCloseReason.ClosedByServer or ViewerCloseReason.SourceRemoved)

@@ -2,7 +2,11 @@ using CamStudio.Media.Rtcp;
 
 namespace CamStudio.Media.WebRtc;
 
-/// <summary>What a viewer's browser tells us and what we sent it; read by status panels and metrics.</summary>
+/// <summary>
+/// What a viewer's browser tells us and what we sent it; read by status panels and metrics. <see cref="PacketsSent"/>
+/// and <see cref="PayloadBytesSent"/> count video (first transmissions, not retransmissions); the audio track has its
+/// own counters, <see cref="AudioPacketsSent"/> and <see cref="AudioPayloadBytesSent"/>, which stay 0 without audio.
+/// </summary>
 public readonly record struct ViewerStatsSnapshot(
     long PacketsSent,
     long PayloadBytesSent,
@@ -15,7 +19,14 @@ public readonly record struct ViewerStatsSnapshot(
     int CumulativeLost,
     uint JitterRtpUnits,
     TimeSpan? RoundTripTime,
-    DateTimeOffset? LastRtcpReceived);
+    DateTimeOffset? LastRtcpReceived)
+{
+    /// <summary>Audio RTP packets sent to this viewer.</summary>
+    public long AudioPacketsSent { get; init; }
+
+    /// <summary>Audio payload octets sent (RFC 3550 §6.4.1 sender's octet count of the audio SSRC).</summary>
+    public long AudioPayloadBytesSent { get; init; }
+}
 
 /// <summary>Counters updated from the send path (under the session's send lock) and from the UDP receive thread.</summary>
 internal sealed class ViewerStats
@@ -23,6 +34,8 @@ internal sealed class ViewerStats
     private readonly Lock _lock = new();
     private long _packetsSent;
     private long _payloadBytesSent;
+    private long _audioPacketsSent;
+    private long _audioPayloadBytesSent;
     private long _retransmitted;
     private long _nacks;
     private long _plis;
@@ -38,6 +51,12 @@ internal sealed class ViewerStats
     {
         Interlocked.Increment(ref _packetsSent);
         Interlocked.Add(ref _payloadBytesSent, payloadBytes);
+    }
+
+    public void CountAudioSent(int payloadBytes)
+    {
+        Interlocked.Increment(ref _audioPacketsSent);
+        Interlocked.Add(ref _audioPayloadBytesSent, payloadBytes);
     }
 
     public void CountRetransmitted() => Interlocked.Increment(ref _retransmitted);
@@ -88,7 +107,11 @@ internal sealed class ViewerStats
                 _cumulativeLost,
                 _jitter,
                 _rtt,
-                _lastRtcp);
+                _lastRtcp)
+            {
+                AudioPacketsSent = Interlocked.Read(ref _audioPacketsSent),
+                AudioPayloadBytesSent = Interlocked.Read(ref _audioPayloadBytesSent),
+            };
         }
     }
 }

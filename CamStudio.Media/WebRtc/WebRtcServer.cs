@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
+using CamStudio.Media.Audio;
 using CamStudio.Media.Dtls;
 using CamStudio.Media.Ice;
 using CamStudio.Media.Sdp;
@@ -98,10 +99,20 @@ public sealed partial class WebRtcServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers a browser's recvonly offer with a session that will play <paramref name="source"/>.
+    /// Answers a browser's recvonly offer with a session that will play <paramref name="source"/>, without audio.
     /// Never throws for bad offers: the result carries a sentence the client can show.
     /// </summary>
-    public ViewerSessionResult CreateSession(string offerSdp, IVideoStreamSource source, string cameraKey)
+    public ViewerSessionResult CreateSession(string offerSdp, IVideoStreamSource source, string cameraKey) =>
+        CreateSession(offerSdp, source, audio: null, cameraKey);
+
+    /// <summary>
+    /// Answers a browser's recvonly offer with a session that will play <paramref name="source"/> and, when the
+    /// camera's audio is on (<see cref="IAudioStreamSource.Codec"/> not null) and the offer can take it, the camera's
+    /// audio on the same transport (<see cref="AudioCodecSelector.Choose"/> says when). Audio never decides whether a
+    /// session exists: an offer whose audio cannot be served is answered with the audio section rejected and plays
+    /// video only. Never throws for bad offers: the result carries a sentence the client can show.
+    /// </summary>
+    public ViewerSessionResult CreateSession(string offerSdp, IVideoStreamSource source, IAudioStreamSource? audio, string cameraKey)
     {
         ArgumentNullException.ThrowIfNull(source);
         UdpMux mux = _mux ?? throw new InvalidOperationException("The WebRTC server has not been started.");
@@ -133,15 +144,23 @@ public sealed partial class WebRtcServer : IAsyncDisposable
         var ice = new IceLiteAgent(credentials, offer.IceUfrag, _time);
         uint ssrc = NewSsrc();
         string id = NewSessionId();
+
+        // Read once: the answer and the session must agree on the codec even if the setting changes meanwhile.
+        AudioCodec? audioCodec = audio?.Codec;
+        SdpAudioOptions? audioOptions = audioCodec is { } ac ? new SdpAudioOptions(ac, NewSsrc(except: ssrc), "audio-" + id) : null;
         SdpAnswer answer = SdpAnswerBuilder.Build(offer, codec, new SdpAnswerOptions(
             credentials.Ufrag, credentials.Password, Certificate.Fingerprint, _candidates, ssrc,
             StreamId: "camstudio-" + cameraKey, TrackId: "video-" + id,
             // We do not write the playout-delay extension into packets, so we must not negotiate it.
-            NegotiatePlayoutDelay: false));
+            NegotiatePlayoutDelay: false,
+            Audio: audioOptions));
+        ViewerAudioTrack? audioTrack = audio is not null && audioOptions is not null && answer.AudioPayloadType is { } audioPt
+            ? new ViewerAudioTrack(audio, audioOptions.Codec, audioOptions.Ssrc, audioPt)
+            : null;
 
         var session = new ViewerSession(
             id, cameraKey, ice, ssrc, answer.PayloadType, mux, source, Certificate, offer.Fingerprint,
-            _options, _time, _loggerFactory.CreateLogger<ViewerSession>(), videoCodec)
+            _options, _time, _loggerFactory.CreateLogger<ViewerSession>(), videoCodec, audioTrack)
         {
             DropOutgoingRtp = DropOutgoingRtp,
         };
@@ -206,14 +225,14 @@ public sealed partial class WebRtcServer : IAsyncDisposable
         }
     }
 
-    private static uint NewSsrc()
+    private static uint NewSsrc(uint except = 0)
     {
         uint ssrc;
         do
         {
             ssrc = (uint)RandomNumberGenerator.GetInt32(int.MaxValue) ^ ((uint)RandomNumberGenerator.GetInt32(2) << 31);
         }
-        while (ssrc == 0);
+        while (ssrc == 0 || ssrc == except);
         return ssrc;
     }
 
@@ -272,7 +291,7 @@ public sealed record ViewerSessionResult(ViewerSession? Session, string? AnswerS
         new(null, null, error, refusal);
 }
 
-/// <summary>Why <see cref="WebRtcServer.CreateSession"/> refused an offer.</summary>
+/// <summary>Why <see cref="WebRtcServer.CreateSession(string, IVideoStreamSource, IAudioStreamSource?, string)"/> refused an offer.</summary>
 public enum ViewerSessionRefusal
 {
     /// <summary>Not refused.</summary>

@@ -51,4 +51,22 @@ public class RtcpSenderReportTests
         ((uint)ntp).Should().Be(0x80000000u);
         NtpTime.ToCompact(0x1234_5678_9ABC_DEF0).Should().Be(0x5678_9ABCu);
     }
+
+    [Theory]
+    [InlineData(90_000, 500, 1000u + 45_000u)]
+    [InlineData(48_000, 500, 1000u + 24_000u)]
+    [InlineData(8_000, 500, 1000u + 4_000u)]
+    [InlineData(8_000, 0, 1000u)]
+    [InlineData(8_000, -20, 1000u)]
+    public void Rfc3550_6_4_1_RtpTimestampOfTheReportIsExtrapolatedOnTheStreamsOwnClock(int clockRate, int sinceLastMs, uint expected)
+    {
+        // Audio and video SRs of one round carry the same NTP time; each RTP timestamp is that instant on its own clock.
+        RtcpSenderReport.ExtrapolateRtpTimestamp(1000, TimeSpan.FromMilliseconds(sinceLastMs), clockRate).Should().Be(expected);
+    }
+
+    [Fact]
+    public void ExtrapolatedRtpTimestamp_WrapsLikeRtpTimestamps()
+    {
+        RtcpSenderReport.ExtrapolateRtpTimestamp(uint.MaxValue - 99, TimeSpan.FromMilliseconds(25), 8000).Should().Be(100u);
+    }
 }

@@ -143,4 +143,41 @@ public class RtpStreamRewriterTests
         replayed[0].Should().BeGreaterThan(lastOut);
         Rewrite(rewriter, 7, 11, 39_600).Timestamp.Should().Be(replayed[^1] + 3600);
     }
+
+    [Theory]
+    [InlineData(8000, 160u)]
+    [InlineData(48000, 960u)]
+    public void AudioClock_RestartStepsByTheLastPacketDuration_AndPlausibilityScalesWithTheClock(int clockRate, uint packetStep)
+    {
+        // Audio: every packet has its own timestamp; 20 ms is 160 ticks of G.711's 8 kHz and 960 of Opus' 48 kHz.
+        var rewriter = new RtpStreamRewriter(OutSsrc, 8, 100, 7000, clockRate);
+        uint[] outTs =
+        [
+            Rewrite(rewriter, 1, 1, 50_000).Timestamp,
+            Rewrite(rewriter, 1, 2, 50_000 + packetStep).Timestamp,
+            Rewrite(rewriter, 2, 900, 3).Timestamp,                                   // FFmpeg restarted
+            Rewrite(rewriter, 2, 901, 3 + packetStep).Timestamp,
+            Rewrite(rewriter, 2, 902, 3 + packetStep + (uint)(6 * clockRate)).Timestamp, // 6 s forward in one step: a jump
+        ];
+
+        outTs.Should().Equal(7000, 7000 + packetStep, 7000 + (2 * packetStep), 7000 + (3 * packetStep), 7000 + (4 * packetStep));
+        rewriter.ClockRate.Should().Be(clockRate);
+        rewriter.OutputSsrc.Should().Be(OutSsrc);
+    }
+
+    [Fact]
+    public void AudioClock_FirstJumpBeforeAnyLiveDelta_IsOneDefault20msPacket()
+    {
+        var rewriter = new RtpStreamRewriter(OutSsrc, 0, 0, 0, clockRate: 8000);
+        Rewrite(rewriter, 1, 1, 1000);
+
+        Rewrite(rewriter, 2, 1, 99).Timestamp.Should().Be(160, "20 ms at 8 kHz, not the video default of 3000 ticks (375 ms here)");
+    }
+
+    [Fact]
+    public void VideoClock_IsTheDefault()
+    {
+        new RtpStreamRewriter(OutSsrc, OutPt, 0, 0).ClockRate.Should().Be(90_000);
+        FluentActions.Invoking(() => new RtpStreamRewriter(OutSsrc, OutPt, 0, 0, clockRate: 0)).Should().Throw<ArgumentOutOfRangeException>();
+    }
 }
