@@ -27,6 +27,8 @@ public sealed partial class CameraStream
             _audioPlan = plan;
         }
 
+        // Nothing runs yet (or a reconfigure restarts it): offers until the next launch negotiate this.
+        AudioSource.SetCodec(plan);
         return plan;
     }
 

@@ -269,6 +269,8 @@ public sealed partial class CameraStream : IAsyncDisposable
                     await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
                     StopHls(final: false); // its window holds the stopped run's pictures; the next HLS viewer starts afresh
                     Source.DiscardCache();
+                    // Nothing runs: offers from now on negotiate what the next run will send (G.711 once learned).
+                    AudioSource.SetCodec(AudioPlan);
                     Stopped?.Invoke();
                 }
             }

@@ -88,7 +88,7 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
             return null;
         }
 
-        ViewerSessionResult result = _webRtc.CreateSession(offerSdp, stream.Source, stream.Key);
+        ViewerSessionResult result = _webRtc.CreateSession(offerSdp, stream.Source, stream.AudioSource, stream.Key);
         if (result.Session is not { } session)
         {
             return new CameraViewerResult(stream, null, null, result.Error, result.Refusal);

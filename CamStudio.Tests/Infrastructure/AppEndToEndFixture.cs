@@ -66,6 +66,6 @@ public abstract class AppEndToEndFixture(
     }
 
     /// <summary>Creates a camera on <paramref name="camera"/> (default: the fixture's RTSP test camera) through the API.</summary>
-    protected Task<int> CreateRtspCameraAsync(string name, string? password, RtspTestCamera? camera, string quality) =>
-        Client.CreateRtspCameraAsync(camera ?? Camera, name, password, quality);
+    protected Task<int> CreateRtspCameraAsync(string name, string? password, RtspTestCamera? camera, string quality, bool audio = false) =>
+        Client.CreateRtspCameraAsync(camera ?? Camera, name, password, quality, audio);
 }

@@ -8,7 +8,8 @@ namespace CamStudio.Tests.Infrastructure;
 public static class CameraTestApi
 {
     /// <summary>Creates a camera on <paramref name="camera"/> through the API and returns its id.</summary>
-    public static async Task<int> CreateRtspCameraAsync(this HttpClient client, RtspTestCamera camera, string name, string? password, string quality)
+    public static async Task<int> CreateRtspCameraAsync(this HttpClient client, RtspTestCamera camera, string name, string? password, string quality,
+        bool audio = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(camera);
@@ -23,6 +24,7 @@ public static class CameraTestApi
             username = camera.User,
             password = password ?? camera.Password,
             stream_quality = quality,
+            audio,
         });
         string body = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().Be(201, body);

@@ -33,6 +33,8 @@ public sealed partial class LiveTile : IAsyncDisposable
     private string? _requestedQuality;
     private string? _requestedTransport;
     private bool _fullscreen;
+    private bool _startedWithAudio;
+    private bool _muted = true;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -97,6 +99,15 @@ public sealed partial class LiveTile : IAsyncDisposable
         {
             _requestedTransport = TransportMode;
             await _player.InvokeVoidAsync("setTransportMode", _requestedTransport);
+        }
+
+        if (_player is not null && _startedWithAudio != Camera.Audio)
+        {
+            // Audio was switched on or off in the camera's settings: the session must be offered again, with or
+            // without an audio section, so the player starts over.
+            await StopPlayerAsync();
+            _muted = true;
+            await StartPlayerAsync();
         }
     }
 
@@ -166,6 +177,15 @@ public sealed partial class LiveTile : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>The tile's sound was muted or unmuted (its speaker button, handled in the browser for the user gesture).</summary>
+    [JSInvokable]
+    public Task OnAudioChanged(bool muted)
+    {
+        _muted = muted;
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
     /// <summary>The tile entered or left browser fullscreen (its button, a double-click, Escape or the browser's UI).</summary>
     [JSInvokable]
     public Task OnFullscreenChanged(bool fullscreen)
@@ -230,9 +250,11 @@ public sealed partial class LiveTile : IAsyncDisposable
 
     private async Task StartPlayerAsync()
     {
+        _self?.Dispose();
         _self = DotNetObjectReference.Create(this);
         _requestedQuality = WantedQuality;
         _requestedTransport = TransportMode;
+        _startedWithAudio = Camera.Audio;
         try
         {
             _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
@@ -243,6 +265,7 @@ public sealed partial class LiveTile : IAsyncDisposable
                 quality = _requestedQuality,
                 transport = _requestedTransport,
                 stats = _showStats,
+                audio = _startedWithAudio,
                 iceServers,
             });
         }

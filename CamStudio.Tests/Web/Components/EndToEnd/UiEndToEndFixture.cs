@@ -181,8 +181,8 @@ public class UiEndToEndFixture : AppEndToEndFixture
     }
 
     /// <summary>Creates a camera on <paramref name="camera"/> (default: the fixture's RTSP test camera) through the API.</summary>
-    public Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null) =>
-        CreateRtspCameraAsync(name, password, camera, "stream2");
+    public Task<int> CreateCameraAsync(string name, string? password = null, RtspTestCamera? camera = null, bool audio = false) =>
+        CreateRtspCameraAsync(name, password, camera, "stream2", audio);
 
     /// <summary>
     /// <see cref="LiveTileProbe.WaitForDecodingAsync"/>, whose timeout also says what the server knew of the camera
