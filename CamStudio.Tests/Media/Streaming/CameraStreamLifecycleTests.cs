@@ -196,8 +196,9 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
 
     private async Task Settled() => await Eventually.WaitUntilAsync(() => _stream.IsSettled, s_wait, "the lifecycle settled");
 
-    internal static CameraFeed Camera(string host = "10.0.0.5", int cameraId = 3) => new()
+    internal static CameraFeed Camera(string host = "10.0.0.5", int cameraId = 3, bool audio = false) => new()
     {
+        Audio = audio,
         CameraId = cameraId,
         Kind = CameraFeedKind.Rtsp,
         Host = host,

@@ -54,6 +54,39 @@ public sealed class AudioTileTests(UiEndToEndFixture e2e) : IAsyncLifetime
             s_deadline, "the tile's session ended");
     }
 
+    [Fact]
+    public async Task G711Camera_IsPassedThroughUntouched_FromTheRunAfterTheOneThatHeardIt()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Audio = RtspTestAudio.Pcma, GopSeconds = 1 }, CancellationToken.None);
+        int id = await e2e.CreateCameraAsync("Intercom", camera: camera, audio: true);
+
+        // First run: FFmpeg cannot know the camera's codec before opening it, so it transcodes (to Opus) and learns.
+        IPage first = await OpenRecordingPageAsync();
+        await e2e.WaitForTileDecodingAsync(first, id, s_deadline);
+        (await WaitForAudioAsync(first, s => s.PacketsReceived > 25, "first run's audio")).Codec.Should().Be("audio/opus");
+        await first.Context.CloseAsync();
+        await Eventually.WaitUntilAsync(async () => !(await e2e.GetStatusAsync(id)).GetProperty("is_running").GetBoolean(),
+            s_deadline, "the stream stopped after its grace period");
+
+        // Next run: the camera's G.711 goes out as it came, no transcode.
+        IPage second = await OpenRecordingPageAsync();
+        await e2e.WaitForTileDecodingAsync(second, id, s_deadline);
+        AudioStats passed = await WaitForAudioAsync(second, s => s.PacketsReceived > 25, "second run's audio");
+        passed.Codec.Should().Be("audio/PCMA");
+        await second.Locator($".live-tile[data-camera-id='{id}'] [data-action=audio]").ClickAsync();
+        await WaitForAudioAsync(second, s => s.TotalAudioEnergy > passed.TotalAudioEnergy + 0.01, "the passed-through tone is heard");
+        await second.Context.CloseAsync();
+    }
+
+    private async Task<IPage> OpenRecordingPageAsync()
+    {
+        IPage page = await e2e.OpenPageAsync("status");
+        await LiveTileProbe.RecordPeerConnectionsAsync(page.Context);
+        await e2e.GoToAsync(page, "");
+        return page;
+    }
+
     private static async Task<AudioStats> WaitForAudioAsync(IPage page, Func<AudioStats, bool> condition, string what)
     {
         AudioStats? last = null;
