@@ -53,6 +53,8 @@ def parse_args(argv):
                         "as text; stamp: wall-clock ms as a machine-readable block band over noise")
     p.add_argument("--stamp-log", help="with --pattern stamp: append '<mount> <stamp>' for every frame to this file")
     p.add_argument("--codec", choices=["h264", "h265"], default="h264", help="video codec of both mounts")
+    p.add_argument("--sd-codec", choices=["h264", "h265"],
+                   help="video codec of /stream2 only (default: --codec), like a camera with H.265 main and H.264 sub")
     p.add_argument("--audio", choices=["none", "aac", "pcma", "pcmu"], default="none",
                    help="add a microphone track (a 440 Hz tone) in this codec")
     args = p.parse_args(argv)
@@ -68,7 +70,7 @@ def size(text):
     return int(w), int(h)
 
 
-def launch_line(args, width, height, bitrate):
+def launch_line(args, width, height, bitrate, codec):
     key_int = max(1, int(round(args.fps * args.gop_seconds)))
     if args.pattern == "stamp":
         # Frames come from Python (StampSource), stamped when they are handed to the encoder. The queue keeps at most
@@ -80,7 +82,7 @@ def launch_line(args, width, height, bitrate):
         # (10 frames) instead of keeping the GOP the benchmark asks for.
         return (
             f"( {source} "
-            f"! {encoder(args, key_int, bitrate, no_scenecut=True)}{audio_branch(args)} )"
+            f"! {encoder(args, codec, key_int, bitrate, no_scenecut=True)}{audio_branch(args)} )"
         )
     if args.pattern == "timestamp":
         # Black background, big monospace wall-clock time (top) and stream running time with milliseconds
@@ -96,13 +98,13 @@ def launch_line(args, width, height, bitrate):
     return (
         f"( {source} ! video/x-raw,width={width},height={height},framerate={args.fps}/1 "
         f"! videoconvert ! {overlay} ! videoconvert "
-        f"! {encoder(args, key_int, bitrate)}{audio_branch(args)} )"
+        f"! {encoder(args, codec, key_int, bitrate)}{audio_branch(args)} )"
     )
 
 
-def encoder(args, key_int, bitrate, no_scenecut=False):
-    """The video encoder and RTP payloader (pay0) of a mount, in the --codec the camera is set to."""
-    if args.codec == "h265":
+def encoder(args, codec, key_int, bitrate, no_scenecut=False):
+    """The video encoder and RTP payloader (pay0) of a mount, in the codec the camera is set to for it."""
+    if codec == "h265":
         # x265 speaks the same zero-latency language; Main profile is what H.265 cameras send.
         options = ' option-string="scenecut=0"' if no_scenecut else ""
         return (f"x265enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
@@ -252,10 +254,10 @@ def build_server(args):
 
     mounts = server.get_mount_points()
     log = open(args.stamp_log, "a", encoding="ascii") if args.stamp_log else None
-    for path, dims, bitrate in (("/stream1", size(args.hd), args.bitrate),
-                                ("/stream2", size(args.sd), max(100, args.bitrate // 4))):
+    for path, dims, bitrate, codec in (("/stream1", size(args.hd), args.bitrate, args.codec),
+                                       ("/stream2", size(args.sd), max(100, args.bitrate // 4), args.sd_codec or args.codec)):
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(launch_line(args, dims[0], dims[1], bitrate))
+        factory.set_launch(launch_line(args, dims[0], dims[1], bitrate, codec))
         # One encoder per mount however many clients watch, as on a real camera.
         factory.set_shared(True)
         if args.pattern == "stamp":

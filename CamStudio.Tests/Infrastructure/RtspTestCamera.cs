@@ -130,6 +130,7 @@ public sealed class RtspTestCamera : IAsyncDisposable
             "--pattern", options.Pattern.ToString().ToLowerInvariant(),
             "--codec", options.Codec.ToString().ToLowerInvariant(),
             "--audio", options.Audio.ToString().ToLowerInvariant(),
+            .. (options.SubCodec is { } sub ? (string[])["--sd-codec", sub.ToString().ToLowerInvariant()] : []),
         ];
     }
 

@@ -85,6 +85,9 @@ public sealed record RtspTestCameraOptions
     /// <summary>Video codec of both streams.</summary>
     public RtspTestVideoCodec Codec { get; init; } = RtspTestVideoCodec.H264;
 
+    /// <summary>Video codec of the sub stream /stream2 when it differs from <see cref="Codec"/>.</summary>
+    public RtspTestVideoCodec? SubCodec { get; init; }
+
     /// <summary>Microphone track of both streams (a 440 Hz tone).</summary>
     public RtspTestAudio Audio { get; init; } = RtspTestAudio.None;
 

@@ -196,6 +196,10 @@ export class HlsSession {
         // The server forgot this session (no fetch for ~3 target durations: a tab in the background, a network gap).
         // hls.js would retry the same dead URL; only a new session helps.
         this.#onError('session_expired', 'the HLS session expired');
+      } else if (isCodecRefusal(data)) {
+        // The camera's codec (H.265 in a browser without an H.265 decoder) cannot be played here: retrying changes
+        // nothing, so it is said once, in words.
+        this.#onError('codec_unsupported', CODEC_UNSUPPORTED_MESSAGE);
       } else if (data?.fatal) {
         this.#onError('hls_error', `HLS playback failed (${data.details ?? data.type ?? 'error'})`);
       }
@@ -240,6 +244,19 @@ export class HlsSession {
  */
 function isPlaylistLoad(data) {
   return /^(manifest|level)Load/.test(String(data?.details ?? ''));
+}
+
+/** What the tile says when the browser cannot decode the camera's video over HLS (hls.js found no playable codec). */
+export const CODEC_UNSUPPORTED_MESSAGE =
+  "This browser cannot play this camera's video codec (H.265, most likely). Watch its SD stream, or switch the camera's video encoding to H.264.";
+
+/**
+ * hls.js's refusals of the stream's codecs: none of the variants' CODECS can be played by this browser's MSE, or the
+ * source buffer refused the codec once media arrived.
+ * @param {any} data
+ */
+function isCodecRefusal(data) {
+  return /IncompatibleCodecs|bufferAddCodecError/.test(String(data?.details ?? ''));
 }
 
 /** @param {any} data  an hls.js error event's data */

@@ -55,6 +55,7 @@ export class CameraPlayer {
   /** @type {import('./peer-session.js').SignalAdapter} */ #signal;
   /** @type {RTCIceServer[]} */ #iceServers;
   /** @type {boolean} the camera's audio is on: WebRTC offers ask for it */ #audio = false;
+  /** @type {boolean} a quality switch whose connection the server ended may be tried once more */ #switchAgainAllowed = true;
   /** @type {string} the quality the user wants; the primary session may still be on the other one */ #quality;
   /** @type {string} 'auto' | 'webrtc' | 'hls' (TRANSPORT_MODES) */ #mode;
   /** @type {string} the transport the next attempt uses; in 'auto' it stays HLS once WebRTC failed, until a retry works */ #transport;
@@ -183,6 +184,7 @@ export class CameraPlayer {
         // screen already is what is wanted, or the switch below replaces it.
         this.#closePending();
       }
+      this.#switchAgainAllowed = true;
       if (this.#primary.quality === q) this.#transition(PlayerState.Live, {});
       else if (this.#primary instanceof HlsSession) this.#swapHls(q);
       else this.#startSwitch(q);
@@ -485,7 +487,9 @@ export class CameraPlayer {
    */
   #lost(session, reason, message) {
     if (this.#disposed || session !== this.#primary) return;
-    this.#scheduleReconnect(reason, message);
+    // A codec this browser cannot decode stays undecodable: say so once instead of reconnecting forever.
+    if (reason === 'codec_unsupported') this.#fail(reason, message);
+    else this.#scheduleReconnect(reason, message);
   }
 
   /**
@@ -604,6 +608,14 @@ export class CameraPlayer {
       // WebRTC still does not get through: HLS keeps playing, nothing to tell the viewer.
       this.#pendingIsRetry = false;
       this.#scheduleWebRtcRetry();
+      return;
+    }
+    if (message === 'connection failed' && this.#switchAgainAllowed) {
+      // The server ended the new session once connected. That is what it does when the stream turned out to carry
+      // another codec than was answered (the first run of an H.265 camera): one more offer gets the real answer, or
+      // a refusal in words that the viewer then reads below.
+      this.#switchAgainAllowed = false;
+      this.#startSwitch(this.#quality);
       return;
     }
     // Stay on what is playing and say so; the quality the user asked for is not available right now.

@@ -60,9 +60,13 @@ export class QualitySwitch {
     result?.catch?.(() => {}); // the helper is never seen; loadeddata still tells when a frame was decoded
   }
 
-  /** @param {string} state  RTCPeerConnectionState of the session */
+  /**
+   * A switch is judged before its first frame, so 'disconnected' already counts as failed here: it is how Chromium
+   * reports a session the server ended (it stops answering ICE checks), seconds before 'failed'.
+   * @param {string} state  RTCPeerConnectionState of the session
+   */
   connectionState(state) {
-    if (state === 'failed' || state === 'closed') this.#fail('connection failed');
+    if (state === 'failed' || state === 'closed' || state === 'disconnected') this.#fail('connection failed');
   }
 
   /** Abandons the switch: closes and hangs up the session, removes the helper. Idempotent. */

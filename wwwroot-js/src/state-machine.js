@@ -36,7 +36,8 @@ const TRANSITIONS = Object.freeze({
  * @property {string} quality       'stream1' (HD) or 'stream2' (SD) being watched or attempted
  * @property {string} [transport]   'webrtc' or 'hls': how the picture on screen (or the attempt) travels
  * @property {string} [reason]      machine-readable cause: 'timeout', 'ice_failed', 'ice_disconnected', 'stalled',
- *                                  'unsupported_codec', 'signal_error', 'hidden', 'autoplay_blocked',
+ *                                  'unsupported_codec', 'codec_unsupported' (H.265 this browser cannot decode; failed),
+ *                                  'signal_error', 'hidden', 'autoplay_blocked',
  *                                  HLS fallback: 'webrtc_timeout', 'webrtc_unsupported', 'no_h264' (connecting over HLS);
  *                                  HLS: 'hls_error', 'session_expired' (retryable), 'hls_unsupported' (failed),
  *                                  'quality_switch_failed', 'disposed', or the server's offer code ('invalid_offer',

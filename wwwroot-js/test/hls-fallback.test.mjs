@@ -261,6 +261,21 @@ test('Android Chrome says "maybe" to the HLS type but has MSE: hls.js, not the n
   ctx.player.dispose();
 });
 
+test('a codec hls.js finds no decoder for (H.265 without one) fails once, in words, instead of reconnecting forever', async () => {
+  const ctx = await setup({ options: { transport: 'hls' } });
+  ctx.hlsInstances[0].emitError({ fatal: true, type: 'mediaError', details: 'manifestIncompatibleCodecsError' });
+  assert.equal(ctx.player.state, 'failed');
+  assert.equal(ctx.last().reason, 'codec_unsupported');
+  assert.match(ctx.last().message, /cannot play this camera's video codec/);
+  assert.match(ctx.last().message, /SD stream/);
+  assert.equal(ctx.hlsInstances[0].destroyed, true);
+  assert.deepEqual(ctx.signal.hangups, ['h1'], 'the server session is hung up');
+  ctx.timers.advance(60_000);
+  await flush();
+  assert.equal(ctx.signal.hlsOpens.length, 1, 'no retry');
+  ctx.player.dispose();
+});
+
 test('an hls.js fatal error → reconnecting with the backoff, then a new session (old one destroyed and hung up)', async () => {
   const ctx = await setup({ options: { transport: 'hls' } });
   await hlsFirstFrame(ctx);

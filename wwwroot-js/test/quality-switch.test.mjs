@@ -98,6 +98,37 @@ test('HD switch failing (server error) keeps SD playing and reports why; the HD 
   ctx.player.dispose();
 });
 
+test('an HD session the server ends once connected is offered once more; that offer\'s refusal is what the viewer reads', async () => {
+  // The first run of an H.265 main stream: answered H.264 before FFmpeg said otherwise, then ended by the server.
+  const ctx = await liveSdPlayer();
+  ctx.player.setQuality('stream1');
+  await flush();
+  ctx.pcs[1].setConnectionState('connected');
+  ctx.signal.failWith = new Error('This camera sends H.265, which this browser cannot play.');
+  ctx.pcs[1].setConnectionState('closed');
+  await flush();
+  assert.equal(ctx.pcs.length, 3, 'one more offer');
+  assert.equal(ctx.player.state, 'live');
+  assert.equal(ctx.video.srcObject, ctx.sdStream, 'SD never left the screen');
+  const detail = ctx.states.at(-1);
+  assert.equal(detail.reason, 'quality_switch_failed');
+  assert.match(detail.message, /H\.265/);
+
+  ctx.signal.failWith = null;
+  ctx.player.setQuality('stream2');
+  ctx.player.setQuality('stream1');
+  await flush();
+  ctx.pcs.at(-1).setConnectionState('closed');
+  await flush();
+  const offers = ctx.pcs.length;
+  assert.equal(offers, 5, 'a new request for HD may again be tried twice');
+  ctx.pcs.at(-1).setConnectionState('closed');
+  await flush();
+  assert.equal(ctx.pcs.length, offers, 'but not a third time');
+  assert.equal(ctx.states.at(-1).reason, 'quality_switch_failed');
+  ctx.player.dispose();
+});
+
 test('HD switch that never decodes times out and keeps SD', async () => {
   const ctx = await liveSdPlayer();
   ctx.player.setQuality('stream1');

@@ -34,6 +34,7 @@ public sealed partial class LiveTile : IAsyncDisposable
     private string? _requestedTransport;
     private bool _fullscreen;
     private bool _startedWithAudio;
+    private bool _sdOnly;
     private bool _muted = true;
 
     [Inject]
@@ -66,7 +67,18 @@ public sealed partial class LiveTile : IAsyncDisposable
     public EventCallback OnToggleMaximized { get; set; }
 
     // A maximised tile and a tile in browser fullscreen are big enough for the camera's main stream.
-    private string WantedQuality => Maximized || _fullscreen ? HdQuality : SdQuality;
+    private string WantedQuality => !_sdOnly && (Maximized || _fullscreen) ? HdQuality : SdQuality;
+
+    /// <summary>
+    /// A live tile that could not switch to HD says why under its picture (e.g. the HD stream is H.265 and this browser
+    /// cannot decode it): it keeps playing SD, and the operator should know that is not the camera's best.
+    /// </summary>
+    private string? Note => _playerState == PlayerStates.Live && _detail is { Reason: "quality_switch_failed", Message: { } message }
+        ? message
+        : null;
+
+    /// <summary>The browser cannot decode the HD stream's codec (H.265): the tile can offer the camera's SD stream.</summary>
+    private bool CanOfferSd => !_sdOnly && _detail is { Reason: "codec_unsupported", Quality: HdQuality };
 
     private string TileClass => Maximized ? "live-tile live-tile--max" : "live-tile";
 
@@ -225,6 +237,14 @@ public sealed partial class LiveTile : IAsyncDisposable
 
     private void UpdateView() =>
         _view = LiveTileView.From(_playerState, _detail, Status ?? CameraRuntimeStatus.Idle(Camera.CameraId));
+
+    /// <summary>"Watch SD stream": this tile plays the sub stream from now on, even maximised.</summary>
+    private async Task WatchSdAsync()
+    {
+        _sdOnly = true;
+        await StopPlayerAsync();
+        await StartPlayerAsync();
+    }
 
     private async Task RetryAsync()
     {

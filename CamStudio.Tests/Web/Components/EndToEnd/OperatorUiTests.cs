@@ -159,6 +159,31 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task H265MainStream_MaximisedTileKeepsPlayingTheH264SdStream_AndSaysWhy()
+    {
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Codec = RtspTestVideoCodec.H265, SubCodec = RtspTestVideoCodec.H264, GopSeconds = 1 },
+            CancellationToken.None);
+        int id = await e2e.CreateCameraAsync("Mixed codecs cam", camera: camera);
+        IPage live = await e2e.OpenPageAsync("");
+        await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+
+        ILocator tile = live.Locator($".live-tile[data-camera-id='{id}']");
+        await tile.Locator("[data-action=maximise]").ClickAsync();
+        ILocator note = tile.Locator("[data-testid=tile-note]");
+        await note.Filter(new() { HasText = "H.265" }).WaitForAsync(new() { Timeout = 30_000 });
+        (await note.TextContentAsync()).Should().Contain("could not switch to HD").And.Contain("cannot play");
+
+        // The picture never went: the SD stream (H.264) keeps playing in the maximised tile.
+        TileSample sd = await LiveTileProbe.WaitForDecodingAsync(live, id, s_deadline);
+        sd.Width.Should().Be(640);
+        sd.Problem.Should().BeNull();
+        (await tile.GetAttributeAsync("data-quality")).Should().Be("stream2");
+        await UiEndToEndFixture.ScreenshotAsync(live, "live-h265-hd-keeps-sd");
+        await live.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task CameraKilledAndRestarted_TileShowsReconnecting_ThenLiveAgain_WithoutAReload()
     {
         int id = await e2e.CreateCameraAsync("Reboot cam");
