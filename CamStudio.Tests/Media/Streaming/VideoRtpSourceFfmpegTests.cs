@@ -64,6 +64,9 @@ public class VideoRtpSourceFfmpegTests
             early.Snapshot().Where(p => IsParameterSetsOnly(p.Packet))
                 .Should().NotBeEmpty().And.AllSatisfy(p => (p.Packet[1] & 0x80).Should().Be(0));
 
+            // Enough seconds that a loaded machine still streams while the test watches; 'q' ends it as the app does.
+            await ffmpeg.StandardInput.WriteAsync('q');
+            await ffmpeg.StandardInput.FlushAsync();
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await ffmpeg.WaitForExitAsync(exit.Token);
             ffmpeg.ExitCode.Should().Be(0, stderr.ToString());
@@ -131,6 +134,9 @@ public class VideoRtpSourceFfmpegTests
             early.Snapshot().Where(p => H265NalUnit.IsParameterSet(FirstH265NalType(p.Packet)) && p.Packet.Length < 200)
                 .Should().AllSatisfy(p => (p.Packet[1] & 0x80).Should().Be(0, "a parameter-set packet never closes an access unit"));
 
+            // Enough seconds that a loaded machine still streams while the test watches; 'q' ends it as the app does.
+            await ffmpeg.StandardInput.WriteAsync('q');
+            await ffmpeg.StandardInput.FlushAsync();
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await ffmpeg.WaitForExitAsync(exit.Token);
             ffmpeg.ExitCode.Should().Be(0, stderr.ToString());
@@ -178,7 +184,7 @@ public class VideoRtpSourceFfmpegTests
             : ["-c:v", "libx264", "-profile:v", "high", "-g", "50"];
         string[] arguments =
         [
-            "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "6",
+            "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "60",
             .. encoder,
             "-bsf:v", "dump_extra=freq=keyframe",
             "-f", "rtp", "-payload_type", "96", "-pkt_size", "1200",
