@@ -169,15 +169,21 @@ function checkArguments(entry, args) {
   if (problem) throw new Error(`${entry.key}: the app's FFmpeg is not the measured variant (${problem}): ${joined}`);
 }
 
-function summarizeTrials(trials) {
+/** Per condition: median and range over the rounds; for audio on, also the median of the per-round differences to the
+ *  same camera's video-only trial of that round (paired: both ran within the same two minutes). */
+export function summarizeTrials(trials) {
   const out = {};
   for (const c of CONDITIONS) {
     const list = trials[c.key];
+    const base = trials[`${c.microphone}.video`];
+    const paired = (f) => (c.audio ? spread(list.map((t, i) => f(t) - f(base[i])).filter(Number.isFinite)) : null);
     const med = (f) => round(summarize(list.map(f).filter(Number.isFinite)).median, 2);
     out[c.key] = {
       label: c.label, trials: list.length,
       ffmpegCpuPercent: spread(list.map((t) => t.ffmpegCpu.window)),
       treeCpuPercent: spread(list.map((t) => t.treeCpu.window)),
+      pairedDeltaFfmpeg: paired((t) => t.ffmpegCpu.window),
+      pairedDeltaTree: paired((t) => t.treeCpu.window),
       viewerAudioPacketsPerSecond: med((t) => t.viewer.audioPacketsPerSecond),
       viewerAudioKbps: med((t) => t.viewer.audioKbps),
       viewerVideoKbps: med((t) => t.viewer.videoKbps),
@@ -194,23 +200,21 @@ function spread(values) {
   return { median: round(summarize(values).median, 2), min: round(Math.min(...values), 2), max: round(Math.max(...values), 2) };
 }
 
-function reportAudio(ctx, result, { rounds, windowMs }) {
-  const diff = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? round(a - b, 2) : null);
+export function reportAudio(ctx, result, { rounds, windowMs }) {
+  const delta = (d) => (d ? `${d.median} (${d.min} to ${d.max})` : null);
   const rows = CONDITIONS.map((c) => {
     const r = result[c.key];
-    const base = result[`${c.microphone}.video`];
-    return [r.label, r.ffmpegCpuPercent.median, `${r.ffmpegCpuPercent.min}–${r.ffmpegCpuPercent.max}`,
-      c.audio ? diff(r.ffmpegCpuPercent.median, base.ffmpegCpuPercent.median) : null,
-      r.treeCpuPercent.median, `${r.treeCpuPercent.min}–${r.treeCpuPercent.max}`,
-      c.audio ? diff(r.treeCpuPercent.median, base.treeCpuPercent.median) : null,
+    return [r.label, r.ffmpegCpuPercent.median, `${r.ffmpegCpuPercent.min}–${r.ffmpegCpuPercent.max}`, delta(r.pairedDeltaFfmpeg),
+      r.treeCpuPercent.median, `${r.treeCpuPercent.min}–${r.treeCpuPercent.max}`, delta(r.pairedDeltaTree),
       r.audioCodec ?? '–', r.viewerAudioPacketsPerSecond, r.viewerVideoKbps, r.loadAverage1m];
   });
   ctx.results.table('Audio per camera (720p H.264, 25 fps, 2500 kbit/s, GOP 4 s; issue 15), % of one core',
-    ['<condition', 'FFmpeg (median)', 'FFmpeg (range of rounds)', 'Δ FFmpeg vs video only', 'CamStudio + FFmpeg, 1 viewer (median)',
-      'range', 'Δ vs video only', 'viewer audio codec', 'viewer audio pkt/s', 'viewer video kbit/s', 'load 1 min'],
+    ['<condition', 'FFmpeg (median)', 'FFmpeg (range of rounds)', 'Δ FFmpeg vs video only, paired (range)',
+      'CamStudio + FFmpeg, 1 viewer (median)', 'range', 'Δ vs video only, paired (range)', 'viewer audio codec', 'viewer audio pkt/s', 'viewer video kbit/s', 'load 1 min'],
     rows,
     `${rounds} rounds, each condition once per round in a rotated order, ${windowMs / 1000} s window per trial; median over the `
-    + 'rounds of each window\'s CPU (utime+stime from /proc over the window\'s wall time). FFmpeg = the app\'s own FFmpeg child with the argument list '
+    + 'rounds of each window\'s CPU (utime+stime from /proc over the window\'s wall time); Δ paired = median of the '
+    + 'per-round differences to the same camera with audio off. FFmpeg = the app\'s own FFmpeg child with the argument list '
     + 'the app built (recorded per trial in results.json); CamStudio + FFmpeg = the whole process tree with one werift viewer '
     + 'whose offer carries an audio section when the camera\'s audio is on.');
 }
