@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     levels: { type: 'string' },
     cameras: { type: 'string' },
     workers: { type: 'string' },
+    rounds: { type: 'string' },
   },
 });
 
@@ -36,6 +37,9 @@ const plan = args.smoke
   ? { cameras: ['720p'], fanout: [{ camera: '720p', levels: [1, 3] }], jpegLevels: [1], windowMs: 3000, settleMs: 500, viewerWorkers: 1 }
   : { cameras: ['720p', '1080p'], fanout: [{ camera: '720p', levels: [1, 10, 50] }, { camera: '1080p', levels: [1, 10] }],
       jpegLevels: [1, 10], windowMs: 20000, settleMs: 3000, viewerWorkers: 4 };
+// Audio (issue 15): rounds of the four conditions (AAC / PCMA camera, audio off / on), interleaved.
+plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { rounds: 5, windowMs: 15000, settleMs: 3000 };
+if (args.rounds) plan.audio.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -43,14 +47,16 @@ if (args.cameras) {
 }
 if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
 if (args.workers) plan.viewerWorkers = Number(args.workers);
-const parts = new Set((args.only ?? 'memory,fanout,hls,browser,janus,jpeg').split(','));
+// The smoke leaves the audio part out (two more test cameras and eight viewer connections would break its CI budget);
+// `--smoke --only audio` runs the short audio variant on its own.
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
 // Child logs are appended within a run (a reference started twice keeps both phases); a new run starts clean.
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
-const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers']
+const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers', 'rounds']
   .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`)].filter(Boolean).join(' ');
 const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
@@ -115,6 +121,10 @@ try {
     await step(`fanout.jpeg.${camera}`, async () => {
       results.set('fanout', `jpeg.${camera}`, await runJpegFanout(ctx, byName(camera), plan.jpegLevels));
     });
+  }
+  if (parts.has('audio')) {
+    const { runAudio } = await import('./fanout/audio.mjs');
+    await step('audio.camstudio.720p', async () => { await runAudio(ctx, plan.audio); });
   }
   reportFanout(ctx);
 } catch (e) {

@@ -1,8 +1,9 @@
 // A child process holding headless WebRTC viewers (werift RTCPeerConnections, recvonly H.264). The fan-out
 // benchmark spreads its viewers over a few of these so the viewers' own CPU (SRTP decryption in Node) never shares
 // an event loop with the harness's CPU sampler, and is never attributed to the server under test.
-// Protocol (process.send): { cmd: 'open', kind: 'camstudio'|'janus'|'hls', count, ... } -> { opened, errors }
-//                          { cmd: 'stats' } -> { viewers: [{ packets, bytes, connected }] }
+// Protocol (process.send): { cmd: 'open', kind: 'camstudio'|'janus'|'hls', count, audio?, ... } -> { opened, errors }
+//                          { cmd: 'stats' } -> { viewers: [{ packets, bytes, audioPackets, audioBytes, audioCodec, connected }] }
+// (audio: true adds a recvonly audio section to a CamStudio offer; packets/bytes stay the video's.)
 // (An HLS viewer counts fMP4 parts as its packets: it is an LL-HLS client, not a peer connection.)
 //                          { cmd: 'close' } -> { closed }
 import dgram from 'node:dgram';
@@ -25,9 +26,17 @@ dgram.Socket.prototype.bind = function bindWithLargeBuffer(...args) {
 /** @type {{ pc: RTCPeerConnection, packets: number, bytes: number, close: () => Promise<void> }[]} */
 const viewers = [];
 
-function newPeerConnection(address) {
+// Audio codecs a browser offers and CamStudio can answer (Opus transcoded from AAC, G.711 passed through).
+const AUDIO_CODECS = [
+  new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, channels: 1 }),
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1 }),
+];
+
+function newPeerConnection(address, { audio = false } = {}) {
   return new RTCPeerConnection({
     codecs: {
+      ...(audio ? { audio: AUDIO_CODECS } : {}),
       video: [new RTCRtpCodecParameters({
         mimeType: 'video/H264', clockRate: 90000,
         rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
@@ -42,8 +51,15 @@ function newPeerConnection(address) {
 }
 
 function track(pc) {
-  const viewer = { pc, packets: 0, bytes: 0, close: async () => { await pc.close(); } };
+  // packets/bytes count the video (what every metric reads); an audio track is counted apart.
+  const viewer = { pc, packets: 0, bytes: 0, audioPackets: 0, audioBytes: 0, audioCodec: undefined, close: async () => { await pc.close(); } };
   pc.onTrack.subscribe((t) => t.onReceiveRtp.subscribe((rtp) => {
+    if (t.kind === 'audio') {
+      viewer.audioPackets += 1;
+      viewer.audioBytes += rtp.payload.length;
+      viewer.audioCodec ??= t.codec?.mimeType;
+      return;
+    }
     viewer.packets += 1;
     viewer.bytes += rtp.payload.length;
   }));
@@ -51,9 +67,11 @@ function track(pc) {
 }
 
 /** WHEP (RFC 9725 style): POST the offer, get the answer, DELETE the Location to leave. */
-async function openCamStudio({ baseUrl, token, cameraId, quality, address }) {
+async function openCamStudio({ baseUrl, token, cameraId, quality, address, audio = false }) {
   const api = createApiClient(baseUrl, { token });
-  const pc = newPeerConnection(address);
+  const pc = newPeerConnection(address, { audio });
+  // With audio: one bundle of audio + video, like Chromium's offer for a tile with sound.
+  if (audio) pc.addTransceiver('audio', { direction: 'recvonly' });
   pc.addTransceiver('video', { direction: 'recvonly' });
   const viewer = track(pc);
   await pc.setLocalDescription(await pc.createOffer());
@@ -173,7 +191,8 @@ process.on('message', async (message) => {
       }
       process.send({ opened: results.length - errors.length, errors });
     } else if (message.cmd === 'stats') {
-      process.send({ viewers: viewers.map((v) => ({ packets: v.packets, bytes: v.bytes, connected: v.pc ? v.pc.connectionState === 'connected' : v.connected })) });
+      process.send({ viewers: viewers.map((v) => ({ packets: v.packets, bytes: v.bytes,
+        audioPackets: v.audioPackets ?? 0, audioBytes: v.audioBytes ?? 0, audioCodec: v.audioCodec, connected: v.pc ? v.pc.connectionState === 'connected' : v.connected })) });
     } else if (message.cmd === 'close') {
       await Promise.allSettled(viewers.splice(0).map((v) => v.close()));
       process.send({ closed: true });

@@ -13,11 +13,12 @@ export const CAMERA_PROFILES = {
 /**
  * @param {{ name: keyof typeof CAMERA_PROFILES | string, repoRoot: string, logDir: string, host?: string,
  *           fps?: number, gopSeconds?: number, pattern?: 'clock'|'timestamp', width?: number, height?: number,
- *           bitrateKbps?: number }} options
+ *           bitrateKbps?: number, audio?: 'none'|'aac'|'pcma'|'pcmu' }} options
+ * audio: the camera's microphone track (the test camera's 440 Hz tone: AAC-LC 16 kHz mono, or G.711 at 8 kHz).
  */
 export async function startTestCamera(options) {
   const profile = { ...(CAMERA_PROFILES[options.name] ?? {}), ...definedOnly(options) };
-  const { name, repoRoot, logDir, host = '127.0.0.1', fps = 25, gopSeconds = 4, pattern = 'clock' } = profile;
+  const { name, repoRoot, logDir, host = '127.0.0.1', fps = 25, gopSeconds = 4, pattern = 'clock', audio = 'none' } = profile;
   const user = 'bench', password = 'bench-secret';
   const port = await freeTcpPort(host);
   // The camera stands in for a device on the network, so it must not be starved by what is measured on this
@@ -28,11 +29,12 @@ export async function startTestCamera(options) {
     join(repoRoot, 'scripts/rtsp-test-camera.py'), '--host', host, '--port', String(port), '--user', user,
     '--password', password, '--auth', 'digest', '--hd', `${profile.width}x${profile.height}`, '--fps', String(fps),
     '--gop-seconds', String(gopSeconds), '--bitrate', String(profile.bitrateKbps), '--pattern', pattern,
+    ...(audio !== 'none' ? ['--audio', audio] : []),
   ], { logFile: join(logDir, `camera-${name}.log`) });
   await proc.waitForLine(/^READY (rtsp:\/\/\S+)/m, 30000);
   return {
     name, host, port, user, password, fps, gopSeconds, width: profile.width, height: profile.height,
-    bitrateKbps: profile.bitrateKbps, pattern, proc,
+    bitrateKbps: profile.bitrateKbps, pattern, audio, proc,
     /** URL of the HD mount with credentials (for FFmpeg). */
     url: `rtsp://${user}:${password}@${host}:${port}/stream1`,
     stop: () => proc.stop(),
