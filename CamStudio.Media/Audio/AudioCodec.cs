@@ -14,6 +14,12 @@ public enum AudioCodec
 
     /// <summary>Opus at 48 kHz (RFC 7587: always "opus/48000/2" in SDP), transcoded from the camera's AAC.</summary>
     Opus,
+
+    /// <summary>
+    /// The camera's own AAC, copied untouched as RFC 3640 mpeg4-generic for LL-HLS only (CameraStream's HLS audio
+    /// source); never negotiated with a WebRTC browser, which cannot decode AAC there.
+    /// </summary>
+    Aac,
 }
 
 /// <summary>SDP and FFmpeg names of <see cref="AudioCodec"/>.</summary>

@@ -34,7 +34,16 @@ public static partial class FfmpegArguments
     /// the audio is ever encoded; the video stays <c>-c:v copy</c>. A camera without audio makes FFmpeg stop at once
     /// with "Output file #1 does not contain any stream" (<see cref="FfmpegFailure.NoAudio"/>).
     /// </summary>
-    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, AudioOutput? audio, TimeSpan? ioTimeout = null)
+    public static IReadOnlyList<string> ForRtspToRtp(RtspSource source, int rtpPort, AudioOutput? audio, TimeSpan? ioTimeout = null) =>
+        ForRtspToRtp(source, rtpPort, audio, hlsAudio: null, ioTimeout);
+
+    /// <summary>
+    /// Like <see cref="ForRtspToRtp(RtspSource, int, AudioOutput?, TimeSpan?)"/>, plus a third output when
+    /// <paramref name="hlsAudio"/> is given: the camera's first audio track copied untouched (<c>-c:a copy</c>; the
+    /// rtp muxer sends AAC as RFC 3640 mpeg4-generic AAC-hbr) for LL-HLS. Copying costs next to nothing.
+    /// </summary>
+    public static IReadOnlyList<string> ForRtspToRtp(
+        RtspSource source, int rtpPort, AudioOutput? audio, AudioOutput? hlsAudio, TimeSpan? ioTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         string url = source.ToUrl();
@@ -49,6 +58,11 @@ public static partial class FfmpegArguments
         if (audio is { } a)
         {
             AddAudioOutput(args, a);
+        }
+
+        if (hlsAudio is { } h)
+        {
+            AddAudioOutput(args, h with { Codec = Audio.AudioCodec.Aac });
         }
 
         return args;
@@ -165,9 +179,10 @@ public static partial class FfmpegArguments
         // "-map 0:a:0?" takes the first audio track if there is one; -vn keeps FFmpeg from filling an empty output with
         // a re-encoded copy of the video (its default stream selection would).
         args.AddRange(["-map", "0:a:0?", "-vn", "-sn", "-dn"]);
-        if (audio.Codec is Audio.AudioCodec.Pcma or Audio.AudioCodec.Pcmu)
+        if (audio.Codec is Audio.AudioCodec.Pcma or Audio.AudioCodec.Pcmu or Audio.AudioCodec.Aac)
         {
-            // G.711 already: every WebRTC browser decodes it, so it is passed through untouched.
+            // G.711 already: every WebRTC browser decodes it, so it is passed through untouched. AAC (for HLS) is the
+            // camera's own stream, copied whatever it is; the receiver only takes it once FFmpeg said it is AAC-LC.
             args.AddRange(["-c:a", "copy"]);
         }
         else
@@ -180,6 +195,13 @@ public static partial class FfmpegArguments
             ]);
         }
 
+        if (audio.Codec == Audio.AudioCodec.Aac)
+        {
+            // The rtp muxer otherwise packs several AAC frames per packet (3 at 16 kHz by default, measured), holding
+            // the first one back by up to 0.2 s; LL-HLS cuts parts every 0.2 s, so each frame leaves at once.
+            args.AddRange(["-muxdelay", "0"]);
+        }
+
         args.AddRange([
             "-f", "rtp",
             "-payload_type", AudioPayloadType(audio.Codec).ToString(CultureInfo.InvariantCulture),
@@ -187,11 +209,12 @@ public static partial class FfmpegArguments
         ]);
     }
 
-    /// <summary>The payload type FFmpeg stamps on the audio: G.711's static numbers (RFC 3551), 111 for Opus.</summary>
+    /// <summary>The payload type FFmpeg stamps on the audio: G.711's static numbers (RFC 3551), 111 for Opus, 97 for AAC.</summary>
     public static int AudioPayloadType(Audio.AudioCodec codec) => codec switch
     {
         Audio.AudioCodec.Pcmu => 0,
         Audio.AudioCodec.Pcma => 8,
+        Audio.AudioCodec.Aac => 97,
         _ => 111,
     };
 

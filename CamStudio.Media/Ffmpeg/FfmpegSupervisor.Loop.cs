@@ -154,6 +154,7 @@ public sealed partial class FfmpegSupervisor
             if (!inOutput && !audioSeen && FfmpegStderrParser.TryParseAudioStream(line, out string? audioCodec))
             {
                 audioSeen = true;
+                InputAudioLine?.Invoke(line);
                 InputAudioDescribed?.Invoke(audioCodec);
             }
 

@@ -72,6 +72,12 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
     /// </summary>
     public Action<string>? InputAudioDescribed { get; set; }
 
+    /// <summary>
+    /// Called just before <see cref="InputAudioDescribed"/> with that whole stderr line ("Stream #0:1: Audio: aac (LC),
+    /// 16000 Hz, mono, fltp"): LL-HLS reads the AAC sample rate and channels from it.
+    /// </summary>
+    public Action<string>? InputAudioLine { get; set; }
+
     /// <summary>Called on the supervision loop when a run ended, with why, before the backoff wait.</summary>
     public Action<FfmpegDiagnosis>? RunEnded { get; set; }
 

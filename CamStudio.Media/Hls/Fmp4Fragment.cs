@@ -14,8 +14,15 @@ namespace CamStudio.Media.Hls;
 ///     tfdt [20]  v1, 64-bit baseMediaDecodeTime = first DecodeTime          (§8.8.12)
 ///     trun [20 + 12 n]  flags 0x000701: data_offset, then per sample        (§8.8.8)
 ///                       duration, size, flags; no composition offsets
-/// mdat [8 + payload]  per sample its NAL units, each with a 4-byte length    (14496-15 §5.3.2)
+///   traf  (only when AAC frames are given: the audio of the same part)
+///     tfhd [16]  flags 0x020000, track_ID 2
+///     tfdt [20]  v1, first frame's time in the audio timescale (the sample rate)
+///     trun [20 + 8 m]  flags 0x000301: data_offset, then per frame duration (1024), size
+/// mdat [8 + payload]  per sample its NAL units, each with a 4-byte length    (14496-15 §5.3.2),
+///                     then the AAC frames as they are (raw, no ADTS)         (14496-14 §3.2)
 /// </code>
+/// One moof with two trafs keeps a part one HTTP object that hls.js, Safari and FFmpeg read as a muxed CMAF chunk;
+/// each track keeps its own timeline (tfdt), so audio need not start exactly where the video of the part does.
 /// No composition time offsets: IP cameras encode without B-frames (decode order = presentation order), so trun
 /// version 0 without 0x800 is exact. A stream with B-frames would need the caller to pass presentation times too.
 /// </summary>
@@ -28,6 +35,9 @@ public static class Fmp4Fragment
     private const int TrunEntrySize = 3 * 4; // duration, size, flags
     private const int MoofFixedSize = (2 * BoxWriter.BoxHeaderSize) + MfhdSize + TfhdSize + TfdtSize + TrunFixedSize; // moof, traf
     private const int MdatHeaderSize = BoxWriter.BoxHeaderSize;
+    private const int AudioTrafFixedSize = BoxWriter.BoxHeaderSize + TfhdSize + TfdtSize + TrunFixedSize;
+    private const int AudioTrunEntrySize = 2 * 4; // duration, size
+    private const uint AudioTrunFlags = TrunDataOffsetPresent | TrunSampleDurationPresent | TrunSampleSizePresent;
 
     private const uint TfhdDefaultBaseIsMoof = 0x02_0000;
     private const uint TrunFlags = TrunDataOffsetPresent | TrunSampleDurationPresent | TrunSampleSizePresent | TrunSampleFlagsPresent;
@@ -44,7 +54,7 @@ public static class Fmp4Fragment
     public const uint NonSyncSampleFlags = 0x0101_0000;
 
     /// <summary>
-    /// Exact size of the fragment for <paramref name="accessUnits"/> whenever <see cref="TryWrite"/> accepts them:
+    /// Exact size of the fragment for <paramref name="accessUnits"/> whenever <c>TryWrite</c> accepts them:
     /// moof plus mdat, where AUD and parameter sets (H.264 SPS/PPS, H.265 VPS/SPS/PPS) are dropped and every other NAL unit gets a 4-byte length instead of its start code.
     /// </summary>
     public static long GetByteCount(ReadOnlySpan<VideoAccessUnit> accessUnits)
@@ -56,6 +66,39 @@ public static class Fmp4Fragment
         }
 
         return size;
+    }
+
+    /// <summary>Bytes <paramref name="audio"/> adds to a fragment: its traf and its frames (0 without frames).</summary>
+    public static long GetAudioByteCount(in AacFrames audio) =>
+        audio.Count == 0 ? 0 : AudioTrafFixedSize + ((long)AudioTrunEntrySize * audio.Count) + audio.Data.Length;
+
+    /// <summary>
+    /// Writes moof + mdat of the video access units and, when <paramref name="audio"/> holds frames, the AAC track's
+    /// frames of the same part (see the layout above). False, never an exception, where the video-only overload is,
+    /// and when the frame sizes do not add up to the data.
+    /// </summary>
+    public static bool TryWrite(
+        Span<byte> destination,
+        uint sequenceNumber,
+        ReadOnlySpan<VideoAccessUnit> accessUnits,
+        long endDecodeTime,
+        in AacFrames audio,
+        out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!TryMeasure(accessUnits, endDecodeTime, out long size) || !audio.IsConsistent)
+        {
+            return false;
+        }
+
+        long audioSize = GetAudioByteCount(audio);
+        if (size + audioSize > destination.Length)
+        {
+            return false;
+        }
+
+        return TryWriteCore(destination, sequenceNumber, accessUnits, endDecodeTime, audio, (int)(size - MdatHeaderSize
+            - MoofFixedSize - (TrunEntrySize * accessUnits.Length)), out bytesWritten);
     }
 
     /// <summary>
@@ -78,7 +121,20 @@ public static class Fmp4Fragment
             return false;
         }
 
-        int moofSize = MoofFixedSize + (TrunEntrySize * accessUnits.Length);
+        return TryWriteCore(destination, sequenceNumber, accessUnits, endDecodeTime, default, 0, out bytesWritten);
+    }
+
+    private static bool TryWriteCore(
+        Span<byte> destination,
+        uint sequenceNumber,
+        ReadOnlySpan<VideoAccessUnit> accessUnits,
+        long endDecodeTime,
+        in AacFrames audio,
+        int videoBytes,
+        out int bytesWritten)
+    {
+        int audioTrafSize = audio.Count == 0 ? 0 : AudioTrafFixedSize + (AudioTrunEntrySize * audio.Count);
+        int moofSize = MoofFixedSize + (TrunEntrySize * accessUnits.Length) + audioTrafSize;
         var w = new BoxWriter(destination);
         int moof = w.BeginBox("moof"u8);
         int mfhd = w.BeginFullBox("mfhd"u8, 0, 0);
@@ -104,6 +160,11 @@ public static class Fmp4Fragment
 
         w.EndBox(trun);
         w.EndBox(traf);
+        if (audio.Count > 0)
+        {
+            WriteAudioTraf(ref w, audio, moofSize + MdatHeaderSize + videoBytes);
+        }
+
         w.EndBox(moof);
 
         int mdat = w.BeginBox("mdat"u8);
@@ -120,12 +181,35 @@ public static class Fmp4Fragment
             }
         }
 
+        w.WriteBytes(audio.Data);
         w.EndBox(mdat);
         bytesWritten = w.Position;
         return true;
     }
 
-    /// <summary>Validates the input as <see cref="TryWrite"/> documents and returns <see cref="GetByteCount"/> in one scan.</summary>
+    private static void WriteAudioTraf(ref BoxWriter w, in AacFrames audio, int dataOffset)
+    {
+        int traf = w.BeginBox("traf"u8);
+        int tfhd = w.BeginFullBox("tfhd"u8, 0, TfhdDefaultBaseIsMoof);
+        w.WriteUInt32(Fmp4InitSegment.AudioTrackId);
+        w.EndBox(tfhd);
+        int tfdt = w.BeginFullBox("tfdt"u8, TfdtVersion64Bit, 0);
+        w.WriteUInt64((ulong)audio.BaseDecodeTime);
+        w.EndBox(tfdt);
+        int trun = w.BeginFullBox("trun"u8, 0, AudioTrunFlags);
+        w.WriteUInt32((uint)audio.Count);
+        w.WriteUInt32((uint)dataOffset); // after the video samples in the shared mdat
+        foreach (int frameSize in audio.Sizes)
+        {
+            w.WriteUInt32(Audio.AacConfig.SamplesPerFrame);
+            w.WriteUInt32((uint)frameSize);
+        }
+
+        w.EndBox(trun);
+        w.EndBox(traf);
+    }
+
+    /// <summary>Validates the input as <c>TryWrite</c> documents and returns <see cref="GetByteCount"/> in one scan.</summary>
     private static bool TryMeasure(ReadOnlySpan<VideoAccessUnit> accessUnits, long endDecodeTime, out long size)
     {
         size = MoofFixedSize + ((long)TrunEntrySize * accessUnits.Length) + MdatHeaderSize;
@@ -170,5 +254,50 @@ public static class Fmp4Fragment
         }
 
         return size;
+    }
+}
+
+/// <summary>
+/// AAC frames of one part for <see cref="Fmp4Fragment"/>: their bytes back to back, each one's size, and the first
+/// one's decode time in the audio timescale (the sample rate); each lasts 1024 samples.
+/// </summary>
+public readonly ref struct AacFrames
+{
+    public AacFrames(ReadOnlySpan<byte> data, ReadOnlySpan<int> sizes, long baseDecodeTime)
+    {
+        Data = data;
+        Sizes = sizes;
+        BaseDecodeTime = baseDecodeTime;
+    }
+
+    /// <summary>The frames, raw (no ADTS header), in order.</summary>
+    public ReadOnlySpan<byte> Data { get; }
+
+    /// <summary>Each frame's length in <see cref="Data"/>.</summary>
+    public ReadOnlySpan<int> Sizes { get; }
+
+    /// <summary>The first frame's decode time, in the audio track's timescale.</summary>
+    public long BaseDecodeTime { get; }
+
+    public int Count => Sizes.Length;
+
+    /// <summary>Sizes positive and adding up to the data; a non-negative start.</summary>
+    internal bool IsConsistent
+    {
+        get
+        {
+            long total = 0;
+            foreach (int size in Sizes)
+            {
+                if (size <= 0)
+                {
+                    return false;
+                }
+
+                total += size;
+            }
+
+            return total == Data.Length && BaseDecodeTime >= 0;
+        }
     }
 }

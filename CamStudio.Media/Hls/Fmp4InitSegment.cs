@@ -1,3 +1,4 @@
+using CamStudio.Media.Audio;
 using CamStudio.Media.Video;
 
 namespace CamStudio.Media.Hls;
@@ -26,14 +27,32 @@ namespace CamStudio.Media.Hls;
 ///               hvcC [46 + VPS + SPS + PPS]  three complete arrays of one NAL unit each, 4-byte NAL lengths
 ///                                                                              (14496-15 §8.3.3)
 ///           stts [16] stsc [16] stsz [20] stco [16]  all empty: samples live in fragments (§8.8.1)
+///   trak (only with AAC audio: the camera's AAC copied, muxed into the same fragments)
+///     tkhd [92]  v0, flags 3, track_ID 2, volume 1.0, no width/height
+///     mdia
+///       mdhd [32]  v0, timescale = the AAC sample rate
+///       hdlr [45]  'soun', name "SoundHandler"
+///       minf
+///         smhd [16]                                                           (§12.2.2)
+///         dinf [36]
+///         stbl
+///           stsd [16]  one entry:
+///             mp4a [36 + esds]  AudioSampleEntry: channels, 16 bits, rate 16.16  (§12.2.3)
+///               esds [39]  ES_Descriptor > DecoderConfigDescriptor (0x40 audio, stream type 5)
+///                          > DecoderSpecificInfo = the 2-byte AudioSpecificConfig  (14496-14 §5.6, 14496-1 §7.2.6)
+///           stts stsc stsz stco  empty
 ///   mvex
 ///     trex [32]  track_ID 1, sample description 1, no defaults (trun says all)  (§8.8.3)
+///     trex [32]  track_ID 2 (with audio)
 /// </code>
 /// </summary>
 public static class Fmp4InitSegment
 {
     /// <summary>The one track's ID; fragments refer to it in tfhd.</summary>
     public const uint TrackId = 1;
+
+    /// <summary>The AAC track's ID when there is one.</summary>
+    public const uint AudioTrackId = 2;
 
     /// <summary>Media timescale: the 90 kHz RTP video clock, so camera timestamps need no rescaling.</summary>
     public const uint Timescale = 90_000;
@@ -59,6 +78,24 @@ public static class Fmp4InitSegment
     private const int StszSize = BoxWriter.FullBoxHeaderSize + 8;
     private const int TrexSize = BoxWriter.FullBoxHeaderSize + 20;
     private const int MvexSize = BoxWriter.BoxHeaderSize + TrexSize;
+
+    private const int SmhdSize = BoxWriter.FullBoxHeaderSize + 4;
+    private const int AudioSampleEntrySize = BoxWriter.BoxHeaderSize + 28; // 14496-12 §12.2.3 fields
+    private const int DescriptorHeaderSize = 2; // tag + one length byte: every descriptor here is under 128 bytes
+    private const int DecoderConfigFieldsSize = 13;
+    private const int EsDescriptorFieldsSize = 3;
+    private const int SlConfigSize = DescriptorHeaderSize + 1;
+    private const int DecoderSpecificInfoSize = DescriptorHeaderSize + AacConfig.AudioSpecificConfigLength;
+    private const int DecoderConfigSize = DescriptorHeaderSize + DecoderConfigFieldsSize + DecoderSpecificInfoSize;
+    private const int EsDescriptorSize = DescriptorHeaderSize + EsDescriptorFieldsSize + DecoderConfigSize + SlConfigSize;
+    private const int EsdsSize = BoxWriter.FullBoxHeaderSize + EsDescriptorSize;
+
+    /// <summary>Bytes the AAC track adds: its trak and its trex.</summary>
+    public const int AudioTrackSize =
+        (4 * BoxWriter.BoxHeaderSize) // trak, mdia, minf, stbl
+        + TkhdSize + MdhdSize + HdlrSize + SmhdSize + DinfSize
+        + StsdHeaderSize + AudioSampleEntrySize + EsdsSize
+        + (3 * EmptyTableSize) + StszSize + TrexSize;
 
     private const int FixedSizeWithoutConfiguration =
         FtypSize
@@ -93,7 +130,15 @@ public static class Fmp4InitSegment
     /// including their header byte, without start code or emulation-prevention removal). False, never an exception,
     /// when the parameter sets do not parse or <paramref name="destination"/> is too small.
     /// </summary>
-    public static bool TryWrite(Span<byte> destination, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, out int bytesWritten)
+    public static bool TryWrite(Span<byte> destination, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, out int bytesWritten) =>
+        TryWrite(destination, sps, pps, audio: null, out bytesWritten);
+
+    /// <summary>
+    /// Like <see cref="TryWrite(Span{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, out int)"/>, plus an AAC track
+    /// (<see cref="AudioTrackId"/>) when <paramref name="audio"/> is given; <see cref="AudioTrackSize"/> more bytes.
+    /// </summary>
+    public static bool TryWrite(
+        Span<byte> destination, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, AacConfig? audio, out int bytesWritten)
     {
         bytesWritten = 0;
         if (!H264SpsParser.TryParse(sps, out H264SpsInfo info)
@@ -104,19 +149,19 @@ public static class Fmp4InitSegment
             return false;
         }
 
-        int size = GetByteCount(sps.Length, pps.Length);
-        if (destination.Length < size)
+        int size = GetByteCount(sps.Length, pps.Length) + (audio is null ? 0 : AudioTrackSize);
+        if (destination.Length < size || audio is { IsValid: false })
         {
             return false;
         }
 
         var w = new BoxWriter(destination);
-        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height);
+        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height, audio is not null);
         (int stsd, int entry) = BeginStsdAndSampleEntry(ref w, "avc1"u8, info.Width, info.Height);
         WriteAvcC(ref w, sps, pps);
         w.EndBox(entry);
         w.EndBox(stsd);
-        EndFromStbl(ref w, open);
+        EndFromStbl(ref w, open, audio);
         bytesWritten = w.Position;
         return true;
     }
@@ -127,7 +172,13 @@ public static class Fmp4InitSegment
     /// exception, when the VPS or SPS does not parse, the PPS is not one, or <paramref name="destination"/> is too small.
     /// </summary>
     public static bool TryWriteH265(
-        Span<byte> destination, ReadOnlySpan<byte> vps, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, out int bytesWritten)
+        Span<byte> destination, ReadOnlySpan<byte> vps, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, out int bytesWritten) =>
+        TryWriteH265(destination, vps, sps, pps, audio: null, out bytesWritten);
+
+    /// <summary>The H.265 init segment plus an AAC track when <paramref name="audio"/> is given.</summary>
+    public static bool TryWriteH265(
+        Span<byte> destination, ReadOnlySpan<byte> vps, ReadOnlySpan<byte> sps, ReadOnlySpan<byte> pps, AacConfig? audio,
+        out int bytesWritten)
     {
         bytesWritten = 0;
         if (!H265SpsParser.TryParseVps(vps, out _)
@@ -139,48 +190,128 @@ public static class Fmp4InitSegment
             return false;
         }
 
-        if (destination.Length < GetByteCount(vps.Length, sps.Length, pps.Length))
+        if (destination.Length < GetByteCount(vps.Length, sps.Length, pps.Length) + (audio is null ? 0 : AudioTrackSize)
+            || audio is { IsValid: false })
         {
             return false;
         }
 
         var w = new BoxWriter(destination);
-        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height);
+        OpenBoxes open = WriteUpToStbl(ref w, info.Width, info.Height, audio is not null);
         (int stsd, int entry) = BeginStsdAndSampleEntry(ref w, "hvc1"u8, info.Width, info.Height);
         WriteHvcC(ref w, info, vps, sps, pps);
         w.EndBox(entry);
         w.EndBox(stsd);
-        EndFromStbl(ref w, open);
+        EndFromStbl(ref w, open, audio);
         bytesWritten = w.Position;
         return true;
     }
 
     /// <summary>ftyp, then moov down to an open stbl; returns where each open box starts, for <see cref="EndFromStbl"/>.</summary>
-    private static OpenBoxes WriteUpToStbl(ref BoxWriter w, int width, int height)
+    private static OpenBoxes WriteUpToStbl(ref BoxWriter w, int width, int height, bool withAudio)
     {
         WriteFtyp(ref w);
         int moov = w.BeginBox("moov"u8);
-        WriteMvhd(ref w);
+        WriteMvhd(ref w, withAudio ? AudioTrackId + 1 : TrackId + 1);
         int trak = w.BeginBox("trak"u8);
-        WriteTkhd(ref w, width, height);
+        WriteTkhd(ref w, TrackId, width, height, volume: 0);
         int mdia = w.BeginBox("mdia"u8);
-        WriteMdhdAndHdlr(ref w);
+        WriteMdhdAndHdlr(ref w, Timescale, "vide"u8, "VideoHandler\0"u8);
         int minf = w.BeginBox("minf"u8);
-        WriteVmhdAndDinf(ref w);
+        WriteVmhd(ref w);
+        WriteDinf(ref w);
         int stbl = w.BeginBox("stbl"u8);
         return new OpenBoxes(moov, trak, mdia, minf, stbl);
     }
 
     /// <summary>The empty sample tables, then closes stbl, minf, mdia and trak, writes mvex and closes moov.</summary>
-    private static void EndFromStbl(ref BoxWriter w, OpenBoxes open)
+    private static void EndFromStbl(ref BoxWriter w, OpenBoxes open, AacConfig? audio)
     {
         WriteEmptySampleTables(ref w);
         w.EndBox(open.Stbl);
         w.EndBox(open.Minf);
         w.EndBox(open.Mdia);
         w.EndBox(open.Trak);
-        WriteMvex(ref w);
+        if (audio is { } aac)
+        {
+            WriteAudioTrak(ref w, aac);
+        }
+
+        int mvex = w.BeginBox("mvex"u8);
+        WriteTrex(ref w, TrackId);
+        if (audio is not null)
+        {
+            WriteTrex(ref w, AudioTrackId);
+        }
+
+        w.EndBox(mvex);
         w.EndBox(open.Moov);
+    }
+
+    /// <summary>The AAC track: samples are raw AAC frames (no ADTS), 1024 ticks of the sample-rate timescale each.</summary>
+    private static void WriteAudioTrak(ref BoxWriter w, AacConfig aac)
+    {
+        int trak = w.BeginBox("trak"u8);
+        WriteTkhd(ref w, AudioTrackId, 0, 0, volume: 0x0100);
+        int mdia = w.BeginBox("mdia"u8);
+        WriteMdhdAndHdlr(ref w, (uint)aac.SampleRate, "soun"u8, "SoundHandler\0"u8);
+        int minf = w.BeginBox("minf"u8);
+        int smhd = w.BeginFullBox("smhd"u8, 0, 0);
+        w.WriteUInt16(0); // balance: centre
+        w.WriteUInt16(0); // reserved
+        w.EndBox(smhd);
+        WriteDinf(ref w);
+        int stbl = w.BeginBox("stbl"u8);
+        int stsd = w.BeginFullBox("stsd"u8, 0, 0);
+        w.WriteUInt32(1); // entry_count
+        int mp4a = w.BeginBox("mp4a"u8);
+        w.WriteZeros(6); // reserved
+        w.WriteUInt16(1); // data_reference_index
+        w.WriteZeros(8); // reserved
+        // channelcount and samplerate are informative (the decoder reads the AudioSpecificConfig), but players
+        // and tools show them, so they match it.
+        w.WriteUInt16((ushort)aac.Channels);
+        w.WriteUInt16(16); // samplesize
+        w.WriteUInt16(0); // pre_defined
+        w.WriteUInt16(0); // reserved
+        w.WriteUInt32(aac.SampleRate <= ushort.MaxValue ? (uint)aac.SampleRate << 16 : 0); // 16.16; 0 above 65535 Hz
+        WriteEsds(ref w, aac);
+        w.EndBox(mp4a);
+        w.EndBox(stsd);
+        WriteEmptySampleTables(ref w);
+        w.EndBox(stbl);
+        w.EndBox(minf);
+        w.EndBox(mdia);
+        w.EndBox(trak);
+    }
+
+    // esds (14496-14 §5.6) holds an ES_Descriptor (14496-1 §7.2.6.5): ES_ID 0 (ignored in MP4), no dependency, URL or
+    // OCR; its DecoderConfigDescriptor (§7.2.6.6): objectTypeIndication 0x40 (MPEG-4 audio), streamType 5 (audio) with
+    // upStream 0 and reserved 1, no buffer size or bit rates claimed (0: unknown — the camera decides them);
+    // DecoderSpecificInfo = AudioSpecificConfig; SLConfigDescriptor predefined 2 (MP4 files, §7.3.2.3.2).
+    private static void WriteEsds(ref BoxWriter w, AacConfig aac)
+    {
+        int esds = w.BeginFullBox("esds"u8, 0, 0);
+        w.WriteByte(0x03); // ES_DescrTag
+        w.WriteByte(EsDescriptorSize - DescriptorHeaderSize);
+        w.WriteUInt16(0); // ES_ID
+        w.WriteByte(0); // streamDependenceFlag, URL_Flag, OCRstreamFlag, streamPriority
+        w.WriteByte(0x04); // DecoderConfigDescrTag
+        w.WriteByte(DecoderConfigSize - DescriptorHeaderSize);
+        w.WriteByte(0x40); // objectTypeIndication: Audio ISO/IEC 14496-3
+        w.WriteByte((0x05 << 2) | 0x01); // streamType audio, upStream 0, reserved 1
+        w.WriteZeros(3); // bufferSizeDB
+        w.WriteUInt32(0); // maxBitrate
+        w.WriteUInt32(0); // avgBitrate
+        w.WriteByte(0x05); // DecSpecificInfoTag
+        w.WriteByte(AacConfig.AudioSpecificConfigLength);
+        Span<byte> asc = stackalloc byte[AacConfig.AudioSpecificConfigLength];
+        aac.TryWriteAudioSpecificConfig(asc, out _); // validated by the callers (IsValid)
+        w.WriteBytes(asc);
+        w.WriteByte(0x06); // SLConfigDescrTag
+        w.WriteByte(1);
+        w.WriteByte(0x02); // predefined: reserved for use in MP4 files
+        w.EndBox(esds);
     }
 
     private static void WriteFtyp(ref BoxWriter w)
@@ -196,7 +327,7 @@ public static class Fmp4InitSegment
         w.EndBox(ftyp);
     }
 
-    private static void WriteMvhd(ref BoxWriter w)
+    private static void WriteMvhd(ref BoxWriter w, uint nextTrackId)
     {
         int mvhd = w.BeginFullBox("mvhd"u8, 0, 0);
         w.WriteUInt32(0); // creation_time: unknown (a live stream has no meaningful one)
@@ -208,22 +339,22 @@ public static class Fmp4InitSegment
         w.WriteZeros(2 + 8); // reserved
         w.WriteUnityMatrix();
         w.WriteZeros(24); // pre_defined
-        w.WriteUInt32(TrackId + 1); // next_track_ID
+        w.WriteUInt32(nextTrackId);
         w.EndBox(mvhd);
     }
 
-    private static void WriteTkhd(ref BoxWriter w, int width, int height)
+    private static void WriteTkhd(ref BoxWriter w, uint trackId, int width, int height, ushort volume)
     {
         int tkhd = w.BeginFullBox("tkhd"u8, 0, TrackEnabledInMovie);
         w.WriteUInt32(0); // creation_time
         w.WriteUInt32(0); // modification_time
-        w.WriteUInt32(TrackId);
+        w.WriteUInt32(trackId);
         w.WriteUInt32(0); // reserved
         w.WriteUInt32(0); // duration
         w.WriteZeros(8); // reserved
         w.WriteUInt16(0); // layer
         w.WriteUInt16(0); // alternate_group
-        w.WriteUInt16(0); // volume: 0 for video
+        w.WriteUInt16(volume); // 8.8: 0 for video, 1.0 for audio
         w.WriteUInt16(0); // reserved
         w.WriteUnityMatrix();
         w.WriteUInt32((uint)width << 16); // 16.16, square pixels assumed (no pasp)
@@ -231,12 +362,12 @@ public static class Fmp4InitSegment
         w.EndBox(tkhd);
     }
 
-    private static void WriteMdhdAndHdlr(ref BoxWriter w)
+    private static void WriteMdhdAndHdlr(ref BoxWriter w, uint timescale, ReadOnlySpan<byte> handler, ReadOnlySpan<byte> name)
     {
         int mdhd = w.BeginFullBox("mdhd"u8, 0, 0);
         w.WriteUInt32(0); // creation_time
         w.WriteUInt32(0); // modification_time
-        w.WriteUInt32(Timescale);
+        w.WriteUInt32(timescale);
         w.WriteUInt32(0); // duration
         w.WriteUInt16(LanguageUndetermined);
         w.WriteUInt16(0); // pre_defined
@@ -244,19 +375,22 @@ public static class Fmp4InitSegment
 
         int hdlr = w.BeginFullBox("hdlr"u8, 0, 0);
         w.WriteUInt32(0); // pre_defined
-        w.WriteBytes("vide"u8);
+        w.WriteBytes(handler);
         w.WriteZeros(12); // reserved
-        w.WriteBytes("VideoHandler\0"u8);
+        w.WriteBytes(name); // both names are 12 characters + NUL, which HdlrSize counts
         w.EndBox(hdlr);
     }
 
-    private static void WriteVmhdAndDinf(ref BoxWriter w)
+    private static void WriteVmhd(ref BoxWriter w)
     {
         int vmhd = w.BeginFullBox("vmhd"u8, 0, VmhdFlags);
         w.WriteUInt16(0); // graphicsmode: copy
         w.WriteZeros(6); // opcolor
         w.EndBox(vmhd);
+    }
 
+    private static void WriteDinf(ref BoxWriter w)
+    {
         int dinf = w.BeginBox("dinf"u8);
         int dref = w.BeginFullBox("dref"u8, 0, 0);
         w.WriteUInt32(1); // entry_count
@@ -368,17 +502,15 @@ public static class Fmp4InitSegment
         w.EndBox(stco);
     }
 
-    private static void WriteMvex(ref BoxWriter w)
+    private static void WriteTrex(ref BoxWriter w, uint trackId)
     {
-        int mvex = w.BeginBox("mvex"u8);
         int trex = w.BeginFullBox("trex"u8, 0, 0);
-        w.WriteUInt32(TrackId);
+        w.WriteUInt32(trackId);
         w.WriteUInt32(1); // default_sample_description_index
         w.WriteUInt32(0); // default_sample_duration
         w.WriteUInt32(0); // default_sample_size
-        w.WriteUInt32(0); // default_sample_flags
+        w.WriteUInt32(0); // default_sample_flags: audio samples are all sync samples, which 0 says
         w.EndBox(trex);
-        w.EndBox(mvex);
     }
 
     private readonly record struct OpenBoxes(int Moov, int Trak, int Mdia, int Minf, int Stbl);

@@ -113,7 +113,10 @@ public sealed partial class HlsPackager
 
         ReadOnlySpan<VideoAccessUnit> units = _writeUnits.AsSpan(0, count);
         long duration = endDecodeTime - units[0].DecodeTime;
-        long size = Fmp4Fragment.GetByteCount(units);
+        int audioCount = CountAudioFor(endDecodeTime);
+        var audio = new AacFrames(
+            _audioBytes.AsSpan(0, AudioBytes(audioCount)), _audioSizes.AsSpan(0, audioCount), audioCount > 0 ? _audioTimes[0] : 0);
+        long size = Fmp4Fragment.GetByteCount(units) + Fmp4Fragment.GetAudioByteCount(audio);
         if (size > _fragment.Length && size <= int.MaxValue / 2)
         {
             _fragment = new byte[BitOperations.RoundUpToPowerOf2((uint)size)];
@@ -122,17 +125,20 @@ public sealed partial class HlsPackager
         // The checks only fail on a bug here, but a bug must cost a part, not the camera's receive loop.
         if (store is not null
             && duration >= 1 && duration <= _partTarget
-            && Fmp4Fragment.TryWrite(_fragment, ++_fragmentSequence, units, endDecodeTime, out int written)
+            && Fmp4Fragment.TryWrite(_fragment, ++_fragmentSequence, units, endDecodeTime, audio, out int written)
             && store.AppendPart(_fragment.AsSpan(0, written), duration, units[0].IsKeyFrame))
         {
             _parts++;
             _bytes += written;
+            _audioFrames += audioCount;
         }
         else
         {
             _droppedAccessUnits += count;
+            _droppedAudioFrames += audioCount;
         }
 
+        RemoveAudio(audioCount);
         DiscardPending();
     }
 

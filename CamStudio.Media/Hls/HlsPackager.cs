@@ -1,3 +1,4 @@
+using CamStudio.Media.Audio;
 using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging;
 
@@ -88,6 +89,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
         _logger = logger;
         _name = name;
         _h264 = new H264RtpDepacketizer(this);
+        _aac = new AacRtpDepacketizer(this);
     }
 
     /// <summary>
@@ -240,6 +242,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
         }
 
         _haveTime = true;
+        NoteVideoArrival();
         _lastTimestamp = accessUnit.RtpTimestamp;
         _lastSsrc = accessUnit.Ssrc;
         _lastDecodeTime = decodeTime;
@@ -285,6 +288,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
     private bool IsCurrentGeneration() =>
         _generationStarted
         && _generationCodec == _unitCodec
+        && _generationAudio == _audioConfig
         && _vps.AsSpan(0, _vpsLength).SequenceEqual(_generationVps)
         && _sps.AsSpan(0, _spsLength).SequenceEqual(_generationSps)
         && _pps.AsSpan(0, _ppsLength).SequenceEqual(_generationPps);
@@ -307,15 +311,16 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
         _generationVps = _vps.AsSpan(0, _vpsLength).ToArray();
         _generationSps = _sps.AsSpan(0, _spsLength).ToArray();
         _generationPps = _pps.AsSpan(0, _ppsLength).ToArray();
-        byte[] init = new byte[h265
+        AacConfig? audio = _audioConfig;
+        byte[] init = new byte[(h265
             ? Fmp4InitSegment.GetByteCount(_vpsLength, _spsLength, _ppsLength)
-            : Fmp4InitSegment.GetByteCount(_spsLength, _ppsLength)];
+            : Fmp4InitSegment.GetByteCount(_spsLength, _ppsLength)) + (audio is null ? 0 : Fmp4InitSegment.AudioTrackSize)];
         int initLength;
         string codecs;
         if (h265)
         {
             if (!H265SpsParser.TryParse(_generationSps, out H265SpsInfo sps)
-                || !Fmp4InitSegment.TryWriteH265(init, _generationVps, _generationSps, _generationPps, out initLength))
+                || !Fmp4InitSegment.TryWriteH265(init, _generationVps, _generationSps, _generationPps, audio, out initLength))
             {
                 Refuse(ParameterSetsProblem);
                 return;
@@ -335,7 +340,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
         else
         {
             if (!H264SpsParser.TryParse(_generationSps, out H264SpsInfo sps)
-                || !Fmp4InitSegment.TryWrite(init, _generationSps, _generationPps, out initLength))
+                || !Fmp4InitSegment.TryWrite(init, _generationSps, _generationPps, audio, out initLength))
             {
                 Refuse(ParameterSetsProblem);
                 return;
@@ -345,7 +350,8 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
         }
 
         _generationInit = init.AsSpan(0, initLength).ToArray();
-        _codecs = codecs;
+        _codecs = audio is null ? codecs : codecs + "," + AacConfig.Codecs;
+        ResetAudio(audio);
         _generationStarted = true;
         _problem = null;
         Log.GenerationStarted(_logger, _name, Interlocked.Read(ref _generation) + 1);
@@ -354,6 +360,7 @@ public sealed partial class HlsPackager : IVideoPacketSink, IRtpAccessUnitSink, 
     private void EndGeneration()
     {
         DiscardPending();
+        ResetAudio(null);
         _generationStarted = false;
         HlsPartStore? old = _store;
         _store = null;

@@ -8,6 +8,17 @@ namespace CamStudio.Media.Streaming;
 public sealed partial class CameraStream
 {
     private AudioCodec? _audioPlan;
+    private bool _hlsAudioPlanned;
+    private AacConfig? _hlsAudioConfig;
+
+    /// <summary>
+    /// The camera's AAC copied untouched for LL-HLS (a third FFmpeg output while audio is on and the camera has not
+    /// shown another codec); silent until a run has described its audio as AAC-LC.
+    /// </summary>
+    public AudioRtpSource HlsAudioSource { get; }
+
+    /// <summary>The running FFmpeg's AAC-LC as it described it; null when HLS carries no audio.</summary>
+    public AacConfig? HlsAudioConfig { get { lock (_lock) { return _hlsAudioConfig; } } }
 
     /// <summary>What sessions subscribe to for sound; one per stream for its whole life, silent while audio is off.</summary>
     public AudioRtpSource AudioSource { get; }
@@ -25,16 +36,62 @@ public sealed partial class CameraStream
         lock (_lock)
         {
             _audioPlan = plan;
+            // The copy for HLS from the first run: most cameras send AAC, copying is nearly free, and waiting for a
+            // run to show the codec would leave HLS viewers without sound until FFmpeg restarts.
+            _hlsAudioPlanned = plan is not null;
+            _hlsAudioConfig = null; // what an earlier run described: this feed's runs have to say it again
         }
+
+        HlsAudioSource.SetCodec(null);
+        Hls?.AudioConfig = null;
 
         // Nothing runs yet (or a reconfigure restarts it): offers until the next launch negotiate this.
         AudioSource.SetCodec(plan);
         return plan;
     }
 
-    private IReadOnlyList<string> BuildArguments(CameraFeed feed, AudioCodec? audio, out IReadOnlyList<string?> secrets) =>
-        CameraStreamArguments.Build(feed, Quality, Source.Port,
-            audio is { } codec ? new AudioOutput(AudioSource.Port, codec) : null, out secrets);
+    private IReadOnlyList<string> BuildArguments(CameraFeed feed, AudioCodec? audio, out IReadOnlyList<string?> secrets)
+    {
+        bool hls;
+        lock (_lock)
+        {
+            hls = _hlsAudioPlanned;
+        }
+
+        return CameraStreamArguments.Build(feed, Quality, Source.Port,
+            audio is { } codec ? new AudioOutput(AudioSource.Port, codec) : null,
+            audio is not null && hls ? new AudioOutput(HlsAudioSource.Port, AudioCodec.Aac) : null, out secrets);
+    }
+
+    /// <summary>
+    /// FFmpeg described the camera's audio: AAC-LC goes to HLS as is (the packager builds its mp4a entry from the
+    /// rate and channels); anything else means the copy is useless, so the next run leaves it out.
+    /// </summary>
+    private void OnInputAudioLine(FfmpegSupervisor supervisor, CameraFeed feed, string line)
+    {
+        AacConfig? config = AacConfig.TryParseFfmpegStreamLine(line, out AacConfig aac) ? aac : null;
+        bool dropCopy;
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_supervisor, supervisor))
+            {
+                return;
+            }
+
+            config = _hlsAudioPlanned ? config : null;
+            _hlsAudioConfig = config;
+            dropCopy = _hlsAudioPlanned && config is null && !line.Contains(": Audio: aac", StringComparison.Ordinal);
+            _hlsAudioPlanned &= !dropCopy;
+        }
+
+        // Before FFmpeg's first packet: the source forwards only once it knows what it receives.
+        HlsAudioSource.SetCodec(config is null ? null : AudioCodec.Aac);
+        Hls?.AudioConfig = config;
+        if (dropCopy)
+        {
+            supervisor.ReplaceArguments(BuildArguments(feed, AudioPlan, out _));
+        }
+    }
 
     private void WireAudio(FfmpegSupervisor supervisor, CameraFeed feed, AudioCodec? plan)
     {
@@ -43,6 +100,7 @@ public sealed partial class CameraStream
             return;
         }
 
+        supervisor.InputAudioLine = line => OnInputAudioLine(supervisor, feed, line);
         supervisor.InputAudioDescribed = ffmpegName =>
         {
             AudioCodec current;
@@ -80,6 +138,13 @@ public sealed partial class CameraStream
             {
                 // Audio is on but the camera has no microphone: video only from now on (the status says why).
                 AudioSource.SetCodec(null);
+                HlsAudioSource.SetCodec(null);
+                lock (_lock)
+                {
+                    _hlsAudioConfig = null;
+                }
+
+                Hls?.AudioConfig = null;
                 SetAudioPlan(supervisor, feed, null);
             }
         };

@@ -46,7 +46,10 @@ public sealed partial class CameraStream
             _hlsViewers.Add(viewer.Id, viewer);
             if (_packager is null)
             {
-                created = new HlsPackager(_options.Hls.ToStoreOptions(), _time, _loggerFactory.CreateLogger<HlsPackager>(), Key);
+                created = new HlsPackager(_options.Hls.ToStoreOptions(), _time, _loggerFactory.CreateLogger<HlsPackager>(), Key)
+                {
+                    AudioConfig = HlsAudioConfig,
+                };
                 created.StoreChanged += OnStoreChanged;
                 _packager = created;
             }
@@ -58,7 +61,8 @@ public sealed partial class CameraStream
         if (created is not null)
         {
             // Outside our lock: Subscribe replays the cached GOP into the packager at once, under the source's lock.
-            IDisposable subscription = Source.Subscribe(created);
+            IDisposable audio = HlsAudioSource.Subscribe(created);
+            IDisposable subscription = new Subscriptions(Source.Subscribe(created), audio);
             lock (_hlsLock)
             {
                 if (ReferenceEquals(_packager, created))
@@ -307,6 +311,16 @@ public sealed partial class CameraStream
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
         return Base64Url.EncodeToString(random);
+    }
+
+    /// <summary>The packager's two subscriptions (video and the AAC copy), ended together.</summary>
+    private sealed class Subscriptions(IDisposable video, IDisposable audio) : IDisposable
+    {
+        public void Dispose()
+        {
+            video.Dispose();
+            audio.Dispose();
+        }
     }
 
     private sealed class HlsRequest(CameraStream owner, HlsViewer viewer) : IDisposable

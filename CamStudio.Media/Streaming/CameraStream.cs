@@ -22,6 +22,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sourceLoop;
     private readonly Task _audioLoop;
+    private readonly Task _hlsAudioLoop;
     private readonly Dictionary<ViewerLease, ViewerSession?> _viewers = [];
     private FfmpegSupervisor _supervisor;
     private ITimer? _graceTimer;
@@ -45,11 +46,13 @@ public sealed partial class CameraStream : IAsyncDisposable
         try
         {
             AudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
+            HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
             _supervisor = CreateSupervisor(source);
         }
         catch
         {
             AudioSource?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            HlsAudioSource?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Source.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
@@ -58,6 +61,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         Source.FrameReceived = ReportFrame;
         _sourceLoop = Source.RunAsync(_stop.Token);
         _audioLoop = AudioSource.RunAsync(_stop.Token);
+        _hlsAudioLoop = HlsAudioSource.RunAsync(_stop.Token);
     }
 
     public string Key { get; }
@@ -189,8 +193,10 @@ public sealed partial class CameraStream : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sourceLoop.ConfigureAwait(false);
         await _audioLoop.ConfigureAwait(false);
+        await _hlsAudioLoop.ConfigureAwait(false);
         await Source.DisposeAsync().ConfigureAwait(false);
         await AudioSource.DisposeAsync().ConfigureAwait(false);
+        await HlsAudioSource.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -306,6 +312,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         {
             Source.HoldForCodec();
             AudioSource.SetCodec(AudioPlan);
+            HlsAudioSource.SetCodec(null); // until this run says its audio is AAC-LC
         };
         WireAudio(supervisor, source, audio);
         supervisor.OutputVideoDescribed = info =>

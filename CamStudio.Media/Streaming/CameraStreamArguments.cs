@@ -20,7 +20,15 @@ public static class CameraStreamArguments
     /// <paramref name="audio"/> when given (RTSP cameras only: the demo pattern has no microphone).
     /// </summary>
     public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, AudioOutput? audio,
-        out IReadOnlyList<string?> secrets)
+        out IReadOnlyList<string?> secrets) =>
+        Build(source, quality, rtpPort, audio, hlsAudio: null, out secrets);
+
+    /// <summary>
+    /// Like <see cref="Build(CameraFeed, StreamVariant, int, AudioOutput?, out IReadOnlyList{string?})"/>, plus the
+    /// camera's audio copied untouched to <paramref name="hlsAudio"/>'s port for LL-HLS (RTSP cameras only).
+    /// </summary>
+    public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, AudioOutput? audio,
+        AudioOutput? hlsAudio, out IReadOnlyList<string?> secrets)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Kind == CameraFeedKind.TestPattern)
@@ -38,6 +46,6 @@ public static class CameraStreamArguments
             string.IsNullOrEmpty(source.Username) ? null : source.Username,
             string.IsNullOrEmpty(source.Password) ? null : source.Password);
         secrets = [rtsp.Password];
-        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort, audio);
+        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort, audio, hlsAudio);
     }
 }

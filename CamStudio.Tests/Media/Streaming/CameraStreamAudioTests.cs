@@ -94,6 +94,37 @@ public sealed class CameraStreamAudioTests : IAsyncLifetime
         stream.AudioSource.Codec.Should().Be(AudioCodec.Opus);
     }
 
+    [Fact]
+    public async Task Audio_on_copies_the_cameras_aac_for_hls_from_the_first_run_and_learns_its_config_from_ffmpeg()
+    {
+        CameraStream stream = Create(audio: true);
+        using IDisposable viewer = stream.AddViewer();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+        string hlsOutput = "rtp://127.0.0.1:" + stream.HlsAudioSource.Port;
+        _launcher.Last.Arguments.Should().ContainInConsecutiveOrder("-c:a", "copy", "-muxdelay", "0", "-f", "rtp", "-payload_type", "97", hlsOutput);
+        stream.HlsAudioSource.Codec.Should().BeNull("nothing is forwarded before FFmpeg said what the camera sends");
+
+        _launcher.Last.Emit("[info]   Stream #0:1: Audio: aac (LC), 16000 Hz, mono, fltp");
+
+        stream.HlsAudioConfig.Should().Be(new AacConfig(16000, 1));
+        stream.HlsAudioSource.Codec.Should().Be(AudioCodec.Aac);
+        stream.Supervisor.Arguments.Should().Contain(hlsOutput, "the copy stays for the next runs");
+    }
+
+    [Fact]
+    public async Task A_g711_camera_drops_the_hls_copy_from_the_next_run()
+    {
+        CameraStream stream = Create(audio: true);
+        using IDisposable viewer = stream.AddViewer();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+
+        _launcher.Last.Emit("[info]   Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s");
+
+        stream.HlsAudioConfig.Should().BeNull();
+        stream.HlsAudioSource.Codec.Should().BeNull("HLS carries AAC only");
+        stream.Supervisor.Arguments.Should().NotContain("rtp://127.0.0.1:" + stream.HlsAudioSource.Port);
+    }
+
     private CameraStream Create(bool audio)
     {
         _stream = new CameraStream(

@@ -111,6 +111,28 @@ public sealed class HlsFallbackTests(HlsFallbackFixture e2e)
     }
 
     [Fact]
+    public async Task ForcedHls_AnAacCamerasSoundReachesChromiumsDecoderThroughHlsJs()
+    {
+        // Issue 15: HLS carries the camera's AAC as is (mp4a.40.2 muxed into the parts); Chromium's MSE decodes it.
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(
+            new RtspTestCameraOptions { Audio = RtspTestAudio.Aac, GopSeconds = 1 }, CancellationToken.None);
+        int id = await e2e.CreateCameraAsync("Hls sound " + Guid.NewGuid().ToString("N")[..6], camera: camera, audio: true);
+        IPage page = await e2e.OpenForcedAsync("", "hls");
+        await LiveTileProbe.WaitForDecodingAsync(page, id, s_deadline);
+        ILocator video = page.Locator($".live-tile[data-camera-id='{id}'] video");
+
+        // A muted element still decodes its audio track; the byte count only grows once AAC reached the decoder.
+        long first = 0;
+        await Eventually.WaitUntilAsync(
+            async () => (first = await video.EvaluateAsync<long>("v => v.webkitAudioDecodedByteCount")) > 0,
+            s_deadline, "hls.js appends the AAC track and Chromium decodes it");
+        await Eventually.WaitUntilAsync(
+            async () => await video.EvaluateAsync<long>("v => v.webkitAudioDecodedByteCount") > first + 4096,
+            s_deadline, "and keeps decoding it");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Ffmpeg_AsAnIndependentHlsClient_ReadsTwentySecondsWithIncreasingTimestamps()
     {
         int id = await e2e.CreateCameraAsync("Client " + Guid.NewGuid().ToString("N")[..6]);
