@@ -25,11 +25,12 @@ public enum AudioCodec
 /// <summary>SDP and FFmpeg names of <see cref="AudioCodec"/>.</summary>
 public static class AudioCodecNames
 {
-    /// <summary>The rtpmap encoding name ("PCMA", "PCMU", "opus").</summary>
+    /// <summary>The rtpmap encoding name ("PCMA", "PCMU", "opus"; "mpeg4-generic" for the HLS-only AAC).</summary>
     public static string RtpEncodingName(AudioCodec codec) => codec switch
     {
         AudioCodec.Pcma => "PCMA",
         AudioCodec.Pcmu => "PCMU",
+        AudioCodec.Aac => "mpeg4-generic", // never offered by a browser, so never matched: AAC stays out of WebRTC answers
         _ => "opus",
     };
 
