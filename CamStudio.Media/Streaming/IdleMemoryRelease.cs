@@ -16,6 +16,7 @@ namespace CamStudio.Media.Streaming;
 public sealed partial class IdleMemoryRelease(ILogger<IdleMemoryRelease> logger)
 {
     private int _scheduled;
+    private Func<bool>? _pending;
     private long _requests;
     private long _releases;
 
@@ -26,33 +27,45 @@ public sealed partial class IdleMemoryRelease(ILogger<IdleMemoryRelease> logger)
     internal long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Schedules one release on the thread pool; <paramref name="stillIdle"/> is asked again just before.</summary>
+    /// <remarks>
+    /// A request that comes while a release is under way is not dropped: that release may already have asked whether
+    /// the streams were idle (before this new idle transition), so the worker looks for a newer request before it ends.
+    /// </remarks>
     public void Request(Func<bool> stillIdle)
     {
         ArgumentNullException.ThrowIfNull(stillIdle);
         Interlocked.Increment(ref _requests);
+        Volatile.Write(ref _pending, stillIdle);
         if (Interlocked.Exchange(ref _scheduled, 1) == 1)
         {
-            return;
+            return; // the running worker picks it up
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static state =>
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
+    }
+
+    private void Drain()
+    {
+        while (true)
+        {
+            try
             {
-                (IdleMemoryRelease self, Func<bool> idle) = state;
-                try
+                if (Interlocked.Exchange(ref _pending, null) is { } idle && idle())
                 {
-                    if (idle())
-                    {
-                        self.Release();
-                    }
+                    Release();
                 }
-                finally
-                {
-                    Volatile.Write(ref self._scheduled, 0);
-                }
-            },
-            (this, stillIdle),
-            preferLocal: false);
+            }
+            finally
+            {
+                Volatile.Write(ref _scheduled, 0);
+            }
+
+            // A request that arrived after the exchange above, but saw _scheduled still 1, left its work to us.
+            if (Volatile.Read(ref _pending) is null || Interlocked.Exchange(ref _scheduled, 1) == 1)
+            {
+                return;
+            }
+        }
     }
 
     private void Release()
