@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -40,6 +40,8 @@ const plan = args.smoke
 // Audio (issue 15): rounds of the four conditions (AAC / PCMA camera, audio off / on), interleaved.
 plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { rounds: 5, windowMs: 15000, settleMs: 3000 };
 if (args.rounds) plan.audio.rounds = Number(args.rounds);
+// Lip sync (issue 15): flash/beep pairs per microphone codec, in Chromium.
+plan.sync = { edges: args.smoke ? 5 : 40 };
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -49,7 +51,7 @@ if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').
 if (args.workers) plan.viewerWorkers = Number(args.workers);
 // The smoke leaves the audio part out (two more test cameras and eight viewer connections would break its CI budget);
 // `--smoke --only audio` runs the short audio variant on its own.
-const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio')).split(','));
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio,sync')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
@@ -125,6 +127,10 @@ try {
   if (parts.has('audio')) {
     const { runAudio } = await import('./fanout/audio.mjs');
     await step('audio.camstudio.720p', async () => { await runAudio(ctx, plan.audio); });
+  }
+  if (parts.has('sync')) {
+    const { runLipSync } = await import('./browser/sync.mjs');
+    await step('lipsync.camstudio.720p', async () => { await runLipSync(ctx, plan.sync); });
   }
   reportFanout(ctx);
 } catch (e) {

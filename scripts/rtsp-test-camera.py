@@ -17,6 +17,9 @@ picture as text, for people watching.
 --pattern stamp stamps each frame with its wall-clock capture time in milliseconds as a machine-readable band of
 black/white blocks (see stamp_band below; bench/browser/stamp-decoder.js reads it back from a decoded frame) over
 a noise background that keeps the encoder at its configured bitrate, like a real camera.
+--pattern sync (with --audio) is the lip-sync pattern: the picture turns white and a 1 kHz beep starts at the same
+media time, every SYNC_PERIOD_S seconds (black and silence for the other half), both switched by one controller
+clock on the sources' own timestamps, so the camera itself is in sync to the frame.
 """
 
 import argparse
@@ -30,9 +33,10 @@ import time
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstController", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstController, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def parse_args(argv):
@@ -48,9 +52,10 @@ def parse_args(argv):
     p.add_argument("--gop-seconds", type=float, default=2.0, help="seconds between key frames")
     p.add_argument("--bitrate", type=int, default=2000, help="kbit/s of /stream1 (/stream2 gets a quarter)")
     p.add_argument("--profile", choices=["baseline", "main", "high"], default="high")
-    p.add_argument("--pattern", choices=["clock", "timestamp", "stamp"], default="clock",
+    p.add_argument("--pattern", choices=["clock", "timestamp", "stamp", "sync"], default="clock",
                    help="clock: test pattern + clock overlay; timestamp: black picture with wall-clock and running time "
-                        "as text; stamp: wall-clock ms as a machine-readable block band over noise")
+                        "as text; stamp: wall-clock ms as a machine-readable block band over noise; sync: white flash "
+                        "and beep together (needs --audio)")
     p.add_argument("--stamp-log", help="with --pattern stamp: append '<mount> <stamp>' for every frame to this file")
     p.add_argument("--codec", choices=["h264", "h265"], default="h264", help="video codec of both mounts")
     p.add_argument("--sd-codec", choices=["h264", "h265"],
@@ -62,6 +67,8 @@ def parse_args(argv):
         # The stamp frames come from Python at their own pace; a live audio branch beside them makes the RTSP
         # server's PLAY fail (503). The latency benchmark needs no sound.
         p.error("--pattern stamp cannot be combined with --audio")
+    if args.pattern == "sync" and args.audio == "none":
+        p.error("--pattern sync needs --audio (the beep)")
     return args
 
 
@@ -83,6 +90,14 @@ def launch_line(args, width, height, bitrate, codec):
         return (
             f"( {source} "
             f"! {encoder(args, codec, key_int, bitrate, no_scenecut=True)}{audio_branch(args)} )"
+        )
+    if args.pattern == "sync":
+        # A solid picture whose colour the controller switches between black and white (attach_sync_controllers);
+        # no overlay, so the only change in the picture is the flash.
+        return (
+            f"( videotestsrc name={SYNC_VIDEO_NAME} is-live=true pattern=solid-color foreground-color=0xff000000 "
+            f"! video/x-raw,width={width},height={height},framerate={args.fps}/1 ! videoconvert "
+            f"! {encoder(args, codec, key_int, bitrate)}{audio_branch(args)} )"
         )
     if args.pattern == "timestamp":
         # Black background, big monospace wall-clock time (top) and stream running time with milliseconds
@@ -121,6 +136,12 @@ def audio_branch(args):
     if args.audio == "none":
         return ""
     tone = "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 ! audioconvert ! audioresample"
+    if args.pattern == "sync":
+        # The beep: 1 kHz, switched on and off by the controller with the flash. 10 ms buffers, because a control
+        # value is applied per buffer: the default 1024 samples would start the beep up to 64 ms late.
+        rate = 16000 if args.audio == "aac" else 8000
+        tone = (f"audiotestsrc name={SYNC_AUDIO_NAME} is-live=true wave=sine freq=1000 volume=0 "
+                f"samplesperbuffer={rate // 100} ! audioconvert ! audioresample")
     if args.audio == "aac":
         return (f" {tone} ! audio/x-raw,rate=16000,channels=1 ! voaacenc bitrate=32000 "
                 f"! rtpmp4gpay name=pay1 pt=97")
@@ -219,6 +240,62 @@ def attach_stamp_source(factory, mount, width, height, fps, log):
     factory.connect("media-configure", on_configure)
 
 
+# ---- the lip-sync pattern (--pattern sync) ---------------------------------------------------------------------------
+#
+# One square wave, applied to both sources as a control binding: it sets the picture's colour (black/white) for each
+# video frame and the tone's volume (0/0.5) for each 10 ms audio buffer, from that buffer's own timestamp. The video and
+# audio sources run on the same pipeline clock from running time 0, so a white frame and the beep's first sample carry
+# the same media time (the flash starts on a frame boundary: SYNC_PERIOD_S / 2 is a whole number of frames at 25 fps).
+# A viewer that plays them in sync sees the flash and hears the beep together.
+
+SYNC_PERIOD_S = 1.6
+SYNC_VIDEO_NAME = "syncvideo"
+SYNC_AUDIO_NAME = "syncaudio"
+
+
+def square_wave(high):
+    """A control source switching between 0 and `high` (0..1 of the property's range) every SYNC_PERIOD_S / 2."""
+    source = GstController.LFOControlSource()
+    source.set_property("waveform", GstController.LFOWaveform.SQUARE)
+    source.set_property("frequency", 1.0 / SYNC_PERIOD_S)
+    source.set_property("amplitude", high / 2)
+    source.set_property("offset", high / 2)
+    return source
+
+
+def attach_sync_controllers(factory, fps):
+    def on_configure(_factory, media):
+        pipeline = media.get_element()
+        video = pipeline.get_by_name(SYNC_VIDEO_NAME)
+        audio = pipeline.get_by_name(SYNC_AUDIO_NAME)
+        # A direct binding maps 0..1 onto the property's range: foreground-color 0xAARRGGBB 1 is opaque white and 0 is
+        # black (alpha does not matter in an I420 picture); volume 0.5 is half scale, like the other patterns' tone.
+        flash, beep = square_wave(1.0), square_wave(0.5)
+        video.add_control_binding(GstController.DirectControlBinding.new(video, "foreground-color", flash))
+        audio.add_control_binding(GstController.DirectControlBinding.new(audio, "volume", beep))
+
+        # A live source's frames sit on a grid that starts wherever the clock was when it started, and the picture can
+        # only turn white on a frame: shift both waves onto the frame grid, so the flash and the beep (10 ms buffers)
+        # start at the same media time instead of up to a frame apart.
+        def on_first_frame(_pad, info):
+            shift = info.get_buffer().pts % (Gst.SECOND // fps)
+            flash.set_property("timeshift", shift)
+            beep.set_property("timeshift", shift)
+            return Gst.PadProbeReturn.REMOVE
+
+        video.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_first_frame)
+
+        # RTCP sender reports must map RTP time to the capture time, as a camera's do: by default GStreamer maps it to
+        # the send time, which puts the video behind the audio by the encoder's delay (more at 720p than at 360p).
+        def on_element_added(_bin, element):
+            if element.find_property("rtcp-sync-send-time") is not None:
+                element.set_property("rtcp-sync-send-time", False)
+
+        media.get_element().get_parent().connect("element-added", on_element_added)
+
+    factory.connect("media-configure", on_configure)
+
+
 def set_supported_methods(auth, which):
     if which == "basic":
         auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
@@ -262,6 +339,8 @@ def build_server(args):
         factory.set_shared(True)
         if args.pattern == "stamp":
             attach_stamp_source(factory, path, dims[0], dims[1], args.fps, log)
+        if args.pattern == "sync":
+            attach_sync_controllers(factory, args.fps)
         factory.add_role_from_structure(Gst.Structure.new_from_string(
             "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
         mounts.add_factory(path, factory)

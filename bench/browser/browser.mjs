@@ -18,6 +18,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Headless pages are never "visible" to the compositor's throttling heuristics; keep timers and rVFC at full rate.
   '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+  // The lip-sync page plays a tile with sound, as a tile does after the speaker click (no click in a benchmark).
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 export async function launchChromium() {

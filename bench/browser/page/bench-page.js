@@ -4,6 +4,8 @@
 //   ?mode=join&camera=ID&quality=stream1       one player; result = time to first decoded frame
 //   ?mode=latency&camera=ID&frames=500         one player; every presented frame's stamp vs Date.now()
 //   ?mode=tiles&cameras=1,2,…&quality=stream2  a grid of players; window.bench.sample() reads their counters
+//   ?mode=sync&camera=ID&edges=30               one player with audio, camera --pattern sync: each flash's display time
+//                                               vs its beep's playout time (lip sync, issue 15)
 //   &transport=hls                             the player forced to LL-HLS (hls.js), as the tile's fallback plays
 // Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
 import { createPlayer } from '/js/player.js';
@@ -50,7 +52,7 @@ const signal = {
  * is created and set locally; the player hands it to signal.offer), answer, firstFrame (first
  * requestVideoFrameCallback), live (the player's own first-frame detection), decoded (getStats framesDecoded > 0).
  */
-function startTile(cameraId, q, onFrame) {
+function startTile(cameraId, q, onFrame, { audio = false } = {}) {
   const video = document.createElement('video');
   document.getElementById('tiles').append(video);
   const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
@@ -76,6 +78,7 @@ function startTile(cameraId, q, onFrame) {
   tile.player = createPlayer(video, {
     cameraId: String(cameraId),
     quality: q,
+    audio,
     signal: tileSignal,
     transport,
     // The player's own peer connections, kept for raw receiver stats (jitter buffer, decode time).
@@ -330,8 +333,125 @@ async function tiles() {
   };
 }
 
+/** Mean luma (0–255) of the presented frame, from an 8×8 downscale; undefined before the first drawable frame. */
+function lumaReader() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 8;
+  canvas.height = 8;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  return (/** @type {HTMLVideoElement} */ video) => {
+    ctx.clearRect(0, 0, 8, 8);
+    ctx.drawImage(video, 0, 0, 8, 8);
+    const data = ctx.getImageData(0, 0, 8, 8).data;
+    if (data[3] === 0) return undefined;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    return sum / 64;
+  };
+}
+
+// Runs on the audio thread: the context time of each beep's first sample (|x| above a threshold after >= 200 ms of
+// quiet), exact to the sample. Zero crossings inside a beep last a few samples, far below the quiet window.
+const BEEP_DETECTOR = `
+class BeepDetector extends AudioWorkletProcessor {
+  constructor() { super(); this.quiet = 0; }
+  process(inputs) {
+    const channel = inputs[0]?.[0];
+    if (!channel) return true;
+    for (let i = 0; i < channel.length; i++) {
+      if (Math.abs(channel[i]) > 0.05) {
+        if (this.quiet >= 0.2 * sampleRate) this.port.postMessage(currentTime + i / sampleRate);
+        this.quiet = 0;
+      } else {
+        this.quiet++;
+      }
+    }
+    return true;
+  }
+}
+registerProcessor('beep-detector', BeepDetector);
+`;
+
+/**
+ * Lip sync (issue 15): the camera (rtsp-test-camera.py --pattern sync) turns the picture white and starts a beep at
+ * the same media time. The page records when each flash is displayed (requestVideoFrameCallback's
+ * expectedDisplayTime) and when each beep is played out: the received audio track feeds a Web Audio worklet whose
+ * context time is mapped to performance.now() by getOutputTimestamp() (when that sample reaches the output). Both on
+ * the page's one clock. Result: audio minus video per flash, positive when the sound comes late.
+ */
+async function sync() {
+  const wanted = Number(params.get('edges') ?? 30);
+  const luma = lumaReader();
+  const flashes = [];
+  const beeps = [];
+  let white = null;
+  let done = false;
+  const tile = startTile(params.get('camera'), quality, (now, metadata) => {
+    const y = luma(tile.video);
+    if (y === undefined) return true;
+    const isWhite = y > 128;
+    if (isWhite && white === false) flashes.push(metadata.expectedDisplayTime);
+    white = isWhite;
+    return !done;
+  }, { audio: true });
+  await until('the first decoded frame', () => (tile.t.firstFrame !== null && tile.t.decoded !== null) || tile.error, 20_000);
+  if (tile.error) throw new Error(tile.error);
+  const stream = /** @type {MediaStream} */ (tile.video.srcObject);
+  await until('an audio track', () => stream?.getAudioTracks().length > 0, 10_000);
+  // Played like an unmuted tile (the bench browser allows autoplay with sound).
+  tile.video.muted = false;
+  await tile.video.play();
+  const audio = new AudioContext();
+  await audio.audioWorklet.addModule(URL.createObjectURL(new Blob([BEEP_DETECTOR], { type: 'text/javascript' })));
+  const detector = new AudioWorkletNode(audio, 'beep-detector');
+  const silent = audio.createGain();
+  silent.gain.value = 0;
+  audio.createMediaStreamSource(stream).connect(detector).connect(silent).connect(audio.destination);
+  await audio.resume();
+  detector.port.onmessage = ({ data: contextTime }) => {
+    const stamp = audio.getOutputTimestamp();
+    beeps.push(stamp.performanceTime + (contextTime - stamp.contextTime) * 1000);
+  };
+  // Flashes before the audio graph ran have no beep to pair with.
+  const start = performance.now() + 500;
+  const pairs = () => {
+    const out = [];
+    for (const v of flashes) {
+      if (v < start) continue;
+      let best = null;
+      for (const a of beeps) if (best === null || Math.abs(a - v) < Math.abs(best - v)) best = a;
+      if (best !== null && Math.abs(best - v) < 600) out.push({ video: v, audio: best, offset: best - v });
+    }
+    return out;
+  };
+  await until(`${wanted} flash/beep pairs`, () => pairs().length >= wanted || tile.error || tile.reconnects > 0,
+    30_000 + wanted * 2_500);
+  done = true;
+  if (tile.error) throw new Error(tile.error);
+  if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
+  let audioCodec = null;
+  const pc = tile.pcs.at(-1);
+  if (pc) {
+    const report = await pc.getStats();
+    for (const r of report.values()) {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') audioCodec = report.get(r.codecId)?.mimeType ?? null;
+    }
+  }
+  const result = {
+    pairs: pairs(),
+    flashes: flashes.length,
+    beeps: beeps.length,
+    audioCodec,
+    outputLatencyMs: (audio.outputLatency ?? 0) * 1000,
+    baseLatencyMs: audio.baseLatency * 1000,
+    finish: () => tile.dispose(),
+  };
+  await audio.close();
+  return result;
+}
+
 window.bench = {};
-const run = { join, latency, tiles }[mode];
+const run = { join, latency, tiles, sync }[mode];
 (run ? run() : Promise.reject(new Error(`unknown mode ${mode}`)))
   .then((result) => {
     window.bench.finish = result.finish;

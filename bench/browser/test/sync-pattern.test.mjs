@@ -1,0 +1,62 @@
+// The lip-sync camera is a usable reference: through the real pipeline (GStreamer test camera → RTSP → FFmpeg), every
+// flash comes with a beep, both repeat every 1.6 s, and the two keep one constant distance (the camera's own offset,
+// which the benchmark reports next to Chromium's). Needs /usr/bin/python3 with GStreamer (scripts/install-deps.sh)
+// and ffmpeg; no npm packages.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { flashBeepOffsets, SYNC_PERIOD_MS } from '../flash-beep.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const FRAME_MS = 40; // 25 fps
+const cameras = [];
+let dir;
+
+async function startCamera(audio) {
+  const camera = spawn('/usr/bin/python3', [
+    path.join(repo, 'scripts/rtsp-test-camera.py'), '--pattern', 'sync', '--audio', audio, '--port', '0', '--fps', '25',
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cameras.push(camera);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    camera.stdout.on('data', (d) => {
+      out += d;
+      const m = /READY (rtsp:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1].replace('rtsp://', 'rtsp://admin:secret@'));
+    });
+    camera.once('exit', (code) => reject(new Error(`camera exited with ${code}`)));
+    setTimeout(() => reject(new Error('camera not ready within 20 s')), 20_000).unref();
+  });
+}
+
+after(async () => {
+  for (const camera of cameras) {
+    if (camera.exitCode === null) {
+      const exited = new Promise((r) => camera.once('exit', r));
+      camera.kill('SIGTERM');
+      await exited;
+    }
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+for (const audio of ['pcma', 'aac']) {
+  test(`the ${audio} sync camera flashes and beeps together every 1.6 s at a constant offset`, async () => {
+    dir ??= await mkdtemp(path.join(tmpdir(), 'cs-sync-'));
+    const base = await startCamera(audio);
+    const offsets = await flashBeepOffsets({ url: `${base}/stream2`, audio, durationMs: 14_000, settleMs: 5_000, workDir: dir });
+    const counted = offsets.flashes.filter((t) => t - offsets.flashes[0] > 5_000);
+    assert.ok(counted.length >= 4, `flashes after the first 5 s: ${counted.length} (all: ${offsets.flashes})`);
+    assert.equal(offsets.length, counted.length, `a beep for every flash (offsets ${offsets}, beeps ${offsets.beeps})`);
+    for (let i = 1; i < counted.length; i++) {
+      assert.ok(Math.abs(counted[i] - counted[i - 1] - SYNC_PERIOD_MS) <= FRAME_MS + 5,
+        `flashes ${SYNC_PERIOD_MS} ms apart: ${counted}`);
+    }
+    // The camera's own offset (its RTCP sender reports place the tracks) is the same for every pair, to a frame.
+    assert.ok(Math.max(...offsets) - Math.min(...offsets) <= FRAME_MS + 10, `one constant offset: ${offsets}`);
+  });
+}
