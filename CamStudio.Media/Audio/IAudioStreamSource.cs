@@ -16,6 +16,9 @@ public interface IAudioStreamSource
 
     /// <summary>Starts delivering live packets to <paramref name="sink"/>. Dispose the result to stop.</summary>
     IDisposable Subscribe(IAudioPacketSink sink);
+
+    /// <summary>FFmpeg's latest sender report for the audio output; null when unknown (see IVideoStreamSource).</summary>
+    Rtp.RtpClockAnchor? ClockAnchor => null;
 }
 
 /// <summary>Receives a camera's audio RTP packets; called on the source's receive loop, so it must not block.</summary>

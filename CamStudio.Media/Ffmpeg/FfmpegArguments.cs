@@ -41,9 +41,13 @@ public static partial class FfmpegArguments
     /// Like <see cref="ForRtspToRtp(RtspSource, int, AudioOutput?, TimeSpan?)"/>, plus a third output when
     /// <paramref name="hlsAudio"/> is given: the camera's first audio track copied untouched (<c>-c:a copy</c>; the
     /// rtp muxer sends AAC as RFC 3640 mpeg4-generic AAC-hbr) for LL-HLS. Copying costs next to nothing.
+    /// When <paramref name="videoRtcpPort"/> is not 0, FFmpeg's sender reports for the video go to that loopback port,
+    /// and every output with an RTCP port reports on one clock starting at <paramref name="reportsStart"/> (default: now;
+    /// see <see cref="StartTimeRealtime"/>): what places audio and video on one timeline for lip sync.
     /// </summary>
     public static IReadOnlyList<string> ForRtspToRtp(
-        RtspSource source, int rtpPort, AudioOutput? audio, AudioOutput? hlsAudio, TimeSpan? ioTimeout = null)
+        RtspSource source, int rtpPort, AudioOutput? audio, AudioOutput? hlsAudio, TimeSpan? ioTimeout = null,
+        int videoRtcpPort = 0, DateTimeOffset? reportsStart = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         string url = source.ToUrl();
@@ -54,10 +58,12 @@ public static partial class FfmpegArguments
         args.AddRange(["-i", url]);
         // Copy, never transcode: the camera already encodes H.264; decoding and re-encoding would cost a core per camera.
         args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-c:v", "copy"]);
-        AddRtpOutput(args, rtpPort);
+        // One start for every output of this run (see StartTimeRealtime).
+        string start = StartTimeRealtime(reportsStart ?? DateTimeOffset.UtcNow);
+        AddRtpOutput(args, rtpPort, videoRtcpPort, start);
         if (audio is { } a)
         {
-            AddAudioOutput(args, a);
+            AddAudioOutput(args, a, start);
         }
 
         if (hlsAudio is { } h)
@@ -159,20 +165,47 @@ public static partial class FfmpegArguments
         }
     }
 
-    private static void AddRtpOutput(List<string> args, int rtpPort)
+    /// <summary>
+    /// "-start_time_realtime" for every RTP output of a run: the wall-clock instant (µs since 1970) all of them claim for
+    /// presentation time 0. FFmpeg's rtp muxer stamps packets base + pts (a random base per output) and its sender
+    /// reports base + (now − start): with one start for all outputs, the reports of the audio and the video describe one
+    /// timeline, so a receiver can map either stream's timestamps onto the other's (RtpClockAnchor). Without it each
+    /// output takes the moment its own header was written. The start must be near the run's real start (the reports'
+    /// timestamps then stay near the packets'), so callers pass the time they build the arguments at.
+    /// </summary>
+    public static string StartTimeRealtime(DateTimeOffset start) =>
+        (start.ToUnixTimeMilliseconds() * 1000).ToString(CultureInfo.InvariantCulture);
+
+    private static void AddRtpOutput(List<string> args, int rtpPort, int rtcpPort = 0, string? start = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rtpPort, 1024);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65534); // FFmpeg sends RTCP to port + 1
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65534); // FFmpeg sends RTCP to port + 1 by default
         args.AddRange([
             "-bsf:v", "dump_extra=freq=keyframe",
             "-f", "rtp",
             "-payload_type", RtpPayloadType.ToString(CultureInfo.InvariantCulture),
             "-pkt_size", RtpPacketSize.ToString(CultureInfo.InvariantCulture),
-            string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{rtpPort}"),
+        ]);
+        AddRtpDestination(args, rtpPort, rtcpPort, start);
+    }
+
+    private static void AddRtpDestination(List<string> args, int rtpPort, int rtcpPort, string? start)
+    {
+        if (rtcpPort == 0)
+        {
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{rtpPort}"));
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(rtcpPort, 1024);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtcpPort, 65535);
+        args.AddRange([
+            "-start_time_realtime", start ?? StartTimeRealtime(DateTimeOffset.UtcNow),
+            string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{rtpPort}?rtcpport={rtcpPort}"),
         ]);
     }
 
-    private static void AddAudioOutput(List<string> args, AudioOutput audio)
+    private static void AddAudioOutput(List<string> args, AudioOutput audio, string? start = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(audio.RtpPort, 1024);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(audio.RtpPort, 65534);
@@ -205,8 +238,8 @@ public static partial class FfmpegArguments
         args.AddRange([
             "-f", "rtp",
             "-payload_type", AudioPayloadType(audio.Codec).ToString(CultureInfo.InvariantCulture),
-            string.Create(CultureInfo.InvariantCulture, $"rtp://127.0.0.1:{audio.RtpPort}"),
         ]);
+        AddRtpDestination(args, audio.RtpPort, audio.RtcpPort, start);
     }
 
     /// <summary>The payload type FFmpeg stamps on the audio: G.711's static numbers (RFC 3551), 111 for Opus, 97 for AAC.</summary>
@@ -228,4 +261,5 @@ public static partial class FfmpegArguments
 /// <summary>Where and how FFmpeg sends a camera's audio: RTP to 127.0.0.1:<see cref="RtpPort"/> as <see cref="Codec"/>.</summary>
 /// <param name="RtpPort">The audio source's loopback port.</param>
 /// <param name="Codec">G.711 (copied, the camera must send it) or Opus (transcoded from whatever the camera sends).</param>
-public readonly record struct AudioOutput(int RtpPort, Audio.AudioCodec Codec);
+/// <param name="RtcpPort">Where FFmpeg sends this output's sender reports (0: its default, RTP port + 1).</param>
+public readonly record struct AudioOutput(int RtpPort, Audio.AudioCodec Codec, int RtcpPort = 0);

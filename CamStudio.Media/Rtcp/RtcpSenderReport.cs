@@ -15,7 +15,7 @@ namespace CamStudio.Media.Rtcp;
 // |                      sender's octet count                     |
 // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
-/// <summary>Writes an RFC 3550 sender report (RC = 0).</summary>
+/// <summary>Writes an RFC 3550 sender report (RC = 0), and reads the sender info of one (FFmpeg's, on loopback).</summary>
 public static class RtcpSenderReport
 {
     public const int Length = 28;
@@ -26,6 +26,29 @@ public static class RtcpSenderReport
     private const int OctetCountOffset = 24;
 
     public static int GetByteCount() => Length;
+
+    /// <summary>
+    /// Reads the sender info of the first packet of an RTCP compound when it is a sender report (the RFC 3550 §6.1
+    /// rule: a compound starts with an SR or RR). False, without throwing, for anything else or too few bytes.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> compound, out uint ssrc, out ulong ntpTimestamp, out uint rtpTimestamp)
+    {
+        ssrc = 0;
+        ntpTimestamp = 0;
+        rtpTimestamp = 0;
+        if (compound.Length < RtpTimestampOffset + 4
+            || compound[0] >> 6 != 2
+            || compound[1] != (byte)RtcpPacketType.SenderReport
+            || (BinaryPrimitives.ReadUInt16BigEndian(compound[2..]) + 1) * 4 < Length)
+        {
+            return false;
+        }
+
+        ssrc = BinaryPrimitives.ReadUInt32BigEndian(compound[SsrcOffset..]);
+        ntpTimestamp = BinaryPrimitives.ReadUInt64BigEndian(compound[NtpOffset..]);
+        rtpTimestamp = BinaryPrimitives.ReadUInt32BigEndian(compound[RtpTimestampOffset..]);
+        return true;
+    }
 
     public static bool TryWrite(Span<byte> destination, uint ssrc, ulong ntpTimestamp, uint rtpTimestamp,
         uint packetCount, uint octetCount, out int bytesWritten)

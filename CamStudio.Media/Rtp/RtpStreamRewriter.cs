@@ -45,6 +45,9 @@ public sealed class RtpStreamRewriter
     private uint _lastSourceSsrc;
     private uint _lastLiveStep;
     private bool _started;
+    private uint _liveOffset;
+    private uint _liveOffsetSsrc;
+    private bool _hasLiveOffset;
 
     /// <param name="outputSsrc">The viewer's SSRC for this stream.</param>
     /// <param name="outputPayloadType">The payload type the answer negotiated.</param>
@@ -81,6 +84,18 @@ public sealed class RtpStreamRewriter
 
     /// <summary>Payload octets sent (RFC 3550 §6.4.1 sender's octet count: header and padding excluded).</summary>
     public long OctetCount { get; private set; }
+
+    /// <summary>
+    /// How the output continues the source: output = source + <paramref name="offset"/> for live packets of
+    /// <paramref name="sourceSsrc"/> (constant between jumps, since a live packet advances the output by the source's
+    /// own delta). False until the first live packet; after a jump it describes the new run from its first live packet.
+    /// </summary>
+    public bool TryGetLiveOffset(out uint sourceSsrc, out uint offset)
+    {
+        sourceSsrc = _liveOffsetSsrc;
+        offset = _liveOffset;
+        return _hasLiveOffset;
+    }
 
     /// <summary>Rewrites SSRC, payload type, sequence number and timestamp of <paramref name="packet"/> in place.</summary>
     public void Rewrite(Span<byte> packet, in VideoPacketInfo info) =>
@@ -130,6 +145,13 @@ public sealed class RtpStreamRewriter
             }
 
             _lastOutputTimestamp = unchecked(_lastOutputTimestamp + step);
+        }
+
+        if (!isFromCache)
+        {
+            _liveOffset = unchecked(_lastOutputTimestamp - sourceTimestamp);
+            _liveOffsetSsrc = sourceSsrc;
+            _hasLiveOffset = true;
         }
 
         // Same source frame (also across the cache->live hand-over mid-frame): same output timestamp.

@@ -20,6 +20,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     private readonly ILogger<AudioRtpSource> _logger;
     private readonly TimeProvider _time;
     private readonly Socket _socket;
+    private readonly FfmpegRtcpReceiver _rtcp;
     private readonly byte[] _buffer = new byte[VideoRtpSource.ReceiveBufferSize];
     private readonly Lock _lock = new();
     private Subscription[] _subscriptions = [];
@@ -43,10 +44,25 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
         }
 
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        try
+        {
+            _rtcp = new FfmpegRtcpReceiver(_logger);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's audio <c>rtp://127.0.0.1:PORT</c>.</summary>
     public int Port { get; }
+
+    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>).</summary>
+    public int RtcpPort => _rtcp.Port;
+
+    /// <inheritdoc/>
+    public RtpClockAnchor? ClockAnchor => _rtcp.Latest;
 
     /// <inheritdoc/>
     public AudioCodec? Codec { get { lock (_lock) { return _codec; } } }
@@ -87,7 +103,9 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     }
 
     /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(ReceiveRtpAsync(ct), _rtcp.RunAsync(ct));
+
+    private async Task ReceiveRtpAsync(CancellationToken ct)
     {
         Memory<byte> buffer = _buffer;
         while (!ct.IsCancellationRequested)
@@ -158,6 +176,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();
+        _rtcp.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -26,9 +26,10 @@ public static class CameraStreamArguments
     /// <summary>
     /// Like <see cref="Build(CameraFeed, StreamVariant, int, AudioOutput?, out IReadOnlyList{string?})"/>, plus the
     /// camera's audio copied untouched to <paramref name="hlsAudio"/>'s port for LL-HLS (RTSP cameras only).
+    /// <paramref name="videoRtcpPort"/>: where FFmpeg sends the video's sender reports (0: its default, RTP port + 1).
     /// </summary>
     public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, AudioOutput? audio,
-        AudioOutput? hlsAudio, out IReadOnlyList<string?> secrets)
+        AudioOutput? hlsAudio, out IReadOnlyList<string?> secrets, int videoRtcpPort = 0)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Kind == CameraFeedKind.TestPattern)
@@ -46,6 +47,7 @@ public static class CameraStreamArguments
             string.IsNullOrEmpty(source.Username) ? null : source.Username,
             string.IsNullOrEmpty(source.Password) ? null : source.Password);
         secrets = [rtsp.Password];
-        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort, audio, hlsAudio);
+        return FfmpegArguments.ForRtspToRtp(rtsp, rtpPort, audio, hlsAudio, videoRtcpPort: videoRtcpPort,
+            reportsStart: DateTimeOffset.UtcNow);
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     private readonly ILogger<VideoRtpSource> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Socket _socket;
+    private readonly FfmpegRtcpReceiver _rtcp;
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
     private readonly Lock _lock = new();
     private readonly GopCache _cache;
@@ -56,10 +57,25 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         }
 
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        try
+        {
+            _rtcp = new FfmpegRtcpReceiver(_logger);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's <c>rtp://127.0.0.1:PORT</c>.</summary>
     public int Port { get; }
+
+    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>).</summary>
+    public int RtcpPort => _rtcp.Port;
+
+    /// <inheritdoc/>
+    public RtpClockAnchor? ClockAnchor => _rtcp.Latest;
 
     public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
 
@@ -114,7 +130,9 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     }
 
     /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed. One buffer, reused.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(ReceiveRtpAsync(ct), _rtcp.RunAsync(ct));
+
+    private async Task ReceiveRtpAsync(CancellationToken ct)
     {
         Memory<byte> buffer = _buffer;
         while (!ct.IsCancellationRequested)
@@ -221,6 +239,7 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();
+        _rtcp.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -28,4 +28,10 @@ public interface IVideoStreamSource
 
     /// <summary>Replays the cached GOP to one sink (the answer to a PLI).</summary>
     void ResendKeyFrame(IVideoPacketSink sink);
+
+    /// <summary>
+    /// FFmpeg's latest sender report for this output (its SSRC names the run), which places the video on the same
+    /// timeline as the audio; null when unknown (no report yet, or a source that has none).
+    /// </summary>
+    Rtp.RtpClockAnchor? ClockAnchor => null;
 }

@@ -34,6 +34,36 @@ public sealed partial class ViewerSession
     /// <summary>The payload type the browser gave the audio codec, or null when this session carries no audio.</summary>
     public byte? AudioPayloadType => _audio?.PayloadType;
 
+    /// <summary>
+    /// The audio timestamp of the media instant the video's sender report names (<paramref name="videoRtpNow"/>), from
+    /// FFmpeg's own reports of both outputs: the browser then plays a beep with the flash FFmpeg gave the same
+    /// presentation time, whatever delays the two streams met on their way (an encoder's, a burst's). False (the
+    /// caller falls back to the audio's own send time) without a video report, or before both streams sent live
+    /// packets of the runs the reports describe. Caller holds <c>_sendLock</c>.
+    /// </summary>
+    private bool AudioTimestampAtVideoInstant(uint? videoRtpNow, out uint audioRtpNow)
+    {
+        audioRtpNow = 0;
+        if (videoRtpNow is not { } video || _audio is null || _audioRewriter is null
+            || _source.ClockAnchor is not { } videoAnchor || _audio.Source.ClockAnchor is not { } audioAnchor
+            || !_rewriter.TryGetLiveOffset(out uint videoSsrc, out uint videoOffset)
+            || !_audioRewriter.TryGetLiveOffset(out uint audioSsrc, out uint audioOffset)
+            || videoSsrc != videoAnchor.Ssrc || audioSsrc != audioAnchor.Ssrc)
+        {
+            return false;
+        }
+
+        uint videoSource = unchecked(video - videoOffset);
+        if (!RtpClockAnchor.TryMap(videoAnchor, RtpStreamRewriter.VideoClockRate, videoSource, audioAnchor,
+            _audioRewriter.ClockRate, out uint audioSource))
+        {
+            return false;
+        }
+
+        audioRtpNow = unchecked(audioSource + audioOffset);
+        return true;
+    }
+
     /// <inheritdoc/>
     public void OnAudioPacket(ReadOnlySpan<byte> rtpPacket, in AudioPacketInfo info)
     {

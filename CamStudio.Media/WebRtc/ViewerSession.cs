@@ -348,17 +348,21 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
             long now = _time.GetTimestamp();
             ulong ntp = NtpTime.FromDateTimeOffset(_time.GetUtcNow());
             ViewerStatsSnapshot stats = _stats.Snapshot();
+            uint? videoRtpNow = null;
             if (_lastRtpSendTimestamp != 0)
             {
                 uint rtpNow = RtcpSenderReport.ExtrapolateRtpTimestamp(
                     _lastRtpTimestamp, _time.GetElapsedTime(_lastRtpSendTimestamp, now), RtpStreamRewriter.VideoClockRate);
                 SendReport(srtp, remote, Ssrc, ntp, rtpNow, stats.PacketsSent, stats.PayloadBytesSent);
+                videoRtpNow = rtpNow;
             }
 
             if (_audioRewriter is not null && _lastAudioSendTimestamp != 0)
             {
-                uint rtpNow = RtcpSenderReport.ExtrapolateRtpTimestamp(
-                    _lastAudioRtpTimestamp, _time.GetElapsedTime(_lastAudioSendTimestamp, now), _audioRewriter.ClockRate);
+                uint rtpNow = AudioTimestampAtVideoInstant(videoRtpNow, out uint aligned)
+                    ? aligned
+                    : RtcpSenderReport.ExtrapolateRtpTimestamp(
+                        _lastAudioRtpTimestamp, _time.GetElapsedTime(_lastAudioSendTimestamp, now), _audioRewriter.ClockRate);
                 SendReport(srtp, remote, _audioRewriter.OutputSsrc, ntp, rtpNow, stats.AudioPacketsSent, stats.AudioPayloadBytesSent);
             }
         }

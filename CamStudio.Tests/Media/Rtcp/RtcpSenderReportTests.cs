@@ -70,3 +70,30 @@ public class RtcpSenderReportTests
         RtcpSenderReport.ExtrapolateRtpTimestamp(uint.MaxValue - 99, TimeSpan.FromMilliseconds(25), 8000).Should().Be(100u);
     }
 }
+
+public class RtcpSenderReportReadTests
+{
+    [Fact]
+    public void A_written_report_reads_back()
+    {
+        byte[] buffer = new byte[28 + 12];
+        RtcpSenderReport.Write(buffer, ssrc: 0x11223344, ntpTimestamp: 0xE1A2B3C4_80000000, rtpTimestamp: 0xDEADBEEF,
+            packetCount: 5, octetCount: 6);
+
+        // FFmpeg follows its SR with an SDES in the same datagram: only the first packet is read.
+        RtcpSenderReport.TryRead(buffer, out uint ssrc, out ulong ntp, out uint rtp).Should().BeTrue();
+
+        (ssrc, ntp, rtp).Should().Be((0x11223344u, 0xE1A2B3C4_80000000UL, 0xDEADBEEFu));
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0x80, 200, 0x00, 0x06, 1, 2, 3, 4 })] // cut short
+    [InlineData(new byte[] { 0x80, 201, 0x00, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 })] // RR
+    [InlineData(new byte[] { 0x40, 200, 0x00, 0x06, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 })] // version 1
+    [InlineData(new byte[] { 0x80, 200, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 })] // length too small
+    public void Anything_but_a_sender_report_is_refused_without_throwing(byte[] datagram)
+    {
+        RtcpSenderReport.TryRead(datagram, out _, out _, out _).Should().BeFalse();
+    }
+}

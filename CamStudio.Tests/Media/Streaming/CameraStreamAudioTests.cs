@@ -46,7 +46,13 @@ public sealed class CameraStreamAudioTests : IAsyncLifetime
         IDisposable viewer = stream.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         _launcher.Last.Arguments.Should().ContainInConsecutiveOrder("-c:a", "libopus");
-        _launcher.Last.Arguments.Should().Contain(a => a.EndsWith(":" + stream.AudioSource.Port, StringComparison.Ordinal));
+        _launcher.Last.Arguments.Should().Contain($"rtp://127.0.0.1:{stream.AudioSource.Port}?rtcpport={stream.AudioSource.RtcpPort}");
+        // Lip sync: FFmpeg's sender reports of the video and the audio come back on the sources' own ports, and both
+        // outputs report on one clock (the same -start_time_realtime).
+        _launcher.Last.Arguments.Should().Contain($"rtp://127.0.0.1:{stream.Source.Port}?rtcpport={stream.Source.RtcpPort}");
+        List<string> starts = _launcher.Last.Arguments.Select((a, i) => (a, i))
+            .Where(x => x.a == "-start_time_realtime").Select(x => _launcher.Last.Arguments[x.i + 1]).ToList();
+        starts.Should().HaveCount(2).And.OnlyContain(s => s == starts[0]);
 
         _launcher.Last.Emit("[info]   Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s");
 
