@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,health] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -40,6 +40,12 @@ const plan = args.smoke
 // Audio (issue 15): rounds of the four conditions (AAC / PCMA camera, audio off / on), interleaved.
 plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { rounds: 5, windowMs: 15000, settleMs: 3000 };
 if (args.rounds) plan.audio.rounds = Number(args.rounds);
+// Health checks (issue 17): 30 idle cameras, checks off / every 60 s / every 5 s, each on a fresh CamStudio.
+plan.health = args.smoke
+  ? { cameras: 30, rounds: 1, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 5000 }, { key: '5s', intervalSeconds: 5, windowMs: 10000 }] }
+  : { cameras: 30, rounds: 3, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 60000 },
+      { key: '60s', intervalSeconds: 60, windowMs: 120000 }, { key: '5s', intervalSeconds: 5, windowMs: 60000 }] };
+if (args.rounds) plan.health.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -47,9 +53,9 @@ if (args.cameras) {
 }
 if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
 if (args.workers) plan.viewerWorkers = Number(args.workers);
-// The smoke leaves the audio part out (two more test cameras and eight viewer connections would break its CI budget);
-// `--smoke --only audio` runs the short audio variant on its own.
-const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio')).split(','));
+// The smoke leaves the audio and health parts out (more test cameras and app instances would break its CI budget);
+// `--smoke --only audio` (or health) runs the short variant on its own.
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio,health')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
@@ -125,6 +131,10 @@ try {
   if (parts.has('audio')) {
     const { runAudio } = await import('./fanout/audio.mjs');
     await step('audio.camstudio.720p', async () => { await runAudio(ctx, plan.audio); });
+  }
+  if (parts.has('health')) {
+    const { runHealth } = await import('./fanout/health.mjs');
+    await step('health.camstudio.30', async () => { await runHealth({ ...ctx, appDir: resolve(args.app) }, plan.health); });
   }
   reportFanout(ctx);
 } catch (e) {
