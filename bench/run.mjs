@@ -42,8 +42,8 @@ plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { round
 if (args.rounds) plan.audio.rounds = Number(args.rounds);
 // Health checks (issue 17): 30 idle cameras, checks off / every 60 s / every 5 s, each on a fresh CamStudio.
 plan.health = args.smoke
-  ? { cameras: 30, rounds: 1, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 5000 }, { key: '5s', intervalSeconds: 5, windowMs: 10000 }] }
-  : { cameras: 30, rounds: 3, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 60000 },
+  ? { cameras: 30, rounds: 1, settleMs: 5000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 5000 }, { key: '5s', intervalSeconds: 5, windowMs: 10000 }] }
+  : { cameras: 30, rounds: 3, settleMs: 20000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 60000 },
       { key: '60s', intervalSeconds: 60, windowMs: 120000 }, { key: '5s', intervalSeconds: 5, windowMs: 60000 }] };
 if (args.rounds) plan.health.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.

@@ -72,11 +72,6 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled)
-        {
-            return;
-        }
-
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -146,7 +141,8 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
                 slot.NextDue = now;
             }
 
-            if (slot.NextDue <= now && !slot.Checking)
+            // Disabled: streaming cameras still report through their stream above, but no camera is ever asked.
+            if (_options.Enabled && slot.NextDue <= now && !slot.Checking)
             {
                 // Keep each camera on its own grid so the spread across the interval survives slow checks.
                 slot.NextDue = slot.NextDue + _options.Interval > now ? slot.NextDue + _options.Interval : now + _options.Interval;

@@ -176,6 +176,27 @@ public sealed class CameraHealthMonitorTests : IDisposable
         _client.Calls.Single().Request.Should().Be(new RtspDescribeRequest("cam1.test", 1001, "hd1", "user1", "password1"));
     }
 
+    [Fact]
+    public async Task Disabled_asks_no_camera_but_still_reads_streaming_ones()
+    {
+        using var disabled = new CameraHealthMonitor(_store, _streams, _client, _requests, [],
+            Options.Create(new HealthOptions { Enabled = false }), _clock, NullLogger<CameraHealthMonitor>.Instance);
+        _store.Add(1);
+        _store.Add(2);
+        _streams.Set(new CameraRuntimeStatus { CameraId = 2, IsRunning = true, State = CameraStreamState.Streaming, LastFrameTime = _clock.GetUtcNow() });
+
+        for (int second = 0; second < 130; second++)
+        {
+            await disabled.TickAsync(CancellationToken.None);
+            await disabled.WhenChecksDoneAsync();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        _client.Calls.Should().BeEmpty();
+        disabled.Get(1).State.Should().Be(CameraHealthState.Unknown);
+        disabled.Get(2).State.Should().Be(CameraHealthState.Online);
+    }
+
     private async Task PassAsync()
     {
         await _monitor.TickAsync(CancellationToken.None);
