@@ -3,6 +3,7 @@ using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
 using CamStudio.Web.Composition;
+using CamStudio.Web.Health;
 using CamStudio.Web.Operations;
 using CamStudio.Web.Security;
 
@@ -20,6 +21,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddCamStudioCore(builder.Configuration);
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCamStudioComposition();
+builder.Services.AddCamStudioHealth();
 builder.Services.AddCameraApi();
 builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddCamStudioUi();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -42,6 +42,12 @@ plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { round
 if (args.rounds) plan.audio.rounds = Number(args.rounds);
 // Lip sync (issue 15): flash/beep pairs per microphone codec, in Chromium.
 plan.sync = { edges: args.smoke ? 5 : 40 };
+// Health checks (issue 17): 30 idle cameras, checks off / every 60 s / every 5 s, each on a fresh CamStudio.
+plan.health = args.smoke
+  ? { cameras: 30, rounds: 1, settleMs: 5000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 5000 }, { key: '5s', intervalSeconds: 5, windowMs: 10000 }] }
+  : { cameras: 30, rounds: 3, settleMs: 20000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 60000 },
+      { key: '60s', intervalSeconds: 60, windowMs: 120000 }, { key: '5s', intervalSeconds: 5, windowMs: 60000 }] };
+if (args.rounds) plan.health.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -49,9 +55,9 @@ if (args.cameras) {
 }
 if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
 if (args.workers) plan.viewerWorkers = Number(args.workers);
-// The smoke leaves the audio part out (two more test cameras and eight viewer connections would break its CI budget);
-// `--smoke --only audio` runs the short audio variant on its own.
-const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio,sync')).split(','));
+// The smoke leaves the audio and health parts out (more test cameras and app instances would break its CI budget);
+// `--smoke --only audio` (or sync, or health) runs the short variant on its own.
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio,sync,health')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
@@ -131,6 +137,10 @@ try {
   if (parts.has('sync')) {
     const { runLipSync } = await import('./browser/sync.mjs');
     await step('lipsync.camstudio.720p', async () => { await runLipSync(ctx, plan.sync); });
+  }
+  if (parts.has('health')) {
+    const { runHealth } = await import('./fanout/health.mjs');
+    await step('health.camstudio.30', async () => { await runHealth({ ...ctx, appDir: resolve(args.app) }, plan.health); });
   }
   reportFanout(ctx);
 } catch (e) {

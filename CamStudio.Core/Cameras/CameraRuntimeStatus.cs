@@ -51,6 +51,9 @@ public sealed record CameraRuntimeStatus
     /// <summary>One entry per quality (stream1/stream2) that has a stream in memory; empty when idle.</summary>
     public IReadOnlyList<CameraQualityStatus> Streams { get; init; } = [];
 
+    /// <summary>Whether the camera answers, streaming or not (the background health check); null where no checker runs.</summary>
+    public Health.CameraHealth? Health { get; init; }
+
     /// <summary>A camera with no stream and no viewers.</summary>
     public static CameraRuntimeStatus Idle(int cameraId) => new() { CameraId = cameraId };
 }

@@ -41,6 +41,9 @@ public sealed class CamStudioAppFactory : WebApplicationFactory<Program>
             // fixtures, inside the private namespace, bind to any address instead).
             ["WebRtc:UdpPort"] = "0",
             ["WebRtc:BindAddress"] = "127.0.0.1",
+            // The background health checks would DESCRIBE every camera a test creates, and most tests use documentation
+            // addresses (192.168.1.64) that tests must never send to; the health tests turn it on for loopback cameras.
+            ["Health:Enabled"] = "false",
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

@@ -88,7 +88,7 @@ public static class CameraApi
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        CameraResult result = await services.Store.CreateAsync(request, cancellationToken);
+        CameraResult result = await services.Commands.CreateAsync(request, cancellationToken);
         switch (result)
         {
             case CameraSaved saved:

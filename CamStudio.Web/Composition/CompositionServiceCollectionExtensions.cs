@@ -16,7 +16,9 @@ public static class CompositionServiceCollectionExtensions
         services.TryAddSingleton<ICameraFeedLookup, CameraFeedLookup>();
         // Replaces the idle provider the core registers.
         services.RemoveAll<ICameraRuntimeStatusProvider>();
-        services.AddSingleton<ICameraRuntimeStatusProvider, StreamRuntimeStatusProvider>();
+        services.TryAddSingleton<StreamRuntimeStatusProvider>();
+        services.AddSingleton<ICameraRuntimeStatusProvider>(sp => new HealthReportingStatusProvider(
+            sp.GetRequiredService<StreamRuntimeStatusProvider>(), sp.GetService<CamStudio.Core.Health.ICameraHealthReader>()));
         return services;
     }
 }

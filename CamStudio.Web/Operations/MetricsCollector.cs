@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Health;
+using CamStudio.Media.Rtsp;
 using CamStudio.Media.WebRtc;
 
 namespace CamStudio.Web.Operations;
@@ -21,6 +23,7 @@ public sealed class MetricsCollector(
         var writer = new PrometheusTextWriter();
         IReadOnlyList<CameraResponse> all = await cameras.ListAsync(cancellationToken);
         WriteCameras(writer, all);
+        WriteHealth(writer, all, services.GetService<RtspDescribeClient>());
         WriteWebRtc(writer, services.GetService<WebRtcServer>());
         WriteProcess(writer);
         return writer.ToString();
@@ -62,6 +65,43 @@ public sealed class MetricsCollector(
             {
                 writer.Sample("camstudio_camera_last_frame_age_seconds", Math.Max(0, (now - last).TotalSeconds), ("camera_id", Id(status.CameraId)));
             }
+        }
+    }
+
+    private static readonly (CameraHealthState State, string Name)[] s_healthStates =
+    [
+        (CameraHealthState.Unknown, "unknown"), (CameraHealthState.Online, "online"), (CameraHealthState.Offline, "offline"),
+        (CameraHealthState.WrongPassword, "wrong_password"), (CameraHealthState.StreamNotFound, "stream_not_found"),
+        (CameraHealthState.UnsupportedCodec, "unsupported_codec"),
+    ];
+
+    private void WriteHealth(PrometheusTextWriter writer, IReadOnlyList<CameraResponse> all, RtspDescribeClient? client)
+    {
+        CameraHealth[] health = [.. all.Select(c => statusProvider.GetStatus(c.CameraId).Health ?? CameraHealth.Unknown(c.CameraId))];
+        DateTimeOffset now = timeProvider.GetUtcNow();
+
+        // One series per state (1 for the current one, 0 for the others), so alerts can match a state directly.
+        writer.Declare("camstudio_camera_health", "gauge", "1 for the camera's current health state (unknown, online, offline, wrong_password, stream_not_found, unsupported_codec), 0 for the others.");
+        foreach (CameraHealth camera in health)
+        {
+            foreach ((CameraHealthState state, string name) in s_healthStates)
+            {
+                writer.Sample("camstudio_camera_health", camera.State == state ? 1 : 0, ("camera_id", Id(camera.CameraId)), ("state", name));
+            }
+        }
+
+        writer.Declare("camstudio_camera_last_seen_age_seconds", "gauge", "Seconds since the camera last answered a health check or sent a frame (absent if never).");
+        foreach (CameraHealth camera in health)
+        {
+            if (camera.LastSeen is { } seen)
+            {
+                writer.Sample("camstudio_camera_last_seen_age_seconds", Math.Max(0, (now - seen).TotalSeconds), ("camera_id", Id(camera.CameraId)));
+            }
+        }
+
+        if (client is not null)
+        {
+            writer.Single("camstudio_health_describe_requests_total", "counter", "RTSP DESCRIBE requests sent by the background health checks.", client.RequestsSent);
         }
     }
 

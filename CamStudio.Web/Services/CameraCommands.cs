@@ -1,15 +1,28 @@
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Streaming;
+using CamStudio.Web.Health;
 
 namespace CamStudio.Web.Services;
 
 /// <summary>
 /// The camera changes that must reach both the database and the running streams. The REST API and the pages both go
 /// through here, so neither can save a camera and forget to restart its stream, or delete one and leave FFmpeg and its
-/// viewers running.
+/// viewers running, and the health monitor checks a new or edited camera at once.
 /// </summary>
-public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
+public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams, HealthCheckRequests? healthChecks = null)
 {
+    /// <summary>Stores a new camera; a saved one is health-checked at once rather than at its first turn.</summary>
+    public async Task<CameraResult> CreateAsync(CameraCreateRequest request, CancellationToken cancellationToken)
+    {
+        CameraResult result = await store.CreateAsync(request, cancellationToken);
+        if (result is CameraSaved saved)
+        {
+            healthChecks?.Request(saved.Camera.CameraId);
+        }
+
+        return result;
+    }
+
     /// <summary>Saves <paramref name="update"/>; a saved camera's running stream restarts FFmpeg with the new settings
     /// (its viewers stay connected and resume without renegotiating).</summary>
     public async Task<CameraResult> UpdateAsync(int cameraId, CameraUpdate update, CancellationToken cancellationToken)
@@ -18,6 +31,7 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
         if (result is CameraSaved)
         {
             await streams.ReconfigureAsync(cameraId, cancellationToken);
+            healthChecks?.Request(cameraId);
         }
 
         return result;
@@ -32,6 +46,7 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
         }
 
         await streams.RemoveAsync(cameraId, cancellationToken);
+        healthChecks?.Request(cameraId);
         return true;
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class CameraStatusNotifier : BackgroundService
     private readonly ICameraRuntimeStatusProvider _provider;
     private readonly TimeProvider _time;
     private readonly ILogger<CameraStatusNotifier> _logger;
-    private Dictionary<int, (CameraStreamState State, int Viewers, int Peers)> _published = [];
+    private Dictionary<int, (CameraStreamState State, int Viewers, int Peers, Core.Health.CameraHealthState? Health)> _published = [];
     private DateTimeOffset _lastPublished = DateTimeOffset.MinValue;
 
     public CameraStatusNotifier(ICameraRuntimeStatusProvider provider, TimeProvider time, ILogger<CameraStatusNotifier> logger)
@@ -67,8 +67,9 @@ public sealed partial class CameraStatusNotifier : BackgroundService
         }
 
         CameraStatusSnapshot snapshot = Read(subscriptions.SelectMany(s => s.CameraIds));
-        Dictionary<int, (CameraStreamState, int, int)> signature = snapshot.Statuses.ToDictionary(
-            p => p.Key, p => (p.Value.State, p.Value.ViewerCount, p.Value.PeerConnectionCount));
+        // A health change (e.g. a background check found the camera offline) reaches the pages at once too.
+        Dictionary<int, (CameraStreamState, int, int, Core.Health.CameraHealthState?)> signature = snapshot.Statuses.ToDictionary(
+            p => p.Key, p => (p.Value.State, p.Value.ViewerCount, p.Value.PeerConnectionCount, p.Value.Health?.State));
         bool changed = signature.Count != _published.Count
             || signature.Any(p => !_published.TryGetValue(p.Key, out var old) || old != p.Value);
         if (!force && !changed && snapshot.At - _lastPublished < PublishInterval)

@@ -12,9 +12,10 @@ import { freeTcpPort, freeUdpPort } from './net.mjs';
 import { createApiClient } from './api.mjs';
 
 /**
- * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string }} options
+ * @param {{ publishDir: string (a publish or build output folder with CamStudio.Web), advertisedAddress: string, logDir: string, gracePeriod?: string, env?: Record<string, string> }} options
+ * env: extra settings for this instance (e.g. Health__IntervalSeconds), over the defaults below.
  */
-export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02' }) {
+export async function startCamStudio({ publishDir, advertisedAddress, logDir, gracePeriod = '00:00:02', env: extraEnv = {} }) {
   // A self-contained publish has an app host; a plain build output (CI's smoke run reuses scripts/test.sh's
   // Release build) runs through the dotnet host, which loads the app into the same process.
   const appHost = join(publishDir, 'CamStudio.Web');
@@ -38,6 +39,7 @@ export async function startCamStudio({ publishDir, advertisedAddress, logDir, gr
     WebRtc__MaxSessions: '1000',
     // Short grace period: a reference measured after CamStudio must not share the machine with its idle FFmpeg.
     Streams__GracePeriod: gracePeriod,
+    ...extraEnv,
   };
   // Production security: an admin and a token made with the app's own command line, sent on every request.
   const token = await provisionApiToken(launch, publishDir, env, logDir);

@@ -42,6 +42,25 @@ public sealed class CameraStatusNotifierTests
     }
 
     [Fact]
+    public void HealthChange_IsPublishedAtOnce()
+    {
+        List<CameraStatusSnapshot> received = [];
+        using CameraStatusSubscription subscription = _notifier.Subscribe(received.Add);
+        subscription.Watch([1]);
+        _notifier.Check().Should().BeTrue();
+
+        // A camera nobody watches went offline: the stream state stays idle, only the background check saw it.
+        _statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = 1,
+            Health = new CamStudio.Core.Health.CameraHealth { CameraId = 1, State = CamStudio.Core.Health.CameraHealthState.Offline },
+        });
+
+        _notifier.Check().Should().BeTrue("the pages must show the change without waiting for the once-a-second snapshot");
+        received[^1].Get(1).Health!.State.Should().Be(CamStudio.Core.Health.CameraHealthState.Offline);
+    }
+
+    [Fact]
     public void DisposedSubscription_GetsNothing_AndAFailingSubscriberDoesNotStopTheOthers()
     {
         List<CameraStatusSnapshot> kept = [];

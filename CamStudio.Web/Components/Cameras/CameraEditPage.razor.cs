@@ -104,7 +104,7 @@ public partial class CameraEditPage
         {
             CameraResult result = CameraId is int id
                 ? await Commands.UpdateAsync(id, _model!.ToUpdate(_version), CancellationToken.None)
-                : await Store.CreateAsync(_model!.ToCreateRequest(), CancellationToken.None);
+                : await Commands.CreateAsync(_model!.ToCreateRequest(), CancellationToken.None);
             switch (result)
             {
                 case CameraSaved saved:

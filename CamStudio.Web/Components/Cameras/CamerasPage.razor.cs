@@ -17,6 +17,9 @@ public partial class CamerasPage
     [Inject]
     private CameraCommands Commands { get; set; } = default!;
 
+    // The snapshot's time: "last seen" ages are measured from it.
+    private DateTimeOffset _now;
+
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
@@ -32,6 +35,7 @@ public partial class CamerasPage
             return;
         }
 
+        _now = snapshot.At;
         for (int i = 0; i < _rows.Count; i++)
         {
             _rows[i] = CameraRow.Create(_rows[i].Camera, snapshot);
@@ -42,6 +46,7 @@ public partial class CamerasPage
     {
         IReadOnlyList<CameraResponse> cameras = await Store.ListAsync(CancellationToken.None);
         CameraStatusSnapshot snapshot = Notifier.Read(cameras.Select(c => c.CameraId));
+        _now = snapshot.At;
         _rows = cameras.Select(c => CameraRow.Create(c, snapshot)).ToList();
         Watch(cameras.Select(c => c.CameraId));
     }

@@ -30,6 +30,9 @@ public partial class Home : IAsyncDisposable
     private ICameraStore Store { get; set; } = default!;
 
     [Inject]
+    private CameraCommands Commands { get; set; } = default!;
+
+    [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
     // Until the stored choice is known the tiles' players read it themselves (null parameter); the picker shows auto.
@@ -136,7 +139,7 @@ public partial class Home : IAsyncDisposable
         _error = null;
         try
         {
-            CameraResult result = await Store.CreateAsync(
+            CameraResult result = await Commands.CreateAsync(
                 new CameraCreateRequest { Name = DemoCameraName, Source = CameraSourceKind.DemoPattern },
                 CancellationToken.None);
             _error = result switch

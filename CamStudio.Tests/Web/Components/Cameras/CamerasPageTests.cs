@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Health;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Components.Cameras;
 using Microsoft.AspNetCore.Components;
@@ -115,6 +116,25 @@ public sealed class CamerasPageTests : UiTestContext
         page.FindAll("a[aria-label='Edit Front door'], button[aria-label='Edit Front door']").Should().ContainSingle()
             .Which.GetAttribute("href").Should().EndWith("cameras/1/edit");
         page.FindAll("button[aria-label='Delete Front door']").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Health_ShowsTheStateAndWhenTheCameraWasLastSeen()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door");
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = camera.CameraId,
+            Health = new CameraHealth { CameraId = camera.CameraId, State = CameraHealthState.WrongPassword, LastSeen = null, CheckedAt = now },
+        });
+
+        IRenderedComponent<CamerasPage> page = Render<CamerasPage>();
+        page.WaitForElements("tbody tr", 1);
+
+        IElement health = page.Find($"td[data-camera-id='{camera.CameraId}']").ParentElement!.QuerySelector("[data-testid=health]")!;
+        health.GetAttribute("data-health").Should().Be("wrong_password");
+        health.TextContent.Should().Contain("Wrong password").And.Contain("never seen");
     }
 
     private static string[] Row(IRenderedComponent<CamerasPage> page, CameraResponse camera)

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Health;
 using CamStudio.Web.Components.Status;
 
 namespace CamStudio.Tests.Web.Components.Status;
@@ -87,6 +88,37 @@ public sealed class StatusPageTests : UiTestContext
     private static string[] Row(IRenderedComponent<StatusPage> page, CameraResponse camera)
     {
         IElement row = page.Find($"td[data-camera-id='{camera.CameraId}']").ParentElement!;
-        return row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
+        // The health cell (last) has its own test below.
+        return row.QuerySelectorAll("td").Where(td => td.QuerySelector("[data-testid=health]") is null)
+            .Select(td => td.TextContent.Trim()).ToArray();
+    }
+
+    [Fact]
+    public async Task Health_OfACameraNobodyWatches_IsShownWithLastSeen_AndPushedWhenItChanges()
+    {
+        CameraResponse camera = await CreateCameraAsync("Garage");
+        IRenderedComponent<StatusPage> page = Render<StatusPage>();
+        page.WaitForElements("tbody tr", 1);
+        page.Find("[data-testid=health]").GetAttribute("data-health").Should().Be("unknown");
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Statuses.Set(new CameraRuntimeStatus
+        {
+            CameraId = camera.CameraId,
+            Health = new CameraHealth
+            {
+                CameraId = camera.CameraId, State = CameraHealthState.Offline, Detail = "Connection refused: nothing listens on port 554.",
+                LastSeen = now.AddMinutes(-3), CheckedAt = now,
+            },
+        });
+        Notifier.Check().Should().BeTrue("the health changed, though the stream state did not");
+
+        page.WaitForAssertion(() =>
+        {
+            IElement health = page.Find("[data-testid=health]");
+            health.GetAttribute("data-health").Should().Be("offline");
+            health.TextContent.Should().Contain("Offline");
+            page.Find("[data-testid=last-seen]").TextContent.Should().MatchRegex("^seen 3m [0-9]+s ago$");
+        }, TimeSpan.FromSeconds(5));
     }
 }
