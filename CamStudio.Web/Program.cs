@@ -1,4 +1,5 @@
 using CamStudio.Core;
+using CamStudio.Core.Webhooks;
 using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddCamStudioCore(builder.Configuration);
+builder.Services.AddCamStudioNotifications();
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCamStudioComposition();
 builder.Services.AddCameraApi();
