@@ -52,6 +52,8 @@ app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
 app.MapCameraHlsApi();
+app.MapEventApi();
+app.MapWebhookApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

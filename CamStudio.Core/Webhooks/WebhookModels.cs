@@ -21,7 +21,10 @@ public sealed class WebhookRequest
     public IReadOnlyList<string>? EventKinds { get; set; }
 }
 
-/// <summary>A webhook as shown to Admins: never the secret, only <see cref="SecretHint"/> (e.g. <c>••••3f9a</c>).</summary>
+/// <summary>
+/// A webhook as shown to Admins: never the secret, only <see cref="SecretHint"/> (e.g. <c>••••3f9a</c>), and the URL
+/// masked past its first path segment (<see cref="WebhookService.MaskUrl"/>).
+/// </summary>
 public sealed record WebhookInfo(
     int WebhookId,
     string Name,

@@ -157,13 +157,31 @@ public sealed class WebhookService(
     private WebhookInfo ToInfo(Webhook row) => new(
         row.Id,
         row.Name,
-        row.Url,
+        MaskUrl(row.Url),
         row.Enabled,
         [.. ParseKinds(row.EventKinds).Order().Select(CameraHealthStates.WireName)],
         "••••" + row.SecretHint,
         row.CreatedAt,
         row.UpdatedAt,
         deliveries.Get(row.Id));
+
+    /// <summary>
+    /// The URL as shown back: origin and first path segment, the rest (further segments, query) as "…". Many services'
+    /// webhook URLs carry their own secret in the path or query (Slack, Discord, Home Assistant), so the full URL is
+    /// write-only like the secret.
+    /// </summary>
+    public static string MaskUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri))
+        {
+            return "…";
+        }
+
+        string origin = uri.GetLeftPart(UriPartial.Authority);
+        string[] segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        bool hidden = segments.Length > 1 || uri.Query.Length > 1;
+        return origin + "/" + (segments.Length > 0 ? segments[0] : string.Empty) + (hidden ? "/…" : string.Empty);
+    }
 
     private static string GenerateSecret() =>
         "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(GeneratedSecretBytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
