@@ -176,6 +176,11 @@ public sealed partial class WebhookDeliveryService : BackgroundService
     private async Task<(bool Ok, bool Retry, int? Status, string Message)> PostAsync(
         WebhookTarget target, WebhookPayload payload, CancellationToken cancellationToken)
     {
+        if (target.Secret is null)
+        {
+            return (false, false, null, "The secret cannot be decrypted (the key ring does not match the database): give this webhook a new secret.");
+        }
+
         byte[] body = payload.ToUtf8Json();
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -56,8 +56,11 @@ public sealed record WebhookInvalid(IReadOnlyDictionary<string, string[]> Errors
 
 public sealed record WebhookNotFound : WebhookResult;
 
-/// <summary>A webhook's delivery target, secret in clear: only for the dispatcher, never shown or logged.</summary>
-internal sealed record WebhookTarget(int Id, string Name, Uri Url, string Secret, IReadOnlySet<CameraHealthState> States)
+/// <summary>
+/// A webhook's delivery target, secret in clear: only for the dispatcher, never shown or logged. A null secret could not
+/// be decrypted (key ring lost).
+/// </summary>
+internal sealed record WebhookTarget(int Id, string Name, Uri Url, string? Secret, IReadOnlySet<CameraHealthState> States)
 {
     public bool Wants(CameraHealthState state) => States.Count == 0 || States.Contains(state);
 }

@@ -124,7 +124,20 @@ public sealed class WebhookService(
         IQueryable<Webhook> query = context.Webhooks.AsNoTracking();
         query = onlyWebhookId is { } id ? query.Where(w => w.Id == id) : query.Where(w => w.Enabled);
         List<Webhook> rows = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => new WebhookTarget(r.Id, r.Name, new Uri(r.Url), protector.Unprotect(r.ProtectedSecret), ParseKinds(r.EventKinds))).ToList();
+        return rows.Select(r => new WebhookTarget(r.Id, r.Name, new Uri(r.Url), TryUnprotect(r.ProtectedSecret), ParseKinds(r.EventKinds))).ToList();
+    }
+
+    // A database restored without its key ring: that webhook fails with a clear result, the others still deliver.
+    private string? TryUnprotect(string protectedSecret)
+    {
+        try
+        {
+            return protector.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     internal static IReadOnlySet<CameraHealthState> ParseKinds(string stored)

@@ -76,7 +76,7 @@ public static class WebhookValidator
             return $"A URL is at most {MaxUrlLength} characters.";
         }
 
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? uri))
         {
             return "Enter an absolute URL such as https://example.com/hook.";
         }
@@ -84,6 +84,11 @@ public static class WebhookValidator
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
             return "The URL must start with http:// or https://.";
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return "Enter an absolute URL such as https://example.com/hook.";
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
