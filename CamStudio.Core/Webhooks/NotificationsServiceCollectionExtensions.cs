@@ -29,6 +29,9 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddSingleton<WebhookDeliveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());
         services.AddHttpClient(WebhookDeliveryService.HttpClientName)
+            // The factory's request logging writes the full URL, which often carries the receiver's own token; the
+            // delivery service logs the webhook's id and name instead.
+            .RemoveAllLoggers()
             // A redirect is the receiver's configuration error: following it would re-send the signed body elsewhere.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             // The delivery sets its own per-attempt timeout; the client's default 100 s must not cut in first.

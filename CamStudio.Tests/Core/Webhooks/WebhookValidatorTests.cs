@@ -13,7 +13,8 @@ public sealed class WebhookValidatorTests
 
     [Theory]
     [InlineData("", "Enter the URL")]
-    [InlineData("/relative/hook", "absolute URL")]
+    [InlineData("/relative/hook", "http:// or https://")] // a rooted path parses as file:// on Unix
+    [InlineData("cameras.example.net/notify", "absolute URL")]
     [InlineData("ftp://example.com/hook", "http:// or https://")]
     [InlineData("file:///etc/passwd", "http:// or https://")]
     [InlineData("https://admin:hunter2@example.com/hook", "user name or password")]
