@@ -196,6 +196,19 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             text.Should().NotContain(secret, path).And.NotContain(secret[..20], path).And.NotContain("ha-private-id-123", path);
         }
 
+        // The pages as a signed-in Admin's browser gets them (server-rendered).
+        using (var browser = CamStudio.Tests.Web.Security.BrowserSession.Create(_app))
+        {
+            (await browser.SignInAsync(TestAccounts.AdminName, TestAccounts.AdminPassword)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+            foreach (string page in new[] { "/webhooks", "/events" })
+            {
+                using HttpResponseMessage response = await browser.Client.GetAsync(page);
+                response.StatusCode.Should().Be(HttpStatusCode.OK, page);
+                string html = await response.Content.ReadAsStringAsync();
+                html.Should().NotContain(secret, page).And.NotContain(secret[..20], page).And.NotContain("ha-private-id-123", page);
+            }
+        }
+
         string list = await _admin.GetStringAsync("/api/webhooks");
         list.Should().Contain(_receiver.Url + "/…", "the URL is shown up to its first path segment");
         _logs.Entries.Should().NotContain(e => e.Contains(secret, StringComparison.Ordinal) || e.Contains("ha-private-id-123", StringComparison.Ordinal));
