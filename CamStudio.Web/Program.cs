@@ -1,4 +1,5 @@
 using CamStudio.Core;
+using CamStudio.Core.Webhooks;
 using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Components;
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddCamStudioCore(builder.Configuration);
+builder.Services.AddCamStudioNotifications();
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCamStudioComposition();
 builder.Services.AddCamStudioHealth();
@@ -52,6 +54,8 @@ app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
 app.MapCameraHlsApi();
+app.MapEventApi();
+app.MapWebhookApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

@@ -1,5 +1,6 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,8 @@ public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
     public DbSet<Camera> Cameras => Set<Camera>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -35,6 +35,8 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         "POST api/cameras/create", "PUT api/cameras/{camera_id:int}", "DELETE api/cameras/{camera_id:int}",
         "GET cameras/new", "POST cameras/new", "GET cameras/{CameraId:int}/edit", "POST cameras/{CameraId:int}/edit",
         "GET users", "POST users",
+        "GET api/webhooks/", "GET api/webhooks/{webhook_id:int}", "POST api/webhooks/create", "PUT api/webhooks/{webhook_id:int}",
+        "DELETE api/webhooks/{webhook_id:int}", "POST api/webhooks/{webhook_id:int}/test", "GET webhooks", "POST webhooks",
     };
 
     [Fact]
