@@ -50,6 +50,7 @@ app.MapOpenApi();
 app.MapCameraApi();
 app.MapCameraStreamApi();
 app.MapCameraHlsApi();
+app.MapCameraSnapshotApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

@@ -1,4 +1,5 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Snapshots;
 using CamStudio.Media.Streaming;
 
 namespace CamStudio.Web.Services;
@@ -8,7 +9,7 @@ namespace CamStudio.Web.Services;
 /// through here, so neither can save a camera and forget to restart its stream, or delete one and leave FFmpeg and its
 /// viewers running.
 /// </summary>
-public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
+public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams, SnapshotService snapshots, PosterStore posters)
 {
     /// <summary>Saves <paramref name="update"/>; a saved camera's running stream restarts FFmpeg with the new settings
     /// (its viewers stay connected and resume without renegotiating).</summary>
@@ -18,12 +19,14 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
         if (result is CameraSaved)
         {
             await streams.ReconfigureAsync(cameraId, cancellationToken);
+            // A snapshot taken with the old address or password must not answer for the new settings.
+            snapshots.Forget(cameraId);
         }
 
         return result;
     }
 
-    /// <summary>Deletes the camera, stops its FFmpeg and ends its viewers; false when it did not exist.</summary>
+    /// <summary>Deletes the camera, stops its FFmpeg, ends its viewers and removes its poster; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(int cameraId, CancellationToken cancellationToken)
     {
         if (!await store.DeleteAsync(cameraId, cancellationToken))
@@ -32,6 +35,8 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams)
         }
 
         await streams.RemoveAsync(cameraId, cancellationToken);
+        snapshots.Forget(cameraId);
+        posters.Delete(cameraId);
         return true;
     }
 }
