@@ -7,14 +7,18 @@ namespace CamStudio.Web.Services;
 
 /// <summary>
 /// Keeps every camera's poster (<see cref="PosterStore"/>): each new snapshot becomes its camera's poster, a streaming
-/// camera's poster is renewed from its last key frame once it is <see cref="PosterOptions.RefreshInterval"/> old, and
-/// after start each camera without a poster gets one grab. All of it runs one camera at a time on this one loop, so
+/// camera's poster is renewed from its last key frame once it is <see cref="PosterOptions.RefreshInterval"/> old and
+/// once more when its last viewer left (the stream stops after the grace period), and after start each camera without a
+/// poster gets one grab. All of it runs one camera at a time on this one loop, so
 /// posters never cost more than one short FFmpeg at a time.
 /// </summary>
 public sealed partial class PosterService(
     SnapshotService snapshots, PosterStore posters, CameraStreamHost streams, ICameraStore cameras,
     IOptions<PosterOptions> options, TimeProvider time, ILogger<PosterService> logger) : BackgroundService
 {
+    // Streams whose current grace period already renewed the poster (only touched by the one loop).
+    private readonly HashSet<string> _graceRefreshed = new(StringComparer.Ordinal);
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         snapshots.Taken += OnTaken;
@@ -67,12 +71,20 @@ public sealed partial class PosterService(
     {
         foreach (CameraStream stream in streams.Streams)
         {
+            // Once per grace period: the last viewer left, FFmpeg stops soon and takes the cached GOP with it, so this is
+            // the last chance for the picture the next viewer should see first.
+            bool lastViewerLeft = stream.IsInGracePeriod && _graceRefreshed.Add(stream.Key);
+            if (!stream.IsInGracePeriod)
+            {
+                _graceRefreshed.Remove(stream.Key);
+            }
+
             if (!stream.IsRunning || stream.GetStatus().State != StreamState.Streaming)
             {
                 continue;
             }
 
-            if (posters.Find(stream.CameraId) is { } poster && time.GetUtcNow() - poster.TakenAt < settings.RefreshInterval)
+            if (!lastViewerLeft && posters.Find(stream.CameraId) is { } poster && time.GetUtcNow() - poster.TakenAt < settings.RefreshInterval)
             {
                 continue;
             }
