@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.Snapshots;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using Microsoft.Extensions.Configuration;
@@ -23,6 +24,19 @@ public static class MediaServiceCollectionExtensions
         services.AddSingleton<WebRtcServer>();
         services.AddHostedService<WebRtcHost>();
         services.AddCameraStreams(configuration);
+        services.AddSnapshots(configuration);
+        return services;
+    }
+
+    /// <summary>Camera snapshots (<see cref="SnapshotService"/>): from the running streams, else a short grab.</summary>
+    public static IServiceCollection AddSnapshots(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SnapshotOptions>()
+            .Bind(configuration.GetSection(SnapshotOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<SnapshotService>();
         return services;
     }
 

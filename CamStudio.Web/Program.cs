@@ -56,6 +56,7 @@ app.MapCameraStreamApi();
 app.MapCameraHlsApi();
 app.MapEventApi();
 app.MapWebhookApi();
+app.MapCameraSnapshotApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

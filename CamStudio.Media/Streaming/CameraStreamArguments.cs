@@ -10,6 +10,10 @@ public static class CameraStreamArguments
 
     public const int DemoGopSeconds = 2;
 
+    /// <summary>The demo pattern's picture size in <paramref name="quality"/>: 720p for HD, 360p for SD.</summary>
+    public static (int Width, int Height) DemoSize(StreamVariant quality) =>
+        quality == StreamVariant.Stream1 ? (1280, 720) : (640, 360);
+
     /// <summary>Builds the argument list for <paramref name="quality"/> of <paramref name="source"/> sending RTP to <paramref name="rtpPort"/>.</summary>
     /// <exception cref="ArgumentException">A camera field is unsafe for an RTSP URL (message never echoes the password).</exception>
     public static IReadOnlyList<string> Build(CameraFeed source, StreamVariant quality, int rtpPort, out IReadOnlyList<string?> secrets) =>
@@ -35,7 +39,7 @@ public static class CameraStreamArguments
         if (source.Kind == CameraFeedKind.TestPattern)
         {
             secrets = [];
-            (int width, int height) = quality == StreamVariant.Stream1 ? (1280, 720) : (640, 360);
+            (int width, int height) = DemoSize(quality);
             return FfmpegArguments.ForTestPattern(rtpPort, width, height, DemoFramesPerSecond, DemoGopSeconds);
         }
 

@@ -38,7 +38,7 @@ public sealed class MjpegStream : IAsyncDisposable
         if (source.Kind == CameraFeedKind.TestPattern)
         {
             secrets = [];
-            (int width, int height) = quality == StreamVariant.Stream1 ? (1280, 720) : (640, 360);
+            (int width, int height) = CameraStreamArguments.DemoSize(quality);
             return FfmpegArguments.ForTestPatternToJpeg(width, height, FramesPerSecond);
         }
 

@@ -36,6 +36,11 @@ public sealed partial class LayeringTests
         { "CamStudio.Media.WebRtc", "CamStudio.Media.Hls" },
         // Streaming/ feeds Hls/ (the packager is a packet sink of the camera's source), so Hls/ must not reach back.
         { "CamStudio.Media.Hls", "CamStudio.Media.Streaming" },
+        // Snapshots/ sits on top of the streams (it subscribes to a running stream's source): nothing below uses it.
+        { "CamStudio.Media.Streaming", "CamStudio.Media.Snapshots" },
+        { "CamStudio.Media.Hls", "CamStudio.Media.Snapshots" },
+        { "CamStudio.Media.Ffmpeg", "CamStudio.Media.Snapshots" },
+        { "CamStudio.Media.WebRtc", "CamStudio.Media.Snapshots" },
     };
 
     [Fact]

@@ -14,6 +14,9 @@ public static class CameraApiServiceCollectionExtensions
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<CameraCommands>();
         services.AddSingleton<ViewerOfferService>();
+        services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PosterStore>();
+        services.AddHostedService<PosterService>();
 
         // Throwing lets ApiProblemMiddleware say which field was wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

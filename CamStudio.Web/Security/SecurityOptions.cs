@@ -15,6 +15,13 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int OffersPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// Snapshot requests per user per minute. Home Assistant's generic camera polls its still image every 10 s, and
+    /// about twice a second while someone looks at it: 240 leaves room for two such clients.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SnapshotsPerMinute { get; set; } = 240;
+
     /// <summary>Concurrent viewer sessions one user may hold across all cameras (a grid of cameras in a few tabs fits).</summary>
     [Range(1, 10_000)]
     public int MaxViewerSessionsPerUser { get; set; } = 100;

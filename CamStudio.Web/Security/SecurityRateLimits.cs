@@ -6,12 +6,16 @@ using Microsoft.Extensions.Options;
 namespace CamStudio.Web.Security;
 
 /// <summary>
-/// The rate-limit middleware's policy for sign-in posts per client address (429 problem+json with Retry-After). Offers are
+/// The rate-limit middleware's policies: sign-in posts per client address, snapshots per user (429 problem+json with
+/// Retry-After). Offers are
 /// limited per user by <see cref="OfferRateLimiter"/> inside the offer service, which sees every surface.
 /// </summary>
 public static class SecurityRateLimits
 {
     public const string SignIn = "sign-in";
+
+    /// <summary>Snapshot requests per user (<see cref="SecurityOptions.SnapshotsPerMinute"/>): each may start an FFmpeg.</summary>
+    public const string Snapshot = "snapshot";
 
     internal static void Configure(RateLimiterOptions limiter)
     {
@@ -20,6 +24,10 @@ public static class SecurityRateLimits
         limiter.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
             ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => PerMinute(Options(context).SignInPerMinute))
             : RateLimitPartition.GetNoLimiter(string.Empty));
+        // Per user, not per address: Home Assistant and a browser behind one proxy are different budgets, and one user
+        // cannot dodge the limit by changing address. Only signed-in requests get this far (authorization runs first).
+        limiter.AddPolicy(Snapshot, context => RateLimitPartition.GetFixedWindowLimiter(
+            "snapshot:" + Services.ViewerOfferService.UserKey(context.User), _ => PerMinute(Options(context).SnapshotsPerMinute)));
     }
 
     private static SecurityOptions Options(HttpContext context) =>

@@ -1,4 +1,5 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Snapshots;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Health;
 
@@ -9,7 +10,9 @@ namespace CamStudio.Web.Services;
 /// through here, so neither can save a camera and forget to restart its stream, or delete one and leave FFmpeg and its
 /// viewers running, and the health monitor checks a new or edited camera at once.
 /// </summary>
-public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams, HealthCheckRequests? healthChecks = null)
+public sealed class CameraCommands(
+    ICameraStore store, CameraStreamHost streams, SnapshotService snapshots, PosterStore posters,
+    HealthCheckRequests? healthChecks = null)
 {
     /// <summary>Stores a new camera; a saved one is health-checked at once rather than at its first turn.</summary>
     public async Task<CameraResult> CreateAsync(CameraCreateRequest request, CancellationToken cancellationToken)
@@ -32,12 +35,14 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams,
         {
             await streams.ReconfigureAsync(cameraId, cancellationToken);
             healthChecks?.Request(cameraId);
+            // A snapshot taken with the old address or password must not answer for the new settings.
+            snapshots.Forget(cameraId);
         }
 
         return result;
     }
 
-    /// <summary>Deletes the camera, stops its FFmpeg and ends its viewers; false when it did not exist.</summary>
+    /// <summary>Deletes the camera, stops its FFmpeg, ends its viewers and removes its poster; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(int cameraId, CancellationToken cancellationToken)
     {
         if (!await store.DeleteAsync(cameraId, cancellationToken))
@@ -47,6 +52,8 @@ public sealed class CameraCommands(ICameraStore store, CameraStreamHost streams,
 
         await streams.RemoveAsync(cameraId, cancellationToken);
         healthChecks?.Request(cameraId);
+        snapshots.Forget(cameraId);
+        posters.Delete(cameraId);
         return true;
     }
 }

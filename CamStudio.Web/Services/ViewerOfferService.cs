@@ -218,6 +218,7 @@ public sealed class ViewerOfferService(
         return user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
     }
 
-    private static bool MayWatch(ClaimsPrincipal user) =>
+    /// <summary>Whether <paramref name="user"/> has a role that may watch (and take snapshots of) cameras.</summary>
+    internal static bool MayWatch(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && CamStudioRoles.All.Any(user.IsInRole);
 }

@@ -60,6 +60,7 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ViewerSessionLimiter>();
         Services.AddSingleton<OfferRateLimiter>();
         Services.AddSingleton<ViewerOfferService>();
+        Services.AddSingleton<PosterStore>();
         Services.AddScoped<CameraCommands>();
         // Pages render for a signed-in Admin unless a test says otherwise (Authorization.SetRoles(...)).
         Authorization = AddAuthorization();

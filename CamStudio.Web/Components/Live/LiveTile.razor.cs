@@ -90,7 +90,11 @@ public sealed partial class LiveTile : IAsyncDisposable
         : string.Create(CultureInfo.InvariantCulture,
             $"{s.Width:0}×{s.Height:0} · {s.Fps:0} fps · {s.BitrateKbps:0} kb/s · lost {s.PacketsLost:0} · jitter buffer {s.JitterBufferMs:0} ms");
 
-    protected override void OnParametersSet() => UpdateView();
+    protected override void OnParametersSet()
+    {
+        UpdateView();
+        UpdatePoster();
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -185,6 +189,7 @@ public sealed partial class LiveTile : IAsyncDisposable
         _playerState = state;
         _detail = detail;
         UpdateView();
+        UpdatePoster();
         StateHasChanged();
         return Task.CompletedTask;
     }

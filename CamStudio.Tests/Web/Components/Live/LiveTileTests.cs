@@ -1,8 +1,12 @@
 using AngleSharp.Dom;
 using Bunit;
 using CamStudio.Core.Cameras;
+using CamStudio.Media.Snapshots;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Components.Live;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Components.Live;
 
@@ -143,6 +147,35 @@ public sealed class LiveTileTests : UiTestContext
         video.HasAttribute("autoplay").Should().BeTrue();
         JSInterop.Invocations.Should().Contain(i => i.Identifier == "import" && Equals(i.Arguments[0], LiveTile.ModulePath));
         tile.WaitForAssertion(() => JSInterop.Invocations.Should().Contain(i => i.Identifier == "start"));
+    }
+
+    [Fact]
+    public async Task A_camera_with_a_poster_shows_it_with_its_age_until_live_video_and_not_again_after_a_reconnect()
+    {
+        CameraResponse camera = await CreateCameraAsync("Gate");
+        DateTimeOffset takenAt = DateTimeOffset.UtcNow.AddMinutes(-3).AddSeconds(-5);
+        Services.GetRequiredService<PosterStore>().Save(new Snapshot(camera.CameraId, StreamVariant.Stream2, [0xFF, 0xD8, 0xFF, 0xD9], takenAt, false));
+        var status = new CameraRuntimeStatus { CameraId = camera.CameraId, State = CameraStreamState.Idle };
+        IRenderedComponent<LiveTile> tile = Render<LiveTile>(p => p.Add(t => t.Camera, camera).Add(t => t.Status, status));
+
+        IElement poster = tile.Find("[data-testid=poster]");
+        poster.TextContent.Trim().Should().Be("Snapshot 3 min ago");
+        poster.QuerySelector("img")!.GetAttribute("src").Should().Be($"api/cameras/{camera.CameraId}/poster.jpg?v={takenAt.ToUnixTimeSeconds()}");
+
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("connecting", new PlayerStateDetail { Quality = "stream2" }));
+        tile.FindAll("[data-testid=poster]").Should().HaveCount(1, "no video yet");
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("live", new PlayerStateDetail { Quality = "stream2" }));
+        tile.FindAll("[data-testid=poster]").Should().BeEmpty("live video replaced the poster");
+        await tile.InvokeAsync(() => tile.Instance.OnPlayerStateChanged("reconnecting", new PlayerStateDetail { Quality = "stream2" }));
+        tile.FindAll("[data-testid=poster]").Should().BeEmpty("the video element keeps its own last frame while reconnecting");
+    }
+
+    [Fact]
+    public async Task A_camera_without_a_poster_shows_none()
+    {
+        IRenderedComponent<LiveTile> tile = await RenderTileAsync(CameraStreamState.Idle);
+
+        tile.FindAll("[data-testid=poster]").Should().BeEmpty();
     }
 
     private async Task<IRenderedComponent<LiveTile>> RenderTileAsync(CameraStreamState server, string? lastError = null)
