@@ -1,5 +1,7 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Groups;
+using CamStudio.Core.Views;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +24,14 @@ public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
     public DbSet<Camera> Cameras => Set<Camera>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<CameraGroup> CameraGroups => Set<CameraGroup>();
+
+    public DbSet<CameraGroupMember> CameraGroupMembers => Set<CameraGroupMember>();
+
+    public DbSet<CameraView> CameraViews => Set<CameraView>();
+
+    public DbSet<CameraViewDefault> CameraViewDefaults => Set<CameraViewDefault>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
