@@ -48,6 +48,8 @@ app.UsePlayerScriptsFromSource();
 app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi();
 app.MapCameraApi();
+app.MapCameraGroupApi();
+app.MapCameraViewApi();
 app.MapCameraStreamApi();
 app.MapCameraHlsApi();
 app.MapCamStudioOperations();
