@@ -35,7 +35,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         "POST api/cameras/create", "PUT api/cameras/{camera_id:int}", "DELETE api/cameras/{camera_id:int}",
         "GET cameras/new", "POST cameras/new", "GET cameras/{CameraId:int}/edit", "POST cameras/{CameraId:int}/edit",
         "GET users", "POST users",
-        "POST api/groups", "PUT api/groups/{group_id:int}", "DELETE api/groups/{group_id:int}", "GET groups", "POST groups",
+        "POST api/groups/", "PUT api/groups/{group_id:int}", "DELETE api/groups/{group_id:int}", "GET groups", "POST groups",
     };
 
     [Fact]
