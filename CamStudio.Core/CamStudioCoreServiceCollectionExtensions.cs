@@ -1,6 +1,8 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
+using CamStudio.Core.Groups;
+using CamStudio.Core.Views;
 using CamStudio.Core.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -21,7 +23,7 @@ public static class CamStudioCoreServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="ICameraStore"/>, the database (provider chosen by <see cref="CamStudioDataOptions"/>), the
     /// start-up <see cref="DatabaseMigrationHost"/>, Data Protection with its key ring in the data directory, and an
-    /// idle <see cref="ICameraRuntimeStatusProvider"/> that the streams layer may replace, and the accounts (Identity
+    /// idle <see cref="ICameraRuntimeStatusProvider"/> that the streams layer may replace, camera groups and saved views, and the accounts (Identity
     /// users and roles in the same database, API tokens).
     /// </summary>
     public static IServiceCollection AddCamStudioCore(this IServiceCollection services, IConfiguration configuration)
@@ -63,6 +65,8 @@ public static class CamStudioCoreServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICameraStore, CameraService>();
+        services.TryAddSingleton<ICameraGroupStore, CameraGroupService>();
+        services.TryAddSingleton<ICameraViewStore, CameraViewService>();
         services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
         services.AddCamStudioAccounts();
         return services;

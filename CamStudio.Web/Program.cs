@@ -52,6 +52,8 @@ app.UsePlayerScriptsFromSource();
 app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi();
 app.MapCameraApi();
+app.MapCameraGroupApi();
+app.MapCameraViewApi();
 app.MapCameraStreamApi();
 app.MapCameraHlsApi();
 app.MapEventApi();

@@ -41,4 +41,7 @@ public sealed class CameraCreateRequest
 
     /// <summary>At most 1000 characters.</summary>
     public string? Description { get; set; }
+
+    /// <summary>Ids of existing groups (<c>GET /api/groups</c>) the camera belongs to, each once; default none.</summary>
+    public IReadOnlyList<int>? Groups { get; set; }
 }

@@ -19,6 +19,10 @@ public record CameraResponse
     public required bool Audio { get; init; }
 
     public required string Description { get; init; }
+
+    /// <summary>Ids of the groups the camera belongs to, ascending.</summary>
+    public IReadOnlyList<int> Groups { get; init; } = [];
+
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
@@ -26,7 +30,9 @@ public record CameraResponse
     public required int Version { get; init; }
 
     /// <summary>Projects a stored camera; the password never leaves this layer.</summary>
-    public static CameraResponse FromEntity(Camera camera)
+    /// <param name="camera">The stored camera.</param>
+    /// <param name="groups">The ids of its groups (the membership rows are not part of the entity).</param>
+    public static CameraResponse FromEntity(Camera camera, IEnumerable<int>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(camera);
         return new CameraResponse
@@ -44,6 +50,7 @@ public record CameraResponse
             StreamQuality = camera.StreamQuality,
             Audio = camera.Audio,
             Description = camera.Description,
+            Groups = groups is null ? [] : [.. groups.Order()],
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.CreatedAt, DateTimeKind.Utc)),
             UpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.UpdatedAt, DateTimeKind.Utc)),
             Version = camera.Version,

@@ -1,4 +1,5 @@
 using CamStudio.Core.Data;
+using CamStudio.Core.Groups;
 using CamStudio.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -20,13 +21,16 @@ public sealed partial class CameraService(
     {
         await using CamStudioDbContext context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         List<Camera> cameras = await context.Cameras.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return cameras.ConvertAll(CameraResponse.FromEntity);
+        ILookup<int, int> groups = (await context.CameraGroupMembers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToLookup(m => m.CameraId, m => m.GroupId);
+        return cameras.ConvertAll(c => CameraResponse.FromEntity(c, groups[c.Id]));
     }
 
     public async Task<CameraResponse?> GetAsync(int cameraId, CancellationToken cancellationToken)
     {
-        Camera? camera = await FindAsync(cameraId, cancellationToken).ConfigureAwait(false);
-        return camera is null ? null : CameraResponse.FromEntity(camera);
+        await using CamStudioDbContext context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        Camera? camera = await context.Cameras.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cameraId, cancellationToken).ConfigureAwait(false);
+        return camera is null ? null : CameraResponse.FromEntity(camera, await GroupIdsAsync(context, cameraId, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<CameraResult> CreateAsync(CameraCreateRequest request, CancellationToken cancellationToken)
@@ -67,10 +71,22 @@ public sealed partial class CameraService(
             return new CameraConflict(CameraConflictReason.DuplicateName);
         }
 
+        IReadOnlyList<int> groups = request.Groups ?? [];
+        if (!await GroupsExistAsync(context, groups, cancellationToken).ConfigureAwait(false))
+        {
+            return UnknownGroups();
+        }
+
         context.Cameras.Add(camera);
         try
         {
+            // The memberships need the camera's generated id: two saves, one transaction, so no camera is ever stored
+            // without the groups it was created with.
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            context.CameraGroupMembers.AddRange(groups.Select(g => new CameraGroupMember { GroupId = g, CameraId = camera.Id }));
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException)
         {
@@ -83,7 +99,7 @@ public sealed partial class CameraService(
         }
 
         LogCreated(logger, camera.Id, camera.Source);
-        return new CameraSaved(CameraResponse.FromEntity(camera));
+        return new CameraSaved(CameraResponse.FromEntity(camera, groups));
     }
 
     public async Task<CameraResult> UpdateAsync(int cameraId, CameraUpdate update, CancellationToken cancellationToken)
@@ -111,6 +127,12 @@ public sealed partial class CameraService(
             };
         }
 
+        if (errors.Count == 0 && update.Groups is not null
+            && !await GroupsExistAsync(context, update.Groups, cancellationToken).ConfigureAwait(false))
+        {
+            return UnknownGroups();
+        }
+
         if (errors.Count > 0)
         {
             return new CameraInvalid(errors);
@@ -131,6 +153,15 @@ public sealed partial class CameraService(
         else if (!string.IsNullOrEmpty(update.Password))
         {
             camera.ProtectedPassword = passwordProtector.Protect(update.Password);
+        }
+
+        List<CameraGroupMember> members = await context.CameraGroupMembers.Where(m => m.CameraId == cameraId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (update.Groups is not null)
+        {
+            context.CameraGroupMembers.RemoveRange(members.Where(m => !update.Groups.Contains(m.GroupId)));
+            context.CameraGroupMembers.AddRange(update.Groups.Where(g => !members.Exists(m => m.GroupId == g))
+                .Select(g => new CameraGroupMember { GroupId = g, CameraId = cameraId }));
         }
 
         camera.UpdatedAt = UtcNow();
@@ -155,7 +186,7 @@ public sealed partial class CameraService(
         }
 
         LogUpdated(logger, camera.Id, camera.Version);
-        return new CameraSaved(CameraResponse.FromEntity(camera));
+        return new CameraSaved(CameraResponse.FromEntity(camera, update.Groups ?? members.ConvertAll(m => m.GroupId)));
     }
 
     public async Task<bool> DeleteAsync(int cameraId, CancellationToken cancellationToken)
@@ -228,6 +259,7 @@ public sealed partial class CameraService(
             StreamQuality = update.StreamQuality ?? camera.StreamQuality,
             Audio = update.Audio ?? camera.Audio,
             Description = update.Description ?? camera.Description,
+            Groups = update.Groups,
         };
     }
 
@@ -246,6 +278,26 @@ public sealed partial class CameraService(
         camera.Audio = merged.Audio ?? camera.Audio;
         camera.Description = merged.Description ?? string.Empty;
     }
+
+    private static async Task<List<int>> GroupIdsAsync(CamStudioDbContext context, int cameraId, CancellationToken cancellationToken) =>
+        await context.CameraGroupMembers.AsNoTracking().Where(m => m.CameraId == cameraId).Select(m => m.GroupId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    private static async Task<bool> GroupsExistAsync(CamStudioDbContext context, IReadOnlyList<int> groupIds, CancellationToken cancellationToken)
+    {
+        if (groupIds.Count == 0)
+        {
+            return true;
+        }
+
+        List<int> ids = [.. groupIds];
+        return await context.CameraGroups.CountAsync(g => ids.Contains(g.Id), cancellationToken).ConfigureAwait(false) == ids.Count;
+    }
+
+    private static CameraInvalid UnknownGroups() => new(new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        [CameraFields.Groups] = ["groups names a group that does not exist (see GET /api/groups)."],
+    });
 
     private async Task<Camera?> FindAsync(int cameraId, CancellationToken cancellationToken)
     {

@@ -37,6 +37,9 @@ public sealed class CameraUpdate
     /// <summary>An empty string clears the description.</summary>
     public string? Description { get; set; }
 
+    /// <summary>The camera's groups, replacing the stored set; omitted keeps them, an empty list removes the camera from every group.</summary>
+    public IReadOnlyList<int>? Groups { get; set; }
+
     /// <summary>
     /// The <c>version</c> the client read. When given (here or as an <c>If-Match</c> header) and the camera has changed
     /// since, the update is refused with a concurrency conflict instead of overwriting someone else's edit.

@@ -19,6 +19,7 @@ public static class CameraValidator
     public const int MaxUsernameLength = 128;
     public const int MaxPasswordLength = 128;
     public const int MaxDescriptionLength = 1000;
+    public const int MaxGroups = 100;
 
     // RFC 3986 pchar and '/', '?' minus '@' (some RTSP clients split user info at any '@') and '#' (never sent).
     private const string PathPunctuation = "-._~!$&'()*+,;=:/?%";
@@ -41,6 +42,7 @@ public static class CameraValidator
         Add(errors, CameraFields.Password, ValidateCredential(request.Password, MaxPasswordLength, "Password"));
         Add(errors, CameraFields.StreamQuality, ValidateQuality(request.StreamQuality));
         Add(errors, CameraFields.Description, ValidateDescription(request.Description));
+        Add(errors, CameraFields.Groups, ValidateGroupIds(request.Groups));
         return errors;
     }
 
@@ -232,6 +234,24 @@ public static class CameraValidator
         }
 
         return ContainsControl(description, allowLineBreaks: true) ? "Description must not contain control characters." : null;
+    }
+
+    /// <summary>Group ids must be positive and listed once; whether the groups exist is the store's check.</summary>
+    public static string? ValidateGroupIds(IReadOnlyList<int>? groups)
+    {
+        if (groups is null)
+        {
+            return null;
+        }
+
+        if (groups.Count > MaxGroups)
+        {
+            return $"A camera can be in at most {MaxGroups} groups.";
+        }
+
+        return groups.Any(id => id <= 0) || groups.Distinct().Count() != groups.Count
+            ? "groups must list group ids, each once."
+            : null;
     }
 
     /// <summary>The trimmed display name.</summary>

@@ -1,6 +1,8 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Webhooks;
+using CamStudio.Core.Groups;
+using CamStudio.Core.Views;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +27,14 @@ public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<CameraGroup> CameraGroups => Set<CameraGroup>();
+
+    public DbSet<CameraGroupMember> CameraGroupMembers => Set<CameraGroupMember>();
+
+    public DbSet<CameraView> CameraViews => Set<CameraView>();
+
+    public DbSet<CameraViewDefault> CameraViewDefaults => Set<CameraViewDefault>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -12,7 +12,7 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
     private static readonly string[] s_cameraFields =
     [
         "camera_id", "name", "source", "ip_address", "rtsp_port", "brand", "hd_path", "sd_path", "username",
-        "has_password", "stream_quality", "audio", "description", "created_at", "updated_at", "version",
+        "has_password", "stream_quality", "audio", "description", "groups", "created_at", "updated_at", "version",
     ];
 
     private static readonly string[] s_statusFields =

@@ -37,6 +37,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         "GET users", "POST users",
         "GET api/webhooks/", "GET api/webhooks/{webhook_id:int}", "POST api/webhooks/create", "PUT api/webhooks/{webhook_id:int}",
         "DELETE api/webhooks/{webhook_id:int}", "POST api/webhooks/{webhook_id:int}/test", "GET webhooks", "POST webhooks",
+        "POST api/groups/", "PUT api/groups/{group_id:int}", "DELETE api/groups/{group_id:int}", "GET groups", "POST groups",
     };
 
     [Fact]

@@ -1,4 +1,5 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Groups;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -23,6 +24,7 @@ public partial class CameraEditPage
     private bool _busy;
     private bool _probing;
     private CameraProbeResult? _probeResult;
+    private IReadOnlyList<CameraGroupResponse>? _groups;
 
     /// <summary>The camera to edit (from the route); null on <c>/cameras/new</c>.</summary>
     [Parameter]
@@ -33,6 +35,9 @@ public partial class CameraEditPage
 
     [Inject]
     private CameraCommands Commands { get; set; } = default!;
+
+    [Inject]
+    private ICameraGroupStore Groups { get; set; } = default!;
 
     [Inject]
     private CameraProbeService Probe { get; set; } = default!;
@@ -62,6 +67,7 @@ public partial class CameraEditPage
     {
         _conflict = false;
         _probeResult = null;
+        _groups = await Groups.ListAsync(CancellationToken.None);
         if (CameraId is not int id)
         {
             SetModel(new CameraFormModel());
@@ -95,6 +101,17 @@ public partial class CameraEditPage
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.HdPath)));
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.SdPath)));
         _editContext.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.Audio)));
+    }
+
+    private void OnGroupToggled(int groupId, bool member)
+    {
+        _model!.Groups.Remove(groupId);
+        if (member)
+        {
+            _model.Groups.Add(groupId);
+        }
+
+        _editContext!.NotifyFieldChanged(_editContext.Field(nameof(CameraFormModel.Groups)));
     }
 
     private async Task SaveAsync()

@@ -27,6 +27,9 @@ public sealed class CameraFormModel
     public string SdPath { get; set; } = CameraDefaults.SdPath;
     public string Description { get; set; } = string.Empty;
 
+    /// <summary>Ids of the groups the camera belongs to (the form's group checkboxes).</summary>
+    public List<int> Groups { get; set; } = [];
+
     /// <summary>Model property name → the <see cref="CameraFields"/> key its errors come under.</summary>
     public static IReadOnlyDictionary<string, string> WireKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -42,6 +45,7 @@ public sealed class CameraFormModel
         [nameof(HdPath)] = CameraFields.HdPath,
         [nameof(SdPath)] = CameraFields.SdPath,
         [nameof(Description)] = CameraFields.Description,
+        [nameof(Groups)] = CameraFields.Groups,
     };
 
     /// <summary>A form filled from a stored camera; the password stays empty.</summary>
@@ -61,6 +65,7 @@ public sealed class CameraFormModel
             HdPath = camera.HdPath,
             SdPath = camera.SdPath,
             Description = camera.Description,
+            Groups = [.. camera.Groups],
         };
     }
 
@@ -97,6 +102,7 @@ public sealed class CameraFormModel
         StreamQuality = StreamQuality,
         Audio = Audio,
         Description = Description,
+        Groups = [.. Groups],
     };
 
     /// <summary>A full update carrying <paramref name="version"/>; an empty password keeps the stored one.</summary>
@@ -114,6 +120,7 @@ public sealed class CameraFormModel
         StreamQuality = StreamQuality,
         Audio = Audio,
         Description = Description,
+        Groups = [.. Groups],
         Version = version,
     };
 }

@@ -17,6 +17,18 @@ public static class LiveLayouts
 
     public static bool IsKnown(string? layout) => All.Any(l => string.Equals(l.Value, layout, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Tiles per page: a fixed layout's cells (2×2 → 4); auto grows up to 4×4. Cameras past a page wait on the next
+    /// page and are not mounted, so no stream is pulled for them.
+    /// </summary>
+    public static int PageSize(string layout) => layout switch
+    {
+        "1" => 1,
+        "2x2" => 4,
+        "3x3" => 9,
+        _ => 16,
+    };
+
     /// <summary>Grid columns: fixed layouts say so; auto picks the smallest square grid that fits every camera.</summary>
     public static int Columns(string layout, int cameraCount) => layout switch
     {

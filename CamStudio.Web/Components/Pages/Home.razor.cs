@@ -10,12 +10,16 @@ namespace CamStudio.Web.Components.Pages;
 /// The live view: a tile per camera in the layout this browser chose last (auto, 1, 2×2, 3×3, 4×4), a tile maximised
 /// on demand (HD) while the others step aside; on first run (no cameras) an empty state that leads to the first camera.
 /// The toolbar also holds this browser's transport choice (auto: WebRTC with the HLS fallback, or forced).
+/// Cameras can be filtered by group and arranged into saved views (Home.Views.cs); the grid pages by the layout's size and
+/// only the current page's tiles are mounted.
 /// </summary>
 public partial class Home : IAsyncDisposable
 {
     public const string DemoCameraName = "Demo camera";
 
     private IReadOnlyList<CameraResponse>? _cameras;
+    private List<CameraResponse> _shown = [];
+    private int _page = 1;
     private CameraStatusSnapshot? _snapshot;
     private IJSObjectReference? _module;
     private string _layout = LiveLayouts.Auto;
@@ -40,9 +44,22 @@ public partial class Home : IAsyncDisposable
 
     private string GridClass => _maximized is null ? "live-grid" : "live-grid live-grid--maximized";
 
-    private string GridStyle => "--live-columns: " + LiveLayouts.Columns(_layout, _cameras?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string GridStyle => "--live-columns: " + LiveLayouts.Columns(_layout, PageCameras.Count()).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    protected override async Task OnInitializedAsync() => await LoadAsync();
+    private int PageSize => LiveLayouts.PageSize(_layout);
+
+    private int PageCount => Math.Max(1, (_shown.Count + PageSize - 1) / PageSize);
+
+    // Tiles of other pages are not rendered at all, so their players never start.
+    private IEnumerable<CameraResponse> PageCameras => _shown.Skip((Math.Min(_page, PageCount) - 1) * PageSize).Take(PageSize);
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadCallerAsync();
+        await LoadAsync();
+    }
+
+    protected override async Task OnParametersSetAsync() => await ApplyQueryAsync();
 
     protected override void Refresh(CameraStatusSnapshot snapshot) => _snapshot = snapshot;
 
@@ -63,8 +80,9 @@ public partial class Home : IAsyncDisposable
                 // The operator picked a layout while the module was loading: that choice wins and is remembered.
                 await module.InvokeAsync<bool>("setLayout", _layout);
             }
-            else if (LiveLayouts.IsKnown(stored) && stored != _layout)
+            else if (_view is null && LiveLayouts.IsKnown(stored) && stored != _layout)
             {
+                // An open view brings its own layout; the browser's last choice applies to the plain grid only.
                 _layout = stored;
                 StateHasChanged();
             }
@@ -105,8 +123,16 @@ public partial class Home : IAsyncDisposable
     private async Task LoadAsync()
     {
         _cameras = await Store.ListAsync(CancellationToken.None);
+        _groups = await GroupStore.ListAsync(CancellationToken.None);
         _snapshot = Notifier.Read(_cameras.Select(c => c.CameraId));
         Watch(_cameras.Select(c => c.CameraId));
+        Arrange();
+    }
+
+    private void SetPage(int page)
+    {
+        _page = page;
+        _maximized = null;
     }
 
     private async Task SetLayoutAsync(string layout)
@@ -114,6 +140,7 @@ public partial class Home : IAsyncDisposable
         _layout = layout;
         _layoutChosen = true;
         _maximized = null;
+        _page = 1;
         if (_module is not null)
         {
             await _module.InvokeAsync<bool>("setLayout", layout);
