@@ -18,7 +18,7 @@ public interface IAudioStreamSource
     IDisposable Subscribe(IAudioPacketSink sink);
 
     /// <summary>FFmpeg's latest sender report for the audio output; null when unknown (see IVideoStreamSource).</summary>
-    Rtp.RtpClockAnchor? ClockAnchor => null;
+    Rtcp.RtpClockAnchor? ClockAnchor => null;
 }
 
 /// <summary>Receives a camera's audio RTP packets; called on the source's receive loop, so it must not block.</summary>

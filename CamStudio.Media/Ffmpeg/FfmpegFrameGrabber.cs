@@ -36,27 +36,7 @@ public static class FfmpegFrameGrabber
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(arguments);
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = startInfo };
-        process.Start();
-        if (!registry.Register(process))
-        {
-            Kill(process);
-            throw new OperationCanceledException("The app is shutting down.");
-        }
-
+        using Process process = FfmpegOneShot.StartRegistered(registry, executable, arguments, redirectInput: true);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -73,7 +53,7 @@ public static class FfmpegFrameGrabber
             }
             catch (OperationCanceledException)
             {
-                Kill(process);
+                FfmpegOneShot.Kill(process);
                 cancellationToken.ThrowIfCancellationRequested();
                 List<string> lines = await ObserveAsync(stderr).ConfigureAwait(false) ?? [];
                 await ObserveAsync(stdout).ConfigureAwait(false);
@@ -158,18 +138,6 @@ public static class FfmpegFrameGrabber
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             return default;
-        }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
         }
     }
 }

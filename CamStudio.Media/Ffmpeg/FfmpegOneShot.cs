@@ -26,26 +26,7 @@ public static class FfmpegOneShot
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(arguments);
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = startInfo };
-        process.Start();
-        if (!registry.Register(process))
-        {
-            Kill(process);
-            throw new OperationCanceledException("The app is shutting down.");
-        }
-
+        using Process process = StartRegistered(registry, executable, arguments, redirectInput: false);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -73,7 +54,49 @@ public static class FfmpegOneShot
         }
     }
 
-    private static void Kill(Process process)
+    /// <summary>
+    /// Starts a one-shot child with its pipes redirected (and stdin when <paramref name="redirectInput"/>), and
+    /// registers it so it cannot outlive the app; if the registry is already shutting down it is killed at once.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The app is shutting down.</exception>
+    internal static Process StartRegistered(FfmpegProcessRegistry registry, string executable, IReadOnlyList<string> arguments,
+        bool redirectInput)
+    {
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
+        if (!registry.Register(process))
+        {
+            Kill(process);
+            process.Dispose();
+            throw new OperationCanceledException("The app is shutting down.");
+        }
+
+        return process;
+    }
+
+    internal static void Kill(Process process)
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStudio.Media.Audio;
+using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStudio.Media.Rtcp;
-using CamStudio.Media.Rtp;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.Streaming;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Video;
 using Microsoft.Extensions.Logging;

@@ -33,5 +33,5 @@ public interface IVideoStreamSource
     /// FFmpeg's latest sender report for this output (its SSRC names the run), which places the video on the same
     /// timeline as the audio; null when unknown (no report yet, or a source that has none).
     /// </summary>
-    Rtp.RtpClockAnchor? ClockAnchor => null;
+    Rtcp.RtpClockAnchor? ClockAnchor => null;
 }

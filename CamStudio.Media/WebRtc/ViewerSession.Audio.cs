@@ -1,5 +1,6 @@
 using System.Net;
 using CamStudio.Media.Audio;
+using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Srtp;
 

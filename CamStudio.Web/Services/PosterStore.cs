@@ -62,7 +62,12 @@ public sealed class PosterStore
     {
         lock (_lock)
         {
-            File.Delete(PathOf(cameraId));
+            // File.Delete tolerates a missing file but not a missing folder (no poster was ever written).
+            string path = PathOf(cameraId);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
         }
     }
 

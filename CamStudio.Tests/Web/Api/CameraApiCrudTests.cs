@@ -22,6 +22,8 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
         "state", "last_error", "fps", "bitrate_kbps", "keyframe_interval_s", "reconnect_count", "streams",
         // Added with the HLS fallback (issue 14): viewer_count split by transport.
         "webrtc_viewer_count", "hls_viewer_count",
+        // Added with the background health checks (issue 17).
+        "health",
     ];
 
     [Fact]

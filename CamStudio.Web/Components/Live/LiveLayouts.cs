@@ -19,11 +19,12 @@ public static class LiveLayouts
 
     /// <summary>
     /// Tiles per page: a fixed layout's cells (2×2 → 4); auto grows up to 4×4. Cameras past a page wait on the next
-    /// page and are not mounted, so no stream is pulled for them.
+    /// page and are not mounted, so no stream is pulled for them. The one-column layout is a list to scroll (a phone's
+    /// view): it pages by 16 like auto, and its tiles out of view already stop watching.
     /// </summary>
     public static int PageSize(string layout) => layout switch
     {
-        "1" => 1,
+        "1" => 16,
         "2x2" => 4,
         "3x3" => 9,
         _ => 16,

@@ -7,10 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { startRtspCamera } from '../rtsp-camera.mjs';
 import { decodeStamp, stampAgeMs, stampBandHeight } from '../stamp-decoder.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FPS = 25;
 let camera;
 let dir;
@@ -18,28 +17,12 @@ let url;
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cs-stamp-'));
-  camera = spawn('/usr/bin/python3', [
-    path.join(repo, 'scripts/rtsp-test-camera.py'), '--pattern', 'stamp', '--port', '0', '--fps', String(FPS),
-    '--stamp-log', path.join(dir, 'stamps.log'),
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise((resolve, reject) => {
-    let out = '';
-    camera.stdout.on('data', (d) => {
-      out += d;
-      const m = /READY (rtsp:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1].replace('rtsp://', 'rtsp://admin:secret@'));
-    });
-    camera.once('exit', (code) => reject(new Error(`camera exited with ${code}`)));
-    setTimeout(() => reject(new Error('camera not ready within 20 s')), 20_000).unref();
-  });
+  camera = await startRtspCamera(['--pattern', 'stamp', '--fps', String(FPS), '--stamp-log', path.join(dir, 'stamps.log')]);
+  url = camera.url;
 });
 
 after(async () => {
-  if (camera && camera.exitCode === null) {
-    const exited = new Promise((r) => camera.once('exit', r));
-    camera.kill('SIGTERM');
-    await exited;
-  }
+  await camera?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

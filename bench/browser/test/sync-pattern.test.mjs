@@ -3,44 +3,25 @@
 // which the benchmark reports next to Chromium's). Needs /usr/bin/python3 with GStreamer (scripts/install-deps.sh)
 // and ffmpeg; no npm packages.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { flashBeepOffsets, SYNC_PERIOD_MS } from '../flash-beep.mjs';
+import { startRtspCamera } from '../rtsp-camera.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FRAME_MS = 40; // 25 fps
 const cameras = [];
 let dir;
 
 async function startCamera(audio) {
-  const camera = spawn('/usr/bin/python3', [
-    path.join(repo, 'scripts/rtsp-test-camera.py'), '--pattern', 'sync', '--audio', audio, '--port', '0', '--fps', '25',
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const camera = await startRtspCamera(['--pattern', 'sync', '--audio', audio, '--fps', '25']);
   cameras.push(camera);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    camera.stdout.on('data', (d) => {
-      out += d;
-      const m = /READY (rtsp:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1].replace('rtsp://', 'rtsp://admin:secret@'));
-    });
-    camera.once('exit', (code) => reject(new Error(`camera exited with ${code}`)));
-    setTimeout(() => reject(new Error('camera not ready within 20 s')), 20_000).unref();
-  });
+  return camera.url;
 }
 
 after(async () => {
-  for (const camera of cameras) {
-    if (camera.exitCode === null) {
-      const exited = new Promise((r) => camera.once('exit', r));
-      camera.kill('SIGTERM');
-      await exited;
-    }
-  }
+  for (const camera of cameras) await camera.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -45,15 +45,25 @@ public sealed class GroupsAndViewsUiTests(UiEndToEndFixture e2e) : IAsyncLifetim
             await e2e.GoToAsync(groups, $"cameras/{cameraId}/edit");
             await groups.GetByRole(AriaRole.Checkbox, new() { Name = groupName }).CheckAsync();
             await groups.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-            await groups.WaitForURLAsync(url => url.EndsWith("/cameras", StringComparison.Ordinal), new() { Timeout = 20_000 });
+            await Eventually.WaitUntilAsync(() => groups.Url.EndsWith("/cameras", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20), "saved: back on the Cameras page");
         }
 
         IPage live = await e2e.OpenPageAsync("", groups.Context);
         await live.Locator(".live-tile").Nth(2).WaitForAsync(new() { Timeout = 20_000 });
+        // Clicks on the prerendered page before the circuit is up are lost.
+        await UiEndToEndFixture.WaitForInteractiveAsync(live);
         await live.Locator($"[data-testid=group-filter] [data-group='{groupId}']").ClickAsync();
-        await live.WaitForURLAsync(url => url.Contains($"group={groupId}", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        // The filter changes the address in place (history.pushState, no load event to wait for): read the URL.
+        await Eventually.WaitUntilAsync(() => live.Url.Contains($"group={groupId}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the group is in the address");
         await Eventually.WaitUntilAsync(async () => await TileIdsAsync(live) is [var a, var b] && a == porch && b == gate,
             TimeSpan.FromSeconds(20), "the Live page shows the group's two cameras");
+        // The address alone brings the filter back (a bookmark); the page is loaded afresh and interactive before the
+        // view is saved.
+        await e2e.GoToAsync(live, $"?group={groupId}");
+        await Eventually.WaitUntilAsync(async () => await TileIdsAsync(live) is [var a, var b] && a == porch && b == gate,
+            TimeSpan.FromSeconds(20), "the bookmarked filter shows the group's two cameras");
 
         await live.Locator("[data-action=save-view-as]").ClickAsync();
         await live.Locator("[data-testid=save-view-form] input[data-field=view-name]").FillAsync("Yard " + suffix);

@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Buffers.Binary;
 using CamStudio.Media.Ffmpeg;
-using CamStudio.Media.Rtp;
+using CamStudio.Media.Rtcp;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CamStudio.Tests.Media.Rtp;
+namespace CamStudio.Tests.Media.Rtcp;
 
 public class RtpClockAnchorTests
 {

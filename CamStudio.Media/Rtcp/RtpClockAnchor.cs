@@ -1,4 +1,4 @@
-namespace CamStudio.Media.Rtp;
+namespace CamStudio.Media.Rtcp;
 
 /// <summary>
 /// One sender report of FFmpeg's: the RTP timestamp <see cref="RtpTimestamp"/> of stream <see cref="Ssrc"/> belongs to
