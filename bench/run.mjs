@@ -41,7 +41,8 @@ const plan = args.smoke
 plan.audio = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 500 } : { rounds: 5, windowMs: 15000, settleMs: 3000 };
 if (args.rounds) plan.audio.rounds = Number(args.rounds);
 // Lip sync (issue 15): flash/beep pairs per microphone codec, in Chromium.
-plan.sync = { edges: args.smoke ? 5 : 40 };
+plan.sync = { edges: args.smoke ? 5 : 40, rounds: args.smoke ? 1 : 3 };
+if (args.rounds) plan.sync.rounds = Number(args.rounds);
 // Health checks (issue 17): 30 idle cameras, checks off / every 60 s / every 5 s, each on a fresh CamStudio.
 plan.health = args.smoke
   ? { cameras: 30, rounds: 1, settleMs: 5000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 5000 }, { key: '5s', intervalSeconds: 5, windowMs: 10000 }] }

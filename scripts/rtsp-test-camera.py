@@ -19,7 +19,7 @@ black/white blocks (see stamp_band below; bench/browser/stamp-decoder.js reads i
 a noise background that keeps the encoder at its configured bitrate, like a real camera.
 --pattern sync (with --audio) is the lip-sync pattern: the picture turns white and a 1 kHz beep starts at the same
 media time, every SYNC_PERIOD_S seconds (black and silence for the other half), both switched by one controller
-clock on the sources' own timestamps, so the camera itself is in sync to the frame.
+clock on the sources' own timestamps, so the camera itself is in sync to the frame (AAC's encoder delay compensated).
 """
 
 import argparse
@@ -249,6 +249,9 @@ def attach_stamp_source(factory, mount, width, height, fps, log):
 # A viewer that plays them in sync sees the flash and hears the beep together.
 
 SYNC_PERIOD_S = 1.6
+# voaacenc at 16 kHz mono: 1600 samples from input to decoded output (measured through RTSP and FFmpeg's decoder with
+# bench/browser/flash-beep.mjs: the AAC pair sat 99-101 ms later than the PCMA pair of the same pattern).
+AAC_ENCODER_DELAY_S = 0.1
 SYNC_VIDEO_NAME = "syncvideo"
 SYNC_AUDIO_NAME = "syncaudio"
 
@@ -263,7 +266,12 @@ def square_wave(high):
     return source
 
 
-def attach_sync_controllers(factory, fps):
+def attach_sync_controllers(factory, fps, audio):
+    # The AAC encoder's output starts AAC_ENCODER_DELAY after its input (priming), so a decoder hears the beep that much
+    # after its timestamp says: start the AAC beep that much earlier (a shift by the period minus the delay, as the wave
+    # repeats), so what a player hears coincides with the flash, as on a camera that compensates its encoder.
+    audio_lead = int((SYNC_PERIOD_S - AAC_ENCODER_DELAY_S) * Gst.SECOND) if audio == "aac" else 0
+
     def on_configure(_factory, media):
         pipeline = media.get_element()
         video = pipeline.get_by_name(SYNC_VIDEO_NAME)
@@ -276,11 +284,14 @@ def attach_sync_controllers(factory, fps):
 
         # A live source's frames sit on a grid that starts wherever the clock was when it started, and the picture can
         # only turn white on a frame: shift both waves onto the frame grid, so the flash and the beep (10 ms buffers)
-        # start at the same media time instead of up to a frame apart.
+        # start at the same media time instead of up to a frame apart. The shift is the rest of the frame after the
+        # first frame's phase (frame - pts % frame): measured through RTSP and FFmpeg, that lands the pair within a few
+        # ms, where the phase itself (pts % frame) left the beep up to two frames early.
         def on_first_frame(_pad, info):
-            shift = info.get_buffer().pts % (Gst.SECOND // fps)
+            frame = Gst.SECOND // fps
+            shift = (frame - info.get_buffer().pts % frame) % frame
             flash.set_property("timeshift", shift)
-            beep.set_property("timeshift", shift)
+            beep.set_property("timeshift", (shift + audio_lead) % int(SYNC_PERIOD_S * Gst.SECOND))
             return Gst.PadProbeReturn.REMOVE
 
         video.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_first_frame)
@@ -340,7 +351,7 @@ def build_server(args):
         if args.pattern == "stamp":
             attach_stamp_source(factory, path, dims[0], dims[1], args.fps, log)
         if args.pattern == "sync":
-            attach_sync_controllers(factory, args.fps)
+            attach_sync_controllers(factory, args.fps, args.audio)
         factory.add_role_from_structure(Gst.Structure.new_from_string(
             "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
         mounts.add_factory(path, factory)
