@@ -35,7 +35,7 @@ public static class CameraStreamApi
             .WithViewerOfferProblems();
         cameras.MapDelete("/{camera_id:int}/webrtc/{session_id}", DeleteSession)
             .WithName("DeleteWebRtcSession")
-            .WithSummary("Ends a viewer session.")
+            .WithSummary("Ends the caller's own viewer session (another user's is 404).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         cameras.MapPost("/{camera_id:int}/whep", PostWhep)
             .WithName("PostWhepOffer")
@@ -48,7 +48,7 @@ public static class CameraStreamApi
             .WithViewerOfferProblems();
         cameras.MapDelete("/{camera_id:int}/whep/{session_id}", DeleteSession)
             .WithName("DeleteWhepSession")
-            .WithSummary("WHEP: ends the session created by the POST.")
+            .WithSummary("WHEP: ends the session the caller created by the POST (another user's is 404).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         cameras.MapGet("/{camera_id:int}/ws", CameraMjpegSocket.HandleAsync)
             .WithName("CameraJpegWebSocket")
@@ -131,8 +131,9 @@ public static class CameraStreamApi
     private static Results<Ok, ProblemHttpResult> DeleteSession(
         [FromRoute(Name = "camera_id")] int cameraId,
         [FromRoute(Name = "session_id")] string sessionId,
-        ViewerOfferService offers) =>
-        offers.Close(cameraId, sessionId) ? TypedResults.Ok() : StreamProblems.SessionNotFound(cameraId);
+        ViewerOfferService offers,
+        HttpContext context) =>
+        offers.Close(context.User, cameraId, sessionId) ? TypedResults.Ok() : StreamProblems.SessionNotFound(cameraId);
 }
 
 /// <summary>Body of <c>POST /api/cameras/{camera_id}/webrtc/offer</c>; quality is <c>stream1</c>, <c>stream2</c> or absent.</summary>

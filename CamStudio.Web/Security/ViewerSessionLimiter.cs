@@ -6,12 +6,14 @@ namespace CamStudio.Web.Security;
 
 /// <summary>
 /// Counts each user's open viewer sessions across cameras so one account (or one leaked token) cannot open sessions
-/// without bound. A lease is taken before the offer is answered and released when the session closes.
+/// without bound. A lease is taken before the offer is answered and released when the session closes. It also
+/// remembers whose each held WebRTC session is, so only its owner can end it through the API.
 /// </summary>
 public sealed class ViewerSessionLimiter(IOptionsMonitor<SecurityOptions> options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal); // session id -> user
 
     public int Limit => options.CurrentValue.MaxViewerSessionsPerUser;
 
@@ -49,13 +51,34 @@ public sealed class ViewerSessionLimiter(IOptionsMonitor<SecurityOptions> option
         lock (_lock)
         {
             _open[owned.User] = _open.GetValueOrDefault(owned.User) + 1;
+            _owners[session.Id] = owned.User;
         }
 
-        session.Closed += (_, _) => held.Dispose();
+        string id = session.Id;
+        session.Closed += (_, _) => Forget(id, held);
         if (session.State == ViewerSessionState.Closed)
         {
-            held.Dispose(); // closed before we subscribed
+            Forget(id, held); // closed before we subscribed
         }
+    }
+
+    /// <summary>Whether <paramref name="user"/> opened the (still open) WebRTC session <paramref name="sessionId"/>.</summary>
+    public bool IsOwner(string sessionId, string user)
+    {
+        lock (_lock)
+        {
+            return _owners.TryGetValue(sessionId, out string? owner) && string.Equals(owner, user, StringComparison.Ordinal);
+        }
+    }
+
+    private void Forget(string sessionId, Lease held)
+    {
+        lock (_lock)
+        {
+            _owners.Remove(sessionId);
+        }
+
+        held.Dispose();
     }
 
     /// <summary>As <see cref="Hold(IDisposable, ViewerSession?)"/>, for an HLS viewer (released when it ends).</summary>

@@ -185,8 +185,22 @@ public sealed class ViewerOfferService(
     private static ViewerOfferOutcome CameraAuthFailed() => ViewerOfferOutcome.Failed(ViewerOfferError.CameraAuthFailed,
         "Wrong username or password: the camera rejects the stored credentials. An Admin can correct them on the camera's page.");
 
-    /// <summary>Ends a viewer (WebRTC or HLS) of <paramref name="cameraId"/>; false when no such session belongs to that camera.</summary>
+    /// <summary>
+    /// Ends a viewer (WebRTC or HLS) of <paramref name="cameraId"/> that the caller opened itself (a live tile's
+    /// circuit); false when no such session belongs to that camera. Requests from outside use the overload with the user.
+    /// </summary>
     public bool Close(int cameraId, string sessionId) => streams.CloseViewer(cameraId, sessionId);
+
+    /// <summary>
+    /// Ends <paramref name="user"/>'s WebRTC session <paramref name="sessionId"/> of <paramref name="cameraId"/>. Another
+    /// user's session is answered as if it did not exist (false), so a session id seen elsewhere (a log, a shared
+    /// screen) cannot end someone else's viewing, nor confirm that it exists.
+    /// </summary>
+    public bool Close(ClaimsPrincipal user, int cameraId, string sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return sessions.IsOwner(sessionId, UserKey(user)) && streams.CloseViewer(cameraId, sessionId);
+    }
 
     /// <summary>
     /// The STUN/TURN servers (WebRtc:IceServers) <paramref name="user"/>'s browser should use. A server configured with a

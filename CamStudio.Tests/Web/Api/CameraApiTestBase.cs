@@ -1,6 +1,9 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CamStudio.Core.Accounts;
+using CamStudio.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Api;
@@ -64,6 +67,15 @@ public abstract class CameraApiTestBase(TestDatabase database) : IAsyncLifetime
         string body = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().Be(201, body);
         return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>A client signed in (bearer token) as a new Viewer account named <paramref name="name"/>.</summary>
+    protected async Task<HttpClient> ViewerClientAsync(string name)
+    {
+        HttpClient client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", await TestAccounts.CreateUserWithTokenAsync(Services, name, CamStudioRoles.Viewer));
+        return client;
     }
 
     protected static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>

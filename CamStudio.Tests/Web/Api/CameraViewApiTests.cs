@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Core.Accounts;
@@ -135,13 +134,6 @@ public abstract class CameraViewApiTests(TestDatabase database) : CameraApiTestB
         (await ReadJsonAsync(await Client.GetAsync($"/api/views/{viewId}"))).GetProperty("group_id").ValueKind.Should().Be(JsonValueKind.Null);
     }
 
-    private async Task<HttpClient> ViewerClientAsync(string name)
-    {
-        HttpClient client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", await TestAccounts.CreateUserWithTokenAsync(Services, name, CamStudioRoles.Viewer));
-        return client;
-    }
 
     private static async Task<JsonElement> CreateViewAsync(HttpClient client, object request)
     {

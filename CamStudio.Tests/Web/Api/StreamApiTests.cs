@@ -100,6 +100,30 @@ public sealed class StreamApiTests() : CameraApiTestBase(TestDatabase.Sqlite())
     }
 
     [Fact]
+    public async Task Only_the_user_who_opened_a_session_can_end_it_another_user_gets_404_and_the_viewer_keeps_watching()
+    {
+        int id = await CreateDemoCameraAsync();
+        using HttpResponseMessage response = await Client.PostAsJsonAsync(
+            $"/api/cameras/{id}/webrtc/offer", new { sdp = SdpFixtures.Chrome126VideoOnly, type = "offer", quality = "stream2" });
+        JsonElement answer = await ReadJsonAsync(response);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, answer.ToString());
+        string sessionId = answer.GetProperty("session_id").GetString()!;
+        using HttpClient other = await ViewerClientAsync("someone-else");
+
+        foreach (string path in new[] { $"/api/cameras/{id}/webrtc/{sessionId}", $"/api/cameras/{id}/whep/{sessionId}" })
+        {
+            using HttpResponseMessage refused = await other.DeleteAsync(path);
+            (await ReadProblemAsync(refused, 404)).GetProperty("code").GetString().Should().Be("session_not_found");
+        }
+
+        GetService<WebRtcServer>().TryGetSession(sessionId, out ViewerSession? session).Should().BeTrue();
+        session!.State.Should().NotBe(ViewerSessionState.Closed);
+        using HttpResponseMessage deleted = await Client.DeleteAsync($"/api/cameras/{id}/webrtc/{sessionId}");
+        deleted.StatusCode.Should().Be(HttpStatusCode.OK);
+        session.State.Should().Be(ViewerSessionState.Closed);
+    }
+
+    [Fact]
     public async Task Whep_post_gives_201_with_the_answer_and_location_and_delete_on_it_ends_the_session()
     {
         int id = await CreateDemoCameraAsync();
