@@ -49,6 +49,9 @@ plan.health = args.smoke
   : { cameras: 30, rounds: 3, settleMs: 20000, conditions: [{ key: 'off', intervalSeconds: null, windowMs: 60000 },
       { key: '60s', intervalSeconds: 60, windowMs: 120000 }, { key: '5s', intervalSeconds: 5, windowMs: 60000 }] };
 if (args.rounds) plan.health.rounds = Number(args.rounds);
+// Glass-to-glass vs Janus (issue 16): per round, alternating late joiners in Chromium, the p95 of each, median of the repetitions.
+plan.g2g = args.smoke ? { rounds: 1, repetitions: 1, frames: 50 } : { rounds: 1, repetitions: 5, frames: 250 };
+if (args.rounds) plan.g2g.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -58,7 +61,7 @@ if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').
 if (args.workers) plan.viewerWorkers = Number(args.workers);
 // The smoke leaves the audio and health parts out (more test cameras and app instances would break its CI budget);
 // `--smoke --only audio` (or sync, or health) runs the short variant on its own.
-const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,jpeg' : 'memory,fanout,hls,browser,janus,jpeg,audio,sync,health')).split(','));
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,g2g,jpeg' : 'memory,fanout,hls,browser,janus,g2g,jpeg,audio,sync,health')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
@@ -123,6 +126,10 @@ try {
         results.set('fanout', `janus.${camera}`, await runJanusFanout(ctx, byName(camera), levels));
       });
     }
+  }
+  if (parts.has('g2g')) {
+    const { runGlassToGlassVsJanus } = await import('./browser/g2g-janus.mjs');
+    await step('browser.glassToGlassVsJanus', async () => { await runGlassToGlassVsJanus(ctx, plan.g2g); });
   }
   if (parts.has('jpeg')) {
     const { runJpegFanout } = await import('./fanout/jpeg.mjs');

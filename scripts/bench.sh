@@ -3,7 +3,7 @@
 #   scripts/bench.sh                 # full run: 720p + 1080p cameras, 1/10/50 viewers, Janus and JPEG references
 #   scripts/bench.sh --smoke         # CI smoke: one camera, few viewers, short windows, < 2 min; exit 1 if any
 #                                    # metric could not be measured
-#   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, hls, browser, janus, jpeg, audio, sync, health (the last three not in --smoke)
+#   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, hls, browser, janus, g2g, jpeg, audio, sync, health (the last three not in --smoke)
 #   scripts/bench.sh --only audio [--rounds 5]   # issue 15: CPU per camera with audio (AAC->Opus, G.711 copy) vs video only
 #   scripts/bench.sh --only sync           # issue 15: lip sync in Chromium (flash + beep test camera), AAC and PCMA
 #   scripts/bench.sh --only health [--rounds 3]  # issue 17: CPU of background health checks, 30 idle cameras (off/60 s/5 s)

@@ -51,8 +51,10 @@ export async function newBenchContext(browser, ctx, viewport = { width: 1280, he
  * @param {string} baseUrl
  * @param {Record<string, string | number>} query
  * @param {number} timeoutMs
+ * @param {(page: import('playwright-core').Page) => Promise<void>} [afterNavigation] e.g. signalling the page's peer
+ *   connection from Node (the Janus reference); its errors fail the page like the page's own
  */
-export async function openBenchPage(context, baseUrl, query, timeoutMs) {
+export async function openBenchPage(context, baseUrl, query, timeoutMs, afterNavigation) {
   const page = await context.newPage();
   const url = `${baseUrl}/__bench/bench.html?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
   const close = async () => {
@@ -61,6 +63,7 @@ export async function openBenchPage(context, baseUrl, query, timeoutMs) {
   };
   try {
     await page.goto(url);
+    await afterNavigation?.(page);
     await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: timeoutMs, polling: 50 });
     const result = await page.evaluate(() => window.benchResult);
     if (result.error) throw new Error(`bench page (${query.mode}): ${result.error}`);

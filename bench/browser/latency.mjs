@@ -38,10 +38,18 @@ async function measure(ctx, context, { cameraId, frames, quality, start, transpo
   // The source as CamStudio sees it while the page still watches: a loaded test camera delivers fewer fps.
   const status = await cameraStatus(ctx.api, cameraId);
   await page.close();
-  const r = page.result;
+  const result = latencyResult(page.result,
+    { fps: status.fps, bitrateKbps: status.bitrate_kbps, keyframeIntervalS: status.keyframe_interval_s });
+  ctx.log(`glass-to-glass over ${transport} (stream ${start} at join): median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
+    + `(n ${result.presented.n}, unreadable ${result.unreadableFrames})`);
+  return result;
+}
+
+/** The latency page's samples summarized (ms), with Chromium's receiver averages and the source as it was measured. */
+export function latencyResult(r, camera) {
   const samples = r.samples;
   const pick = (k) => samples.map((s) => s[k]).filter((v) => Number.isFinite(v));
-  const result = {
+  return {
     presented: summarize(pick('presented')),
     received: summarize(pick('received')),
     expectedDisplay: summarize(pick('expectedDisplay')),
@@ -54,9 +62,6 @@ async function measure(ctx, context, { cameraId, frames, quality, start, transpo
     droppedVideoFrames: r.droppedVideoFrames,
     width: r.width,
     height: r.height,
-    camera: { fps: status.fps, bitrateKbps: status.bitrate_kbps, keyframeIntervalS: status.keyframe_interval_s },
+    camera,
   };
-  ctx.log(`glass-to-glass over ${transport} (stream ${start} at join): median ${result.presented.median} ms, p95 ${result.presented.p95} ms, max ${result.presented.max} ms `
-    + `(n ${result.presented.n}, unreadable ${r.unreadable})`);
-  return result;
 }

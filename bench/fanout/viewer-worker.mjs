@@ -9,6 +9,7 @@
 import dgram from 'node:dgram';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { createApiClient } from '../lib/api.mjs';
+import { watchJanusMountpoint } from '../lib/janus.mjs';
 
 // On a shared 2-core machine a viewer process can be off the CPU for longer than the default 208 KiB socket
 // buffer lasts at 2-4 Mbit/s; the kernel then drops datagrams, the viewer NACKs and the server under test
@@ -140,44 +141,23 @@ async function openHls({ baseUrl, token, cameraId, quality }) {
   return viewer;
 }
 
-/** Janus streaming plugin over the Janus HTTP API: create, attach, watch (Janus offers), start with our answer. */
+/** Janus streaming plugin over the Janus HTTP API (bench/lib/janus.mjs): Janus offers, a werift peer answers. */
 async function openJanus({ janusUrl, mountpointId, address }) {
-  const call = async (path, body) => {
-    const r = await fetch(`${janusUrl}${path}`, {
-      method: 'POST', body: JSON.stringify({ ...body, transaction: Math.random().toString(36).slice(2) }),
-      headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(20000),
-    });
-    const json = await r.json();
-    if (json.janus === 'error') throw new Error(`Janus ${body.janus}: ${JSON.stringify(json.error)}`);
-    return json;
-  };
-  const session = (await call('', { janus: 'create' })).data.id;
-  const handle = (await call(`/${session}`, { janus: 'attach', plugin: 'janus.plugin.streaming' })).data.id;
-  await call(`/${session}/${handle}`, { janus: 'message', body: { request: 'watch', id: mountpointId } });
-  const offer = await nextJanusEvent(janusUrl, session, (e) => e.jsep?.type === 'offer');
   const pc = newPeerConnection(address);
   const viewer = track(pc);
-  await pc.setRemoteDescription(offer.jsep);
-  await pc.setLocalDescription(await pc.createAnswer());
-  await call(`/${session}/${handle}`, { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: pc.localDescription.sdp } });
+  const subscriber = await watchJanusMountpoint({
+    janusUrl, mountpointId,
+    answer: async (offer) => {
+      await pc.setRemoteDescription(offer);
+      await pc.setLocalDescription(await pc.createAnswer());
+      return pc.localDescription.sdp;
+    },
+  });
   viewer.close = async () => {
     await pc.close();
-    await call(`/${session}`, { janus: 'destroy' }).catch(() => {});
+    await subscriber.close();
   };
   return viewer;
-}
-
-async function nextJanusEvent(janusUrl, session, predicate) {
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    const r = await fetch(`${janusUrl}/${session}?maxev=10&rid=${Date.now()}`, { signal: AbortSignal.timeout(35000) });
-    const events = [].concat(await r.json());
-    for (const e of events) {
-      if (e.janus === 'event' && e.plugindata?.data?.error) throw new Error(`Janus: ${e.plugindata.data.error}`);
-      if (predicate(e)) return e;
-    }
-  }
-  throw new Error('no offer from Janus within 30 s');
 }
 
 process.on('message', async (message) => {

@@ -123,3 +123,47 @@ export function startRtpFeed({ camera, port, logDir }) {
   feed.progress = progress;
   return feed;
 }
+
+/**
+ * One subscriber of a Janus streaming mountpoint over the HTTP API: create a session, attach the streaming plugin,
+ * watch (Janus sends the offer), hand the offer to `answer` (whatever peer connection the caller runs: werift in the
+ * fan-out workers, Chromium in the glass-to-glass comparison) and start with the SDP it returns.
+ * @param {{ janusUrl: string, mountpointId: number, answer: (offer: { type: 'offer', sdp: string }) => Promise<string> }} options
+ * @returns {Promise<{ close(): Promise<void> }>}
+ */
+export async function watchJanusMountpoint({ janusUrl, mountpointId, answer }) {
+  const call = async (path, body) => {
+    const r = await fetch(`${janusUrl}${path}`, {
+      method: 'POST', body: JSON.stringify({ ...body, transaction: Math.random().toString(36).slice(2) }),
+      headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(20000),
+    });
+    const json = await r.json();
+    if (json.janus === 'error') throw new Error(`Janus ${body.janus}: ${JSON.stringify(json.error)}`);
+    return json;
+  };
+  const session = (await call('', { janus: 'create' })).data.id;
+  try {
+    const handle = (await call(`/${session}`, { janus: 'attach', plugin: 'janus.plugin.streaming' })).data.id;
+    await call(`/${session}/${handle}`, { janus: 'message', body: { request: 'watch', id: mountpointId } });
+    const offer = await nextJanusEvent(janusUrl, session, (e) => e.jsep?.type === 'offer');
+    const sdp = await answer(offer.jsep);
+    await call(`/${session}/${handle}`, { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp } });
+  } catch (err) {
+    await call(`/${session}`, { janus: 'destroy' }).catch(() => {});
+    throw err;
+  }
+  return { close: () => call(`/${session}`, { janus: 'destroy' }).then(() => {}, () => {}) };
+}
+
+async function nextJanusEvent(janusUrl, session, predicate) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const r = await fetch(`${janusUrl}/${session}?maxev=10&rid=${Date.now()}`, { signal: AbortSignal.timeout(35000) });
+    const events = [].concat(await r.json());
+    for (const e of events) {
+      if (e.janus === 'event' && e.plugindata?.data?.error) throw new Error(`Janus: ${e.plugindata.data.error}`);
+      if (predicate(e)) return e;
+    }
+  }
+  throw new Error('no offer from Janus within 30 s');
+}

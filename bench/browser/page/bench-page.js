@@ -7,6 +7,7 @@
 //   ?mode=sync&camera=ID&edges=30               one player with audio, camera --pattern sync: each flash's display time
 //                                               vs its beep's playout time (lip sync, issue 15)
 //   &transport=hls                             the player forced to LL-HLS (hls.js), as the tile's fallback plays
+//   &transport=janus (latency only)            a plain <video> from a Janus mountpoint, signalled from Node (the reference)
 // Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
 import { createPlayer } from '/js/player.js';
 import { decodeStamp, stampAgeMs, stampBandHeight } from './stamp-decoder.js';
@@ -244,6 +245,52 @@ function receiverAverages(a, b) {
   };
 }
 
+/**
+ * A plain <video> fed by a Janus streaming mountpoint (&transport=janus: the glass-to-glass reference). Janus offers,
+ * so the Node side signals (bench/browser/g2g-janus.mjs) and hands each offer to window.benchJanus.answer(); the
+ * returned tile has the fields latency() reads from a player's tile.
+ */
+function startJanusTile(onFrame) {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  video.playsInline = true;
+  document.getElementById('tiles').append(video);
+  const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
+  const pc = new RTCPeerConnection();
+  const tile = { video, t, player: null, error: null, states: [], reconnects: 0, lastProblem: '', pcs: [pc] };
+  pc.ontrack = (e) => {
+    video.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+    video.play().catch(() => {});
+  };
+  pc.onconnectionstatechange = () => {
+    if (pc.connectionState === 'failed') tile.error ??= 'the Janus peer connection failed';
+  };
+  window.benchJanus = {
+    async answer(offer) {
+      t.offer ??= performance.now();
+      await pc.setRemoteDescription(offer);
+      await pc.setLocalDescription(await pc.createAnswer());
+      // No trickle towards Janus: the answer carries the candidates (host only, gathered at once in the namespace).
+      if (pc.iceGatheringState !== 'complete') {
+        await new Promise((resolve) => {
+          pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+        });
+      }
+      t.answer ??= performance.now();
+      return pc.localDescription.sdp;
+    },
+  };
+  const onVideoFrame = (now, metadata) => {
+    t.firstFrame ??= now;
+    if (onFrame(now, metadata) === false) return;
+    video.requestVideoFrameCallback(onVideoFrame);
+  };
+  video.requestVideoFrameCallback(onVideoFrame);
+  tile.dispose = () => pc.close();
+  return tile;
+}
+
 async function latency() {
   const wanted = Number(params.get('frames') ?? 500);
   const read = stampReader();
@@ -254,7 +301,8 @@ async function latency() {
   let caughtUp = false;
   /** @type {Promise<object | null> | null} */
   let countersAtStart = null;
-  const tile = startTile(params.get('camera'), quality, (now, metadata) => {
+  const start = transport === 'janus' ? startJanusTile : (onFrame) => startTile(params.get('camera'), quality, onFrame);
+  const tile = start((now, metadata) => {
     const wall = Date.now();
     callbacks++;
     const stamp = read(tile.video);
