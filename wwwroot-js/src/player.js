@@ -15,19 +15,21 @@ import { freezeFrameAsPoster, watchFirstFrame } from './first-frame.js';
 import { resolveEnv } from './env.js';
 import { HlsSession } from './hls-session.js';
 import { PeerSession } from './peer-session.js';
+import { Quality, qualityName, validQuality } from './quality.js';
 import { QualitySwitch } from './quality-switch.js';
+import { StallWatch } from './stall-watch.js';
 import { classifySignalError } from './signal-error.js';
 import { PlayerState, StateMachine } from './state-machine.js';
 import { summarizeStats } from './stats.js';
+import { NamedTimers } from './timers.js';
 import { Transport, webRtcUnsupported } from './transport.js';
-import { TRANSPORT_MODES } from './transport-mode.js';
+import { firstTransport, validMode } from './transport-mode.js';
 import { VisibilityWatcher } from './visibility.js';
 
 export { PlayerState } from './state-machine.js';
 export { Transport } from './transport.js';
 
-/** Camera stream names as the server knows them. */
-export const Quality = Object.freeze({ HD: 'stream1', SD: 'stream2' });
+export { Quality } from './quality.js';
 
 /**
  * @typedef {Object} PlayerOptions
@@ -68,12 +70,11 @@ export class CameraPlayer {
   /** @type {PeerSession | null} the connected session whose first frame is being waited for (armed once per session) */ #firstFrameWait = null;
   /** @type {QualitySwitch | null} the other quality, or WebRTC while on HLS, connecting in the background */ #pending = null;
   /** @type {boolean} #pending is a background WebRTC retry (fails quietly), not a quality switch */ #pendingIsRetry = false;
-  /** @type {Map<string, unknown>} named timers: connect, fallback, reconnect, grace, stats, webrtcRetry */ #timers = new Map();
+  /** @type {NamedTimers} connect, fallback, reconnect, grace, stats, webrtcRetry */ #timers;
   /** @type {(() => void) | null} */ #cancelFirstFrame = null;
   /** @type {number | null} clock time the current session went live */ #liveSince = null;
   /** @type {ReturnType<typeof summarizeStats>} */ #statsPrevious = null;
-  /** @type {number} */ #lastFramesDecoded = -1;
-  /** @type {number} clock time framesDecoded last grew */ #lastFrameProgressAt = 0;
+  /** @type {StallWatch} */ #stall = new StallWatch();
   /** @type {boolean} the element's poster is our frozen frame and must be cleared */ #posterIsOurs = false;
   /** @type {boolean} start() was called before the visibility was known */ #startWhenSettled = false;
   /** @type {boolean} a click listener is waiting to start blocked playback */ #clickToPlayArmed = false;
@@ -106,6 +107,7 @@ export class CameraPlayer {
     const onStateChange = options.onStateChange ?? (() => {});
     this.#machine = new StateMachine(onStateChange);
     this.#backoff = new Backoff({ random: this.#env.random });
+    this.#timers = new NamedTimers(this.#env, () => !this.#disposed);
 
     // Every browser autoplays muted inline video; iOS needs playsinline or it goes fullscreen.
     video.muted = true;
@@ -205,7 +207,7 @@ export class CameraPlayer {
     if (!this.#visibility.visible) {
       // Retrying a tile nobody can see would count a viewer that is not there; it connects when it is shown.
       this.#stopAttempt();
-      this.#clearTimer('reconnect');
+      this.#timers.clear('reconnect');
       this.#transition(PlayerState.Paused, { reason: 'hidden' });
       return;
     }
@@ -228,8 +230,7 @@ export class CameraPlayer {
       return;
     }
     this.#transport = m;
-    this.#clearTimer('fallback');
-    this.#clearTimer('webrtcRetry');
+    this.#timers.clear('fallback', 'webrtcRetry');
     if (this.#pendingIsRetry) this.#closePending();
     const onScreen = this.#primary?.transport;
     if (onScreen && onScreen !== m && (state === PlayerState.Connecting || state === PlayerState.Live)) {
@@ -271,7 +272,7 @@ export class CameraPlayer {
     this.#env.window?.removeEventListener('pagehide', this.#onPageHide);
     this.#video.removeEventListener('click', this.#onClickToPlay);
     this.#stopAttempt();
-    this.#clearTimer('reconnect');
+    this.#timers.clear('reconnect');
     this.#video.srcObject = null;
     this.#clearPoster();
     this.#machine.transition(PlayerState.Stopped, { quality: this.#quality, transport: this.#transport, reason: 'disposed' });
@@ -287,7 +288,7 @@ export class CameraPlayer {
     if (this.#disposed) return;
     // One attempt in flight, ever: whatever was there is torn down (and hung up) first.
     this.#stopAttempt();
-    this.#clearTimer('reconnect');
+    this.#timers.clear('reconnect');
     let why = detail;
     const unsupported = this.#transport === Transport.WebRtc ? webRtcUnsupported(this.#env) : null;
     if (unsupported && this.#canFallBack()) {
@@ -312,7 +313,7 @@ export class CameraPlayer {
     const session = this.#newSession(this.#quality);
     this.#primary = session;
     this.#transition(PlayerState.Connecting, detail);
-    this.#setTimer('connect', CONNECT_TIMEOUT_MS, () =>
+    this.#timers.set('connect', CONNECT_TIMEOUT_MS, () =>
       this.#lost(session, 'timeout', `no video within ${CONNECT_TIMEOUT_MS / 1000} s`),
     );
     this.#openPrimary(session);
@@ -327,7 +328,7 @@ export class CameraPlayer {
   #armFallback(session) {
     if (!this.#canFallBack() || session !== this.#primary || this.#disposed || session.closed) return;
     if (this.#machine.state !== PlayerState.Connecting || session.pc?.connectionState === 'connected') return;
-    this.#setTimer('fallback', WEBRTC_FALLBACK_TIMEOUT_MS, () =>
+    this.#timers.set('fallback', WEBRTC_FALLBACK_TIMEOUT_MS, () =>
       this.#fallBackToHls(session, 'webrtc_timeout', `WebRTC did not connect within ${WEBRTC_FALLBACK_TIMEOUT_MS / 1000} s`),
     );
   }
@@ -337,7 +338,7 @@ export class CameraPlayer {
     const session = this.#newHlsSession(this.#quality);
     this.#primary = session;
     this.#transition(PlayerState.Connecting, detail);
-    this.#setTimer('connect', HLS_FIRST_FRAME_TIMEOUT_MS, () =>
+    this.#timers.set('connect', HLS_FIRST_FRAME_TIMEOUT_MS, () =>
       this.#lost(session, 'timeout', `no video within ${HLS_FIRST_FRAME_TIMEOUT_MS / 1000} s`),
     );
     // HLS plays in the tile's element itself: its first frame is the first frame of this session.
@@ -447,15 +448,14 @@ export class CameraPlayer {
     else if (state === 'closed') this.#lost(session, 'ice_failed', 'connection closed');
     else if (state === 'disconnected') {
       if (!this.#timers.has('grace')) {
-        this.#setTimer('grace', DISCONNECT_GRACE_MS, () => this.#lost(session, 'ice_disconnected', 'connection lost'));
+        this.#timers.set('grace', DISCONNECT_GRACE_MS, () => this.#lost(session, 'ice_disconnected', 'connection lost'));
       }
     } else if (state === 'connected') {
-      this.#clearTimer('grace');
-      this.#clearTimer('fallback');
+      this.#timers.clear('grace', 'fallback');
       if (this.#machine.state === PlayerState.Connecting && this.#firstFrameWait !== session) {
         // Connected, so the camera's first frame will reach this session by itself: wait for it rather than start over.
         this.#firstFrameWait = session;
-        this.#setTimer('connect', FIRST_FRAME_TIMEOUT_MS, () =>
+        this.#timers.set('connect', FIRST_FRAME_TIMEOUT_MS, () =>
           this.#lost(session, 'timeout', `connected, but no video within ${FIRST_FRAME_TIMEOUT_MS / 1000} s`),
         );
       }
@@ -468,12 +468,10 @@ export class CameraPlayer {
     if (this.#disposed || session !== this.#primary) return;
     this.#clearPoster();
     if (this.#machine.state !== PlayerState.Connecting) return;
-    this.#clearTimer('connect');
-    this.#clearTimer('fallback');
+    this.#timers.clear('connect', 'fallback');
     this.#liveSince = this.#env.now();
     this.#statsPrevious = null;
-    this.#lastFramesDecoded = -1;
-    this.#lastFrameProgressAt = this.#liveSince;
+    this.#stall.reset(this.#liveSince);
     this.#transition(PlayerState.Live, {});
     this.#scheduleStats();
     this.#scheduleWebRtcRetry();
@@ -500,10 +498,10 @@ export class CameraPlayer {
     // A session that stayed up a while was a success; do not punish its failure with the long delays.
     if (this.#liveSince !== null && this.#env.now() - this.#liveSince >= STABLE_LIVE_MS) this.#backoff.reset();
     this.#stopAttempt();
-    this.#clearTimer('reconnect');
+    this.#timers.clear('reconnect');
     const delayMs = this.#backoff.next();
     this.#transition(PlayerState.Reconnecting, { reason, message, attempt: this.#backoff.attempt, delayMs });
-    this.#setTimer('reconnect', delayMs, () => this.#connect());
+    this.#timers.set('reconnect', delayMs, () => this.#connect());
   }
 
   /**
@@ -512,7 +510,7 @@ export class CameraPlayer {
    */
   #fail(reason, message) {
     this.#stopAttempt();
-    this.#clearTimer('reconnect');
+    this.#timers.clear('reconnect');
     this.#transition(PlayerState.Failed, { reason, message });
   }
 
@@ -520,7 +518,7 @@ export class CameraPlayer {
     const state = this.#machine.state;
     if (state !== PlayerState.Connecting && state !== PlayerState.Live && state !== PlayerState.Reconnecting) return;
     this.#stopAttempt();
-    this.#clearTimer('reconnect');
+    this.#timers.clear('reconnect');
     this.#transition(PlayerState.Paused, { reason: 'hidden' });
   }
 
@@ -535,11 +533,7 @@ export class CameraPlayer {
     this.#closePending();
     this.#cancelFirstFrame?.();
     this.#cancelFirstFrame = null;
-    this.#clearTimer('connect');
-    this.#clearTimer('fallback');
-    this.#clearTimer('grace');
-    this.#clearTimer('stats');
-    this.#clearTimer('webrtcRetry');
+    this.#timers.clear('connect', 'fallback', 'grace', 'stats', 'webrtcRetry');
     this.#liveSince = null;
     this.#primary?.close();
     this.#primary = null;
@@ -579,7 +573,7 @@ export class CameraPlayer {
     if (old instanceof HlsSession) {
       // hls.js lets go of the element (src removed, load()) before the stream goes in, not after, or it would reset it.
       old.close();
-      this.#clearTimer('webrtcRetry');
+      this.#timers.clear('webrtcRetry');
     }
     this.#transport = sw.session.transport;
     this.#cancelFirstFrame?.();
@@ -592,8 +586,7 @@ export class CameraPlayer {
     });
     old?.close();
     this.#statsPrevious = null;
-    this.#lastFramesDecoded = -1;
-    this.#lastFrameProgressAt = this.#env.now();
+    this.#stall.reset(this.#env.now());
     this.#transition(PlayerState.Live, {});
   }
 
@@ -643,12 +636,11 @@ export class CameraPlayer {
     const old = this.#primary;
     this.#posterIsOurs = freezeFrameAsPoster(this.#video, this.#env.document) || this.#posterIsOurs;
     this.#cancelFirstFrame?.();
-    this.#clearTimer('webrtcRetry');
+    this.#timers.clear('webrtcRetry');
     old?.close();
     const session = this.#newHlsSession(quality);
     this.#primary = session;
-    this.#lastFramesDecoded = -1;
-    this.#lastFrameProgressAt = this.#env.now();
+    this.#stall.reset(this.#env.now());
     this.#statsPrevious = null;
     this.#transition(PlayerState.Live, { message: `switching to ${qualityName(quality)}` });
     this.#cancelFirstFrame = watchFirstFrame(this.#video, () => {
@@ -668,7 +660,7 @@ export class CameraPlayer {
   #scheduleWebRtcRetry() {
     if (!this.#canFallBack() || !(this.#primary instanceof HlsSession) || this.#pending) return;
     if (this.#timers.has('webrtcRetry') || webRtcUnsupported(this.#env)) return;
-    this.#setTimer('webrtcRetry', WEBRTC_RETRY_INTERVAL_MS, () => {
+    this.#timers.set('webrtcRetry', WEBRTC_RETRY_INTERVAL_MS, () => {
       const primary = this.#primary;
       if (this.#machine.state !== PlayerState.Live || !(primary instanceof HlsSession) || this.#pending) return;
       this.#startBackground(primary.quality, true);
@@ -678,7 +670,7 @@ export class CameraPlayer {
   // ---- stats and stall detection -----------------------------------------------------------------------------------
 
   #scheduleStats() {
-    this.#setTimer('stats', STATS_INTERVAL_MS, () => {
+    this.#timers.set('stats', STATS_INTERVAL_MS, () => {
       this.#sampleStats().finally(() => {
         if (!this.#disposed && this.#machine.state === PlayerState.Live && !this.#timers.has('stats')) {
           this.#scheduleStats();
@@ -699,10 +691,7 @@ export class CameraPlayer {
     const now = this.#env.now();
     // HLS: the playback position is what must move (hls.js may keep decoding nothing while waiting for data).
     const progress = 'position' in summary ? summary.position : summary.framesDecoded;
-    if (progress > this.#lastFramesDecoded) {
-      this.#lastFramesDecoded = progress;
-      this.#lastFrameProgressAt = now;
-    } else if (now - this.#lastFrameProgressAt >= STALL_TIMEOUT_MS && session) {
+    if (this.#stall.stalled(progress, now) && session) {
       // Connected but no frames: the camera or the server's stream died under a healthy ICE/DTLS path.
       this.#lost(session, 'stalled', `no video for ${STALL_TIMEOUT_MS / 1000} s`);
       return;
@@ -769,28 +758,6 @@ export class CameraPlayer {
     return this.#machine.transition(to, { quality, transport: this.transport, ...detail });
   }
 
-  /**
-   * @param {string} name
-   * @param {number} ms
-   * @param {() => void} fn
-   */
-  #setTimer(name, ms, fn) {
-    this.#clearTimer(name);
-    const id = this.#env.setTimeout(() => {
-      if (this.#timers.get(name) !== id) return;
-      this.#timers.delete(name);
-      if (!this.#disposed) fn();
-    }, ms);
-    this.#timers.set(name, id);
-  }
-
-  /** @param {string} name */
-  #clearTimer(name) {
-    if (!this.#timers.has(name)) return;
-    this.#env.clearTimeout(this.#timers.get(name));
-    this.#timers.delete(name);
-  }
-
   #onPageHide = () => this.dispose();
 }
 
@@ -801,26 +768,4 @@ export class CameraPlayer {
  */
 export function createPlayer(video, options) {
   return new CameraPlayer(video, options);
-}
-
-/** @param {string} q */
-function validQuality(q) {
-  if (q !== Quality.HD && q !== Quality.SD) throw new TypeError(`unknown quality '${q}' (expected 'stream1' or 'stream2')`);
-  return q;
-}
-
-/** @param {string} mode */
-function validMode(mode) {
-  if (!TRANSPORT_MODES.includes(mode)) throw new TypeError(`unknown transport '${mode}' (expected 'auto', 'webrtc' or 'hls')`);
-  return mode;
-}
-
-/** The transport a fresh tile starts with. @param {string} mode */
-function firstTransport(mode) {
-  return mode === 'hls' ? Transport.Hls : Transport.WebRtc;
-}
-
-/** @param {string} q */
-function qualityName(q) {
-  return q === Quality.HD ? 'HD' : 'SD';
 }

@@ -1,9 +1,21 @@
 // Remembers, per browser, how the Live page's tiles play: 'auto' (WebRTC, HLS when WebRTC cannot connect), or forced.
+import { Transport } from './transport.js';
 
 /** 'auto': WebRTC first, HLS when it cannot connect; 'webrtc' / 'hls': only that one (an operator's override). */
 export const TRANSPORT_MODES = Object.freeze(['auto', 'webrtc', 'hls']);
 export const DEFAULT_TRANSPORT_MODE = 'auto';
 const STORAGE_KEY = 'camstudio.live.transport';
+
+/** @param {string} mode @returns {string} mode when it is one of TRANSPORT_MODES */
+export function validMode(mode) {
+  if (!TRANSPORT_MODES.includes(mode)) throw new TypeError(`unknown transport '${mode}' (expected 'auto', 'webrtc' or 'hls')`);
+  return mode;
+}
+
+/** The transport a fresh tile starts with in `mode`. @param {string} mode */
+export function firstTransport(mode) {
+  return mode === 'hls' ? Transport.Hls : Transport.WebRtc;
+}
 
 /** @param {Storage | undefined} storage */
 function storageOrDefault(storage) {

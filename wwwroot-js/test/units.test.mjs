@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { Backoff } from '../src/backoff.js';
 import { getLayout, LAYOUTS, setLayout } from '../src/layout.js';
 import { classifySignalError } from '../src/signal-error.js';
+import { STALL_TIMEOUT_MS } from '../src/constants.js';
+import { StallWatch } from '../src/stall-watch.js';
 import { PlayerState, StateMachine } from '../src/state-machine.js';
+import { NamedTimers } from '../src/timers.js';
 import { VisibilityWatcher } from '../src/visibility.js';
 import { FakeDocument, FakeIntersectionObserver, FakeTimers, FakeVideo } from './fakes.mjs';
 
@@ -111,4 +114,37 @@ test('layout: remembers a valid layout per browser; unknown or broken storage fa
   assert.equal(getLayout(broken), 'auto');
   assert.equal(setLayout('1', broken), false);
   assert.deepEqual(LAYOUTS, ['auto', '1', '2x2', '3x3', '4x4']);
+});
+
+test('NamedTimers: setting a name replaces its pending timer, clear cancels, and nothing runs once the owner is inactive', () => {
+  const clock = new FakeTimers();
+  let active = true;
+  const timers = new NamedTimers(clock, () => active);
+  const fired = [];
+  timers.set('connect', 100, () => fired.push('first'));
+  timers.set('connect', 200, () => fired.push('second'));
+  timers.set('grace', 50, () => fired.push('grace'));
+  timers.set('stats', 50, () => fired.push('stats'));
+  timers.clear('grace', 'unknown');
+  assert.equal(timers.has('grace'), false);
+  assert.equal(timers.has('connect'), true);
+  clock.advance(250);
+  assert.deepEqual(fired, ['stats', 'second']);
+  assert.equal(timers.has('connect'), false, 'a timer that ran is gone');
+  timers.set('reconnect', 10, () => fired.push('reconnect'));
+  active = false;
+  clock.advance(20);
+  assert.deepEqual(fired, ['stats', 'second'], 'a disposed player runs no callback');
+});
+
+test('StallWatch: growing progress never stalls; no growth for STALL_TIMEOUT_MS does; reset starts the count again', () => {
+  const watch = new StallWatch();
+  watch.reset(0);
+  assert.equal(watch.stalled(0, 0), false, 'the first sample is progress');
+  assert.equal(watch.stalled(10, STALL_TIMEOUT_MS), false);
+  assert.equal(watch.stalled(10, 2 * STALL_TIMEOUT_MS - 1), false, 'just under the timeout');
+  assert.equal(watch.stalled(10, 2 * STALL_TIMEOUT_MS), true, 'frozen for the whole timeout');
+  watch.reset(2 * STALL_TIMEOUT_MS);
+  assert.equal(watch.stalled(3, 2 * STALL_TIMEOUT_MS + 1), false, 'a new source counts from its own start');
+  assert.equal(watch.stalled(3, 3 * STALL_TIMEOUT_MS + 1), true);
 });
