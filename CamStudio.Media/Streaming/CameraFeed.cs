@@ -36,6 +36,20 @@ public sealed class CameraFeed
     /// <summary>The RTSP path of <paramref name="variant"/>.</summary>
     public string PathFor(StreamVariant variant) => variant == StreamVariant.Stream1 ? HdPath : SdPath;
 
+    /// <summary>
+    /// Whether <paramref name="variant"/>'s FFmpeg would pull exactly the same from <paramref name="other"/>: same source,
+    /// address, path, credentials and audio. The default variant is not part of it (a running variant keeps its path).
+    /// </summary>
+    public bool PullsSameAs(CameraFeed other, StreamVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Kind == other.Kind && Audio == other.Audio && RtspPort == other.RtspPort
+            && string.Equals(Host, other.Host, StringComparison.Ordinal)
+            && string.Equals(PathFor(variant), other.PathFor(variant), StringComparison.Ordinal)
+            && string.Equals(Username, other.Username, StringComparison.Ordinal)
+            && string.Equals(Password, other.Password, StringComparison.Ordinal);
+    }
+
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"camera {CameraId} ({Kind}) {Host}:{RtspPort}/{PathFor(DefaultVariant)} [credentials redacted]");

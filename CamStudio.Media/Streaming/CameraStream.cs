@@ -25,6 +25,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     private readonly Task _hlsAudioLoop;
     private readonly Dictionary<ViewerLease, ViewerSession?> _viewers = [];
     private FfmpegSupervisor _supervisor;
+    private CameraFeed _feed; // what _supervisor pulls; guarded by _gate
     private ITimer? _graceTimer;
     private bool _running;
     private bool _disposed;
@@ -48,6 +49,7 @@ public sealed partial class CameraStream : IAsyncDisposable
             AudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
             HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
             _supervisor = CreateSupervisor(source);
+            _feed = source;
         }
         catch
         {
@@ -119,13 +121,24 @@ public sealed partial class CameraStream : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies new camera settings: restarts FFmpeg with them if it runs; viewers stay connected.</summary>
-    public async Task ReconfigureAsync(CameraFeed source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies new camera settings: restarts FFmpeg with them if it runs; viewers stay connected. Settings this stream does
+    /// not pull with (the camera's name, description, groups, default quality) change nothing: false, nothing restarted.
+    /// </summary>
+    public async Task<bool> ReconfigureAsync(CameraFeed source, CancellationToken cancellationToken)
     {
-        FfmpegSupervisor replacement = CreateSupervisor(source);
+        ArgumentNullException.ThrowIfNull(source);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_feed.PullsSameAs(source, Quality))
+            {
+                _feed = source;
+                return false;
+            }
+
+            FfmpegSupervisor replacement = CreateSupervisor(source);
+            _feed = source;
             FfmpegSupervisor old;
             bool running;
             lock (_lock)
@@ -140,6 +153,8 @@ public sealed partial class CameraStream : IAsyncDisposable
             {
                 await replacement.StartAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            return true;
         }
         finally
         {

@@ -194,7 +194,7 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Applies changed camera settings to its streams; running ones restart FFmpeg, viewers stay.</summary>
+    /// <summary>Applies changed camera settings to its streams; running ones whose pull changed restart FFmpeg, viewers stay.</summary>
     public async Task ReconfigureAsync(int cameraId, CancellationToken cancellationToken)
     {
         CameraStream[] streams = Streams.Where(s => s.CameraId == cameraId).ToArray();
@@ -212,8 +212,10 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
 
         foreach (CameraStream stream in streams)
         {
-            StreamLog.StreamReconfigured(_logger, stream.Key);
-            await stream.ReconfigureAsync(source, cancellationToken).ConfigureAwait(false);
+            if (await stream.ReconfigureAsync(source, cancellationToken).ConfigureAwait(false))
+            {
+                StreamLog.StreamReconfigured(_logger, stream.Key);
+            }
         }
     }
 

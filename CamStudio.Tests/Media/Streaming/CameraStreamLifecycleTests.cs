@@ -182,6 +182,36 @@ public sealed class CameraStreamLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconfigure_without_a_change_to_what_the_stream_pulls_keeps_ffmpeg_running()
+    {
+        using IDisposable viewer = _stream.AddViewer();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
+
+        // A renamed camera, a new description or default quality: the feed this variant pulls is the same.
+        CameraFeed same = Camera();
+        bool restarted = await _stream.ReconfigureAsync(new CameraFeed
+        {
+            CameraId = same.CameraId, Kind = same.Kind, Host = same.Host, RtspPort = same.RtspPort, HdPath = same.HdPath,
+            SdPath = same.SdPath, Username = same.Username, Password = same.Password, Audio = same.Audio,
+            DefaultVariant = same.DefaultVariant == StreamVariant.Stream1 ? StreamVariant.Stream2 : StreamVariant.Stream1,
+        }, CancellationToken.None);
+
+        restarted.Should().BeFalse();
+        _launcher.LaunchCount.Should().Be(1);
+        _launcher.Runs[0].StopRequested.Should().BeFalse("viewers keep their picture");
+
+        // A new password is a different pull: restarted with it.
+        (await _stream.ReconfigureAsync(new CameraFeed
+        {
+            CameraId = same.CameraId, Kind = same.Kind, Host = same.Host, RtspPort = same.RtspPort, HdPath = same.HdPath,
+            SdPath = same.SdPath, Username = same.Username, Password = "changed-" + same.Password, Audio = same.Audio,
+            DefaultVariant = same.DefaultVariant,
+        }, CancellationToken.None)).Should().BeTrue();
+        await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 2, s_wait, "FFmpeg relaunched");
+        _launcher.Runs[0].StopRequested.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_frame_makes_the_stream_streaming_and_silence_makes_it_not()
     {
         using IDisposable viewer = _stream.AddViewer();

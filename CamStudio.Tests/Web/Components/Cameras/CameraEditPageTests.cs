@@ -175,11 +175,28 @@ public sealed class CameraEditPageTests : UiTestContext
         CameraStream stream = (await streams.GetOrCreateAsync(camera.CameraId, null, CancellationToken.None))!;
         var before = stream.Supervisor;
         CameraFormDriver form = RenderEdit(camera.CameraId);
-        await form.SetAsync(CameraFields.Name, "Front porch");
+        await form.SetAsync(CameraFields.IpAddress, "192.168.1.77");
 
         await form.SubmitAsync();
 
         stream.Supervisor.Should().NotBeSameAs(before, "a saved camera's stream is reconfigured (FFmpeg restarts if it runs)");
+    }
+
+    [Fact]
+    public async Task SaveEdit_OfOnlyTheNameAndDescription_LeavesTheCamerasStreamAlone()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door", StoredPassword);
+        CameraStreamHost streams = Services.GetRequiredService<CameraStreamHost>();
+        CameraStream stream = (await streams.GetOrCreateAsync(camera.CameraId, null, CancellationToken.None))!;
+        var before = stream.Supervisor;
+        CameraFormDriver form = RenderEdit(camera.CameraId);
+        await form.SetAsync(CameraFields.Name, "Front porch");
+        await form.SetAsync(CameraFields.Description, "Renamed, nothing else");
+
+        await form.SubmitAsync();
+
+        (await Store.GetAsync(camera.CameraId, CancellationToken.None))!.Name.Should().Be("Front porch");
+        stream.Supervisor.Should().BeSameAs(before, "nothing FFmpeg pulls with changed: viewers keep watching without a restart");
     }
 
     [Fact]
