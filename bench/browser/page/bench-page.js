@@ -52,10 +52,17 @@ const signal = {
  * is created and set locally; the player hands it to signal.offer), answer, firstFrame (first
  * requestVideoFrameCallback), live (the player's own first-frame detection), decoded (getStats framesDecoded > 0).
  */
-function startTile(cameraId, q, onFrame, { audio = false } = {}) {
+function startTile(cameraId, q, onFrame, { audio = false, trackArrival = false } = {}) {
   const video = document.createElement('video');
   document.getElementById('tiles').append(video);
-  const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
+  const t = {
+    created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null,
+    // The split of a join (performance.now()): ICE connected, DTLS connected (connectionState), the first RTP packet,
+    // the first complete frame (the key frame) assembled, and the receiver counters at the first presented frame.
+    iceConnected: null, dtlsConnected: null, firstPacket: null, firstFrameReceived: null,
+  };
+  /** Receiver counters over time ([ms, framesReceived, framesDecoded]) until the poll stops: how the replay burst arrived. */
+  const received = [];
   const tileSignal = {
     cameraId,
     async offer(id, qq, sdp) {
@@ -87,6 +94,12 @@ function startTile(cameraId, q, onFrame, { audio = false } = {}) {
         constructor(config) {
           super(config);
           tile.pcs.push(this);
+          this.addEventListener('iceconnectionstatechange', () => {
+            if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') t.iceConnected ??= performance.now();
+          });
+          this.addEventListener('connectionstatechange', () => {
+            if (this.connectionState === 'connected') t.dtlsConnected ??= performance.now();
+          });
         }
       },
     },
@@ -101,20 +114,36 @@ function startTile(cameraId, q, onFrame, { audio = false } = {}) {
     },
   });
   const onVideoFrame = (now, metadata) => {
-    t.firstFrame ??= now;
+    if (t.firstFrame === null) {
+      t.firstFrame = now;
+      // The presented frame's own timings: when its last packet arrived and how long Chromium took to decode it.
+      tile.firstFrameMeta = {
+        receiveTime: metadata.receiveTime ?? null,
+        processingMs: metadata.processingDuration === undefined ? null : metadata.processingDuration * 1000,
+        presentedFrames: metadata.presentedFrames,
+      };
+      tile.countersAtFirstFrame = receiverCounters(tile);
+    }
     // Only the latency page keeps watching every frame; elsewhere the callback would be overhead on the measurement.
     if (!onFrame || onFrame(now, metadata) === false) return;
     video.requestVideoFrameCallback(onVideoFrame);
   };
   video.requestVideoFrameCallback(onVideoFrame);
   // framesDecoded from the receiver's stats, polled: a second view of "first frame" that does not depend on painting.
+  // Also the first RTP packet and the first assembled frame, and the replay's arrival (framesReceived over time) for a
+  // few seconds, which is how long a cached GOP takes to reach the page.
   const poll = setInterval(async () => {
-    const stats = await tile.player.getStats().catch(() => null);
-    if (stats?.framesDecoded > 0) {
-      t.decoded ??= performance.now();
-      clearInterval(poll);
+    const counters = await receiverCounters(tile).catch(() => null);
+    const now = performance.now();
+    if (counters) {
+      if (counters.packetsReceived > 0) t.firstPacket ??= now;
+      if (counters.framesReceived > 0) t.firstFrameReceived ??= now;
+      if (counters.framesDecoded > 0) t.decoded ??= now;
+      if (t.firstPacket !== null) received.push([now, counters.framesReceived, counters.framesDecoded]);
     }
+    if (t.decoded !== null && (!trackArrival || (t.firstPacket !== null && now - t.firstPacket > 6000))) clearInterval(poll);
   }, 10);
+  tile.received = received;
   tile.dispose = () => {
     clearInterval(poll);
     tile.player.dispose();
@@ -185,7 +214,7 @@ async function join() {
       return false;
     }
     return true;
-  });
+  }, { trackArrival: true });
   const { t } = tile;
   await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error
     || tile.reconnects > 0, 20_000);
@@ -204,6 +233,14 @@ async function join() {
     firstFrameAge,
     firstFrameImage,
     freshFrame,
+    iceConnected: t.iceConnected,
+    dtlsConnected: t.dtlsConnected,
+    firstPacket: t.firstPacket,
+    firstFrameReceived: t.firstFrameReceived,
+    firstFrameMeta: tile.firstFrameMeta ?? null,
+    countersAtFirstFrame: await tile.countersAtFirstFrame,
+    // Only the samples where a counter moved: [ms, framesReceived, framesDecoded].
+    received: tile.received.filter((r, i, all) => i === 0 || r[1] !== all[i - 1][1] || r[2] !== all[i - 1][2]),
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     finish: () => tile.dispose(),
@@ -223,6 +260,12 @@ async function receiverCounters(tile) {
         totalDecodeTime: r.totalDecodeTime ?? 0,
         totalProcessingDelay: r.totalProcessingDelay ?? 0,
         framesDecoded: r.framesDecoded ?? 0,
+        framesReceived: r.framesReceived ?? 0,
+        framesDropped: r.framesDropped ?? 0,
+        packetsReceived: r.packetsReceived ?? 0,
+        packetsLost: r.packetsLost ?? 0,
+        nackCount: r.nackCount ?? 0,
+        pliCount: r.pliCount ?? 0,
       };
     }
   }
