@@ -131,9 +131,16 @@ function startTile(cameraId, q, onFrame, { audio = false, trackArrival = false }
   video.requestVideoFrameCallback(onVideoFrame);
   // framesDecoded from the receiver's stats, polled: a second view of "first frame" that does not depend on painting.
   // Also the first RTP packet and the first assembled frame, and the replay's arrival (framesReceived over time) for a
-  // few seconds, which is how long a cached GOP takes to reach the page.
+  // few seconds, which is how long a cached GOP takes to reach the page. After the first decoded frame only every
+  // 50 ms, and never two getStats at once: the poll shares the machine with the catch-up decode it observes.
+  let ticks = 0;
+  let inFlight = false;
   const poll = setInterval(async () => {
+    ticks++;
+    if (inFlight || (t.decoded !== null && ticks % 5 !== 0)) return;
+    inFlight = true;
     const counters = await receiverCounters(tile).catch(() => null);
+    inFlight = false;
     const now = performance.now();
     if (counters) {
       if (counters.packetsReceived > 0) t.firstPacket ??= now;
@@ -141,7 +148,9 @@ function startTile(cameraId, q, onFrame, { audio = false, trackArrival = false }
       if (counters.framesDecoded > 0) t.decoded ??= now;
       if (t.firstPacket !== null) received.push([now, counters.framesReceived, counters.framesDecoded]);
     }
-    if (t.decoded !== null && (!trackArrival || (t.firstPacket !== null && now - t.firstPacket > 6000))) clearInterval(poll);
+    if (t.decoded !== null && (!trackArrival || tile.arrivalDone || (t.firstPacket !== null && now - t.firstPacket > 6000))) {
+      clearInterval(poll);
+    }
   }, 10);
   tile.received = received;
   tile.dispose = () => {
@@ -211,6 +220,8 @@ async function join() {
     // older is showing a previous run's frames.
     if (stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) <= 0) {
       freshFrame = now;
+      // The replay is over (live frames come after all of it): no more arrival samples needed.
+      tile.arrivalDone = true;
       return false;
     }
     return true;
@@ -295,8 +306,9 @@ async function latency() {
   let callbacks = 0;
   let replayed = 0;
   let caughtUp = false;
-  /** @type {Promise<object | null> | null} */
+  /** Receiver counters at the first live frame (or the first frame after it whose stats were ready). */
   let countersAtStart = null;
+  let countersPending = false;
   const tile = startTile(params.get('camera'), quality, (now, metadata) => {
     const wall = Date.now();
     callbacks++;
@@ -307,7 +319,12 @@ async function latency() {
       // Still the late-join replay of the cached GOP (frames captured before the offer): measured by TTFF, not here.
       replayed++;
     } else {
-      if (!caughtUp) countersAtStart = receiverCounters(tile);
+      // Chromium serves a getStats report from its cache for a short while, so the first one after the first packet
+      // can predate the inbound-rtp stats: ask again on the next frame until a report has them.
+      if (countersAtStart === null && !countersPending) {
+        countersPending = true;
+        receiverCounters(tile).then((c) => { countersAtStart ??= c; }).catch(() => {}).finally(() => { countersPending = false; });
+      }
       caughtUp = true;
       samples.push({
         // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
@@ -323,7 +340,7 @@ async function latency() {
   await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
   if (tile.error && samples.length < wanted) throw new Error(tile.error);
   if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
-  const receiver = receiverAverages(await countersAtStart, await receiverCounters(tile));
+  const receiver = receiverAverages(countersAtStart, await receiverCounters(tile));
   const playback = tile.video.getVideoPlaybackQuality();
   return {
     samples,
