@@ -17,6 +17,9 @@ picture as text, for people watching.
 --pattern stamp stamps each frame with its wall-clock capture time in milliseconds as a machine-readable band of
 black/white blocks (see stamp_band below; bench/browser/stamp-decoder.js reads it back from a decoded frame) over
 a noise background that keeps the encoder at its configured bitrate, like a real camera.
+--keyframe-on-play makes every RTSP session start with a key frame, as most real cameras do: when a client's PLAY
+arrives, the mount's encoder is asked for a key unit at once (all clients of the shared mount get it). Without it a
+new client joins mid-GOP and waits up to --gop-seconds for the next key frame.
 --pattern sync (with --audio) is the lip-sync pattern: the picture turns white and a 1 kHz beep starts at the same
 media time, every SYNC_PERIOD_S seconds (black and silence for the other half), both switched by one controller
 clock on the sources' own timestamps, so the camera itself is in sync to the frame (AAC's encoder delay compensated).
@@ -36,7 +39,8 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstController", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstController, GstRtsp, GstRtspServer  # noqa: E402
+gi.require_version("GstVideo", "1.0")
+from gi.repository import GLib, Gst, GstController, GstRtsp, GstRtspServer, GstVideo  # noqa: E402
 
 
 def parse_args(argv):
@@ -62,6 +66,8 @@ def parse_args(argv):
                    help="video codec of /stream2 only (default: --codec), like a camera with H.265 main and H.264 sub")
     p.add_argument("--audio", choices=["none", "aac", "pcma", "pcmu"], default="none",
                    help="add a microphone track (a 440 Hz tone) in this codec")
+    p.add_argument("--keyframe-on-play", action="store_true",
+                   help="start every RTSP session with a key frame (force a key unit when a client's PLAY arrives)")
     args = p.parse_args(argv)
     if args.pattern == "stamp" and args.audio != "none":
         # The stamp frames come from Python at their own pace; a live audio branch beside them makes the RTSP
@@ -117,16 +123,19 @@ def launch_line(args, width, height, bitrate, codec):
     )
 
 
+ENCODER_NAME = "venc"
+
+
 def encoder(args, codec, key_int, bitrate, no_scenecut=False):
     """The video encoder and RTP payloader (pay0) of a mount, in the codec the camera is set to for it."""
     if codec == "h265":
         # x265 speaks the same zero-latency language; Main profile is what H.265 cameras send.
         options = ' option-string="scenecut=0"' if no_scenecut else ""
-        return (f"x265enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
+        return (f"x265enc name={ENCODER_NAME} tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
                 f"! video/x-h265,profile=main "
                 f"! rtph265pay name=pay0 pt=96 config-interval=1")
     options = ' option-string="scenecut=0"' if no_scenecut else ""
-    return (f"x264enc tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
+    return (f"x264enc name={ENCODER_NAME} tune=zerolatency speed-preset=veryfast key-int-max={key_int} bitrate={bitrate}{options} "
             f"! video/x-h264,profile={args.profile} "
             f"! rtph264pay name=pay0 pt=96 config-interval=1")
 
@@ -307,6 +316,41 @@ def attach_sync_controllers(factory, fps, audio):
     factory.connect("media-configure", on_configure)
 
 
+# ---- key frame at the start of every session (--keyframe-on-play) ---------------------------------------------------
+#
+# Real cameras answer a new RTSP session with an IDR (most encode one per new client, or keep the stream's start
+# for it). The shared GStreamer mount would otherwise hand a new client whatever frame comes next, mid-GOP. The
+# RTSP server emits "play-request" after the PLAY response, once the session's transport is linked, so the key unit
+# asked for here is the session's first frame (or close to it: at most the frame already in the encoder).
+
+def attach_keyframe_on_play(server, factories):
+    medias = {}
+
+    def on_configure(factory, media):
+        medias[factory] = media
+        media.connect("unprepared", lambda m: medias.pop(factory, None) if medias.get(factory) is m else None)
+
+    for factory in factories:
+        factory.connect("media-configure", on_configure)
+
+    def on_play(client, ctx):
+        media = getattr(ctx, "media", None)
+        targets = [media] if media is not None else list(medias.values())
+        for m in targets:
+            force_key_unit(m)
+
+    server.connect("client-connected", lambda _server, client: client.connect("play-request", on_play))
+
+
+def force_key_unit(media):
+    encoder_element = media.get_element().get_by_name(ENCODER_NAME)
+    if encoder_element is None:
+        return
+    # An upstream event, so it enters at the encoder's source pad (where a downstream element would send it).
+    event = GstVideo.video_event_new_upstream_force_key_unit(Gst.CLOCK_TIME_NONE, True, 0)
+    encoder_element.get_static_pad("src").send_event(event)
+
+
 def set_supported_methods(auth, which):
     if which == "basic":
         auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
@@ -341,6 +385,7 @@ def build_server(args):
     server.set_auth(auth)
 
     mounts = server.get_mount_points()
+    factories = []
     log = open(args.stamp_log, "a", encoding="ascii") if args.stamp_log else None
     for path, dims, bitrate, codec in (("/stream1", size(args.hd), args.bitrate, args.codec),
                                        ("/stream2", size(args.sd), max(100, args.bitrate // 4), args.sd_codec or args.codec)):
@@ -355,6 +400,9 @@ def build_server(args):
         factory.add_role_from_structure(Gst.Structure.new_from_string(
             "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
         mounts.add_factory(path, factory)
+        factories.append(factory)
+    if args.keyframe_on_play:
+        attach_keyframe_on_play(server, factories)
     return server
 
 

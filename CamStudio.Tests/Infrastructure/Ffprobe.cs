@@ -21,4 +21,19 @@ public static class Ffprobe
             ],
             TimeSpan.FromSeconds(30),
             cancellationToken);
+
+    /// <summary>
+    /// The flags of the first <paramref name="count"/> video packets of a new RTSP session, one per line ("K_" for a key
+    /// frame, "__" for others), as the camera sent them: ffprobe shows the packets it read while probing too.
+    /// </summary>
+    public static Task<(int ExitCode, string Output)> FirstVideoPacketFlagsAsync(string url, int count, CancellationToken cancellationToken) =>
+        ChildProcess.RunAsync(
+            "ffprobe",
+            [
+                "-v", "error", "-rtsp_transport", "tcp", "-analyzeduration", "500000", "-fpsprobesize", "0",
+                "-select_streams", "v:0", "-show_entries", "packet=flags",
+                "-read_intervals", "%+#" + count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-of", "csv=p=0", url,
+            ],
+            TimeSpan.FromSeconds(30),
+            cancellationToken);
 }

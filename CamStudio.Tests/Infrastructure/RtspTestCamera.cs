@@ -131,6 +131,7 @@ public sealed class RtspTestCamera : IAsyncDisposable
             "--codec", options.Codec.ToString().ToLowerInvariant(),
             "--audio", options.Audio.ToString().ToLowerInvariant(),
             .. (options.SubCodec is { } sub ? (string[])["--sd-codec", sub.ToString().ToLowerInvariant()] : []),
+            .. (options.KeyframeOnPlay ? (string[])["--keyframe-on-play"] : []),
         ];
     }
 

@@ -21,6 +21,12 @@ public enum RtspTestPattern
 
     /// <summary>Black picture with wall-clock time and running time in milliseconds as text, for latency benchmarks.</summary>
     Timestamp,
+
+    /// <summary>
+    /// Noise with the capture time as a machine-readable band (the browser benchmark's camera). Its frames come from the
+    /// script, so a second session of the shared mount really joins the running encoder mid-GOP.
+    /// </summary>
+    Stamp,
 }
 
 /// <summary>The video codec the camera is set to.</summary>
@@ -90,6 +96,9 @@ public sealed record RtspTestCameraOptions
 
     /// <summary>Microphone track of both streams (a 440 Hz tone).</summary>
     public RtspTestAudio Audio { get; init; } = RtspTestAudio.None;
+
+    /// <summary>Start every RTSP session with a key frame, as most real cameras do (the encoder is asked for one at PLAY).</summary>
+    public bool KeyframeOnPlay { get; init; }
 
     /// <summary>How long to wait for the camera to listen before failing the test.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);

@@ -89,6 +89,40 @@ public sealed class RtspTestCameraTests : IDisposable
     }
 
     [Fact]
+    public async Task Keyframe_on_play_starts_every_session_with_an_idr_while_the_mount_runs_mid_gop()
+    {
+        // A 10 s GOP and a session that keeps the shared encoder running: without the mode a new session starts on
+        // whatever P-frame comes next (seen: "__ __ __" for every session), with it the forced IDR is among its first
+        // two frames (at most one frame was already in the encoder when PLAY arrived).
+        await using RtspTestCamera camera = await RtspTestCamera.StartAsync(new RtspTestCameraOptions
+        {
+            Pattern = RtspTestPattern.Stamp, MainSize = (320, 180), SubSize = (320, 180), GopSeconds = 10, KeyframeOnPlay = true,
+        }, Ct);
+        int framesSeen = 0;
+        await using ChildProcess keeper = ChildProcess.Start("ffmpeg",
+            ["-v", "error", "-nostats", "-progress", "pipe:1", "-rtsp_transport", "tcp", "-i", camera.Url(), "-c", "copy", "-f", "null", "-"],
+            line =>
+            {
+                if (line.StartsWith("frame=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6), out int frames))
+                {
+                    Volatile.Write(ref framesSeen, frames);
+                }
+            });
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref framesSeen) > 10, TimeSpan.FromSeconds(30),
+            "the keeping session receives frames (the mount's encoder runs)", Ct);
+
+        for (int session = 0; session < 3; session++)
+        {
+            (int exitCode, string output) = await Ffprobe.FirstVideoPacketFlagsAsync(camera.Url(), 2, Ct);
+
+            exitCode.Should().Be(0, output);
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Should().HaveCount(2, output).And.Contain(flags => flags.StartsWith('K'),
+                    $"session {session + 1} must start with a key frame, the keeping session having started {Volatile.Read(ref framesSeen)} frames earlier");
+        }
+    }
+
+    [Fact]
     public void Arguments_carry_gop_in_seconds_and_sizes()
     {
         IReadOnlyList<string> args = RtspTestCamera.BuildArguments(
@@ -98,6 +132,9 @@ public sealed class RtspTestCameraTests : IDisposable
         args.Should().ContainInConsecutiveOrder("--gop-seconds", "0.5");
         args.Should().ContainInConsecutiveOrder("--hd", "1920x1080");
         args.Should().ContainInConsecutiveOrder("--auth", "digest");
+        args.Should().NotContain("--keyframe-on-play");
+        RtspTestCamera.BuildArguments("cam.py", new RtspTestCameraOptions { KeyframeOnPlay = true }, 9000)
+            .Should().Contain("--keyframe-on-play");
         args[0].Should().Be("cam.py");
     }
 }

@@ -19,12 +19,59 @@ function keepFirstFrame(ctx, label, index, result) {
   return file;
 }
 
+/** b − a in ms, or null when either moment was not seen. */
+const span = (a, b) => (a === null || a === undefined || b === null || b === undefined ? null : b - a);
+
+/**
+ * Where a join's first picture spent its time (ms, each step from the previous one; null when not seen):
+ *   signalling  offer → answer (the HTTP round trip and the server's offer handling)
+ *   ice         answer → ICE connected (Chromium's first connectivity check answered by the ICE-lite server)
+ *   dtls        ICE → DTLS connected (connectionState 'connected': handshake done, SRTP keys in place)
+ *   media       DTLS → the last packet of the first shown frame received (requestVideoFrameCallback's receiveTime):
+ *               the server subscribes the viewer and replays the cached GOP from its key frame; on a cold start
+ *               also FFmpeg's start and the camera's first key frame
+ *   decode      that packet → frame decoded (the callback's processingDuration)
+ *   render      decoded → the first requestVideoFrameCallback (the picture on screen)
+ * The steps add up to offer → first frame. Also: `firstPacketPolled` (DTLS → first RTP packet as getStats saw it,
+ * polled every 10 ms, so coarse under load), `replayFrames` (frames in the replayed GOP, from the first picture's
+ * stamp age and the camera's frame rate), `replayReceivedAfterPacket` (first packet → all of them assembled, polled),
+ * and the receiver's frames received / decoded when the first picture was presented.
+ */
+export function splitJoin(r, fps = 25) {
+  const meta = r.firstFrameMeta ?? {};
+  const received = meta.receiveTime ?? r.firstFrameReceived ?? null;
+  const decoded = received !== null && Number.isFinite(meta.processingMs) ? received + meta.processingMs : null;
+  const ageAtOffer = Number.isFinite(r.firstFrameAge) ? r.firstFrameAge - (r.firstFrame - r.offer) : null;
+  const replayFrames = ageAtOffer === null ? null : Math.max(1, Math.floor((ageAtOffer * fps) / 1000) + 1);
+  const replayDone = replayFrames === null ? null : (r.received ?? []).find((x) => x[1] >= replayFrames)?.[0] ?? null;
+  return {
+    signalling: span(r.offer, r.answer),
+    ice: span(r.answer, r.iceConnected),
+    dtls: span(r.iceConnected, r.dtlsConnected),
+    media: span(r.dtlsConnected, received),
+    decode: span(received, decoded),
+    render: span(decoded, r.firstFrame),
+    firstPacketPolled: span(r.dtlsConnected, r.firstPacket),
+    replayFrames,
+    replayReceivedAfterPacket: span(r.firstPacket, replayDone),
+    framesReceivedAtFirstFrame: r.countersAtFirstFrame?.framesReceived ?? null,
+    framesDecodedAtFirstFrame: r.countersAtFirstFrame?.framesDecoded ?? null,
+    nacksAtFirstFrame: r.countersAtFirstFrame?.nackCount ?? null,
+    pliAtFirstFrame: r.countersAtFirstFrame?.pliCount ?? null,
+  };
+}
+
+/** The steps of splitJoin that add up to offer → first frame, in order. */
+export const SPLIT_STEPS = ['signalling', 'ice', 'dtls', 'media', 'decode', 'render'];
+
 /**
  * One join's timings in ms. `fromOffer` is the headline: offer created → first decoded frame presented.
  * `freshFromOffer`: offer → first presented frame the camera captured after the offer (needs the stamp pattern).
+ * `split`: where the time went (splitJoin).
  */
-function timings(r) {
+function timings(r, fps) {
   return {
+    split: splitJoin(r, fps),
     fromOffer: r.firstFrame - r.offer,
     fromCreate: r.firstFrame - r.created,
     fromNavigation: r.firstFrame,
@@ -40,15 +87,21 @@ function timings(r) {
 /** Summaries of every timing field over the joins (median, p95, n, …). */
 export function summarizeJoins(joins) {
   const keys = ['fromOffer', 'fromCreate', 'fromNavigation', 'offerToAnswer', 'decodedFromOffer', 'firstFrameAge', 'freshFromOffer'];
-  return Object.fromEntries(keys.map((k) => [k, summarize(joins.map((j) => j[k]).filter(Number.isFinite))]));
+  const pick = (values) => summarize(values.filter(Number.isFinite));
+  return {
+    ...Object.fromEntries(keys.map((k) => [k, pick(joins.map((j) => j[k]))])),
+    split: Object.fromEntries([...SPLIT_STEPS, 'firstPacketPolled', 'replayFrames', 'replayReceivedAfterPacket',
+      'framesReceivedAtFirstFrame', 'framesDecodedAtFirstFrame']
+      .map((k) => [k, pick(joins.map((j) => j.split?.[k]))])),
+  };
 }
 
 /**
  * @param {object} ctx         the bench context (baseUrl, log)
  * @param {import('playwright-core').BrowserContext} context
- * @param {{ cameraId: number, joins: number, quality?: string, gopSeconds?: number }} options
+ * @param {{ cameraId: number, joins: number, quality?: string, gopSeconds?: number, fps?: number }} options
  */
-export async function measureLateJoin(ctx, context, { cameraId, joins, quality = 'stream1', gopSeconds = 4 }) {
+export async function measureLateJoin(ctx, context, { cameraId, joins, quality = 'stream1', gopSeconds = 4, fps = 25 }) {
   const keeper = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 60_000);
   const results = [];
   try {
@@ -58,7 +111,7 @@ export async function measureLateJoin(ctx, context, { cameraId, joins, quality =
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       await delay(Math.floor((seed / 2 ** 31) * gopSeconds * 1000));
       const join = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 30_000);
-      results.push({ ...timings(join.result), unreadableFirstFrame: keepFirstFrame(ctx, 'late', i, join.result) });
+      results.push({ ...timings(join.result, fps), unreadableFirstFrame: keepFirstFrame(ctx, 'late', i, join.result) });
       await join.close();
     }
   } finally {
@@ -66,22 +119,32 @@ export async function measureLateJoin(ctx, context, { cameraId, joins, quality =
   }
   ctx.log(`late join: ${results.map((r) => Math.round(r.fromOffer)).join(' ')} ms (offer → first frame); first frame `
     + `${results.map((r) => Math.round(r.firstFrameAge)).join(' ')} ms old`);
+  ctx.log(`late join split (${SPLIT_STEPS.join('/')}): ${results.map((r) => SPLIT_STEPS.map((k) => Math.round(r.split[k] ?? NaN)).join('/')).join('  ')}`);
   return { joins: results, summary: summarizeJoins(results) };
 }
 
 /**
  * @param {object} ctx
  * @param {import('playwright-core').BrowserContext} context
- * @param {{ cameraId: number, joins: number, quality?: string }} options
+ * @param {{ cameraId: number, joins: number, quality?: string, fps?: number, keeperCameraId?: number }} options
+ *   keeperCameraId: another CamStudio entry of the same RTSP mount, watched throughout, so the camera's shared encoder
+ *   is running mid-GOP when the measured entry's FFmpeg opens its session (without it, the test camera builds a fresh
+ *   encoder for the session, which always starts with a key frame)
  */
-export async function measureColdStart(ctx, context, { cameraId, joins, quality = 'stream1' }) {
+export async function measureColdStart(ctx, context, { cameraId, joins, quality = 'stream1', fps = 25, keeperCameraId }) {
   const results = [];
-  for (let i = 0; i < joins; i++) {
-    await waitFor(async () => (await cameraStatus(ctx.api, cameraId)).state === 'idle',
-      { timeoutMs: 60_000, intervalMs: 250, what: `camera ${cameraId} idle` });
-    const join = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 30_000);
-    results.push({ ...timings(join.result), unreadableFirstFrame: keepFirstFrame(ctx, 'cold', i, join.result) });
-    await join.close();
+  const keeper = keeperCameraId === undefined ? null
+    : await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: keeperCameraId, quality }, 60_000);
+  try {
+    for (let i = 0; i < joins; i++) {
+      await waitFor(async () => (await cameraStatus(ctx.api, cameraId)).state === 'idle',
+        { timeoutMs: 60_000, intervalMs: 250, what: `camera ${cameraId} idle` });
+      const join = await openBenchPage(context, ctx.baseUrl, { mode: 'join', camera: cameraId, quality }, 30_000);
+      results.push({ ...timings(join.result, fps), unreadableFirstFrame: keepFirstFrame(ctx, 'cold', i, join.result) });
+      await join.close();
+    }
+  } finally {
+    await keeper?.close();
   }
   ctx.log(`cold start: ${results.map((r) => Math.round(r.fromOffer)).join(' ')} ms (offer → first frame)`);
   return { joins: results, summary: summarizeJoins(results) };

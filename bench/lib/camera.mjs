@@ -13,8 +13,10 @@ export const CAMERA_PROFILES = {
 /**
  * @param {{ name: keyof typeof CAMERA_PROFILES | string, repoRoot: string, logDir: string, host?: string,
  *           fps?: number, gopSeconds?: number, pattern?: 'clock'|'timestamp', width?: number, height?: number,
- *           bitrateKbps?: number, audio?: 'none'|'aac'|'pcma'|'pcmu' }} options
+ *           bitrateKbps?: number, audio?: 'none'|'aac'|'pcma'|'pcmu', keyframeOnPlay?: boolean }} options
  * audio: the camera's microphone track (the test camera's 440 Hz tone: AAC-LC 16 kHz mono, or G.711 at 8 kHz).
+ * keyframeOnPlay: every RTSP session starts with a key frame, as most real cameras do (else a new session joins the
+ * shared encoder mid-GOP).
  */
 export async function startTestCamera(options) {
   const profile = { ...(CAMERA_PROFILES[options.name] ?? {}), ...definedOnly(options) };
@@ -30,11 +32,12 @@ export async function startTestCamera(options) {
     '--password', password, '--auth', 'digest', '--hd', `${profile.width}x${profile.height}`, '--fps', String(fps),
     '--gop-seconds', String(gopSeconds), '--bitrate', String(profile.bitrateKbps), '--pattern', pattern,
     ...(audio !== 'none' ? ['--audio', audio] : []),
+    ...(profile.keyframeOnPlay ? ['--keyframe-on-play'] : []),
   ], { logFile: join(logDir, `camera-${name}.log`) });
   await proc.waitForLine(/^READY (rtsp:\/\/\S+)/m, 30000);
   return {
     name, host, port, user, password, fps, gopSeconds, width: profile.width, height: profile.height,
-    bitrateKbps: profile.bitrateKbps, pattern, audio, proc,
+    bitrateKbps: profile.bitrateKbps, pattern, audio, keyframeOnPlay: Boolean(profile.keyframeOnPlay), proc,
     /** URL of the HD mount with credentials (for FFmpeg). */
     url: `rtsp://${user}:${password}@${host}:${port}/stream1`,
     stop: () => proc.stop(),

@@ -102,7 +102,7 @@ export const freeRtpPort = () => freeUdpPortPair('127.0.0.1');
 export function startRtpFeed({ camera, port, logDir }) {
   const feed = startChild('ffmpeg', [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-stats_period', '1',
-    '-rtsp_transport', 'tcp', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', camera.url,
+    '-rtsp_transport', 'tcp', '-flags', 'low_delay', '-analyzeduration', '500000', '-fpsprobesize', '0', '-i', camera.url,
     '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-bsf:v', 'dump_extra=freq=keyframe',
     '-f', 'rtp', '-payload_type', '96', '-pkt_size', '1200', `rtp://127.0.0.1:${port}`,
   ], { logFile: join(logDir, `janus-ffmpeg-${camera.name}.log`) });

@@ -15,8 +15,10 @@ public class FfmpegArgumentsTests
         args.Should().ContainInConsecutiveOrder("-rtsp_transport", "tcp");
         args.Should().ContainInConsecutiveOrder("-protocol_whitelist", "rtsp,rtp,tcp,udp");
         args.Should().ContainInConsecutiveOrder("-timeout", "5000000");
-        args.Should().ContainInConsecutiveOrder("-fflags", "nobuffer", "-flags", "low_delay");
-        args.Should().ContainInConsecutiveOrder("-i", "rtsp://admin:secret@192.168.1.20:554/stream1");
+        args.Should().ContainInConsecutiveOrder("-flags", "low_delay", "-analyzeduration", "500000", "-fpsprobesize", "0",
+            "-i", "rtsp://admin:secret@192.168.1.20:554/stream1");
+        // nobuffer drops the packets read while probing, the camera's first IDR among them: the copy began a GOP later.
+        args.Should().NotContain("nobuffer");
         args.Should().ContainInConsecutiveOrder("-an", "-sn", "-dn", "-c:v", "copy");
         args.Should().ContainInConsecutiveOrder("-bsf:v", "dump_extra=freq=keyframe", "-f", "rtp", "-payload_type", "96",
             "-pkt_size", "1200", "rtp://127.0.0.1:50000");
@@ -71,7 +73,8 @@ public class FfmpegArgumentsTests
         IndexOf(args, "-rtsp_transport").Should().BeLessThan(input);
         IndexOf(args, "-protocol_whitelist").Should().BeLessThan(input);
         IndexOf(args, "-timeout").Should().BeLessThan(input);
-        IndexOf(args, "-fflags").Should().BeLessThan(input);
+        IndexOf(args, "-analyzeduration").Should().BeLessThan(input);
+        IndexOf(args, "-fpsprobesize").Should().BeLessThan(input);
         IndexOf(args, "-c:v").Should().BeGreaterThan(input);
     }
 

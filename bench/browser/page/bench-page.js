@@ -53,10 +53,17 @@ const signal = {
  * is created and set locally; the player hands it to signal.offer), answer, firstFrame (first
  * requestVideoFrameCallback), live (the player's own first-frame detection), decoded (getStats framesDecoded > 0).
  */
-function startTile(cameraId, q, onFrame, { audio = false } = {}) {
+function startTile(cameraId, q, onFrame, { audio = false, trackArrival = false } = {}) {
   const video = document.createElement('video');
   document.getElementById('tiles').append(video);
-  const t = { created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null };
+  const t = {
+    created: performance.now(), offer: null, answer: null, firstFrame: null, live: null, decoded: null,
+    // The split of a join (performance.now()): ICE connected, DTLS connected (connectionState), the first RTP packet,
+    // the first complete frame (the key frame) assembled, and the receiver counters at the first presented frame.
+    iceConnected: null, dtlsConnected: null, firstPacket: null, firstFrameReceived: null,
+  };
+  /** Receiver counters over time ([ms, framesReceived, framesDecoded]) until the poll stops: how the replay burst arrived. */
+  const received = [];
   const tileSignal = {
     cameraId,
     async offer(id, qq, sdp) {
@@ -88,6 +95,12 @@ function startTile(cameraId, q, onFrame, { audio = false } = {}) {
         constructor(config) {
           super(config);
           tile.pcs.push(this);
+          this.addEventListener('iceconnectionstatechange', () => {
+            if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') t.iceConnected ??= performance.now();
+          });
+          this.addEventListener('connectionstatechange', () => {
+            if (this.connectionState === 'connected') t.dtlsConnected ??= performance.now();
+          });
         }
       },
     },
@@ -102,20 +115,45 @@ function startTile(cameraId, q, onFrame, { audio = false } = {}) {
     },
   });
   const onVideoFrame = (now, metadata) => {
-    t.firstFrame ??= now;
+    if (t.firstFrame === null) {
+      t.firstFrame = now;
+      // The presented frame's own timings: when its last packet arrived and how long Chromium took to decode it.
+      tile.firstFrameMeta = {
+        receiveTime: metadata.receiveTime ?? null,
+        processingMs: metadata.processingDuration === undefined ? null : metadata.processingDuration * 1000,
+        presentedFrames: metadata.presentedFrames,
+      };
+      tile.countersAtFirstFrame = receiverCounters(tile);
+    }
     // Only the latency page keeps watching every frame; elsewhere the callback would be overhead on the measurement.
     if (!onFrame || onFrame(now, metadata) === false) return;
     video.requestVideoFrameCallback(onVideoFrame);
   };
   video.requestVideoFrameCallback(onVideoFrame);
   // framesDecoded from the receiver's stats, polled: a second view of "first frame" that does not depend on painting.
+  // Also the first RTP packet and the first assembled frame, and the replay's arrival (framesReceived over time) for a
+  // few seconds, which is how long a cached GOP takes to reach the page. After the first decoded frame only every
+  // 50 ms, and never two getStats at once: the poll shares the machine with the catch-up decode it observes.
+  let ticks = 0;
+  let inFlight = false;
   const poll = setInterval(async () => {
-    const stats = await tile.player.getStats().catch(() => null);
-    if (stats?.framesDecoded > 0) {
-      t.decoded ??= performance.now();
+    ticks++;
+    if (inFlight || (t.decoded !== null && ticks % 5 !== 0)) return;
+    inFlight = true;
+    const counters = await receiverCounters(tile).catch(() => null);
+    inFlight = false;
+    const now = performance.now();
+    if (counters) {
+      if (counters.packetsReceived > 0) t.firstPacket ??= now;
+      if (counters.framesReceived > 0) t.firstFrameReceived ??= now;
+      if (counters.framesDecoded > 0) t.decoded ??= now;
+      if (t.firstPacket !== null) received.push([now, counters.framesReceived, counters.framesDecoded]);
+    }
+    if (t.decoded !== null && (!trackArrival || tile.arrivalDone || (t.firstPacket !== null && now - t.firstPacket > 6000))) {
       clearInterval(poll);
     }
   }, 10);
+  tile.received = received;
   tile.dispose = () => {
     clearInterval(poll);
     tile.player.dispose();
@@ -183,10 +221,12 @@ async function join() {
     // older is showing a previous run's frames.
     if (stampAgeMs(stamp.value, performance.timeOrigin + tile.t.offer) <= 0) {
       freshFrame = now;
+      // The replay is over (live frames come after all of it): no more arrival samples needed.
+      tile.arrivalDone = true;
       return false;
     }
     return true;
-  });
+  }, { trackArrival: true });
   const { t } = tile;
   await until('the first decoded frame', () => (t.firstFrame !== null && t.decoded !== null) || tile.error
     || tile.reconnects > 0, 20_000);
@@ -205,6 +245,14 @@ async function join() {
     firstFrameAge,
     firstFrameImage,
     freshFrame,
+    iceConnected: t.iceConnected,
+    dtlsConnected: t.dtlsConnected,
+    firstPacket: t.firstPacket,
+    firstFrameReceived: t.firstFrameReceived,
+    firstFrameMeta: tile.firstFrameMeta ?? null,
+    countersAtFirstFrame: await tile.countersAtFirstFrame,
+    // Only the samples where a counter moved: [ms, framesReceived, framesDecoded].
+    received: tile.received.filter((r, i, all) => i === 0 || r[1] !== all[i - 1][1] || r[2] !== all[i - 1][2]),
     width: tile.video.videoWidth,
     height: tile.video.videoHeight,
     finish: () => tile.dispose(),
@@ -224,6 +272,12 @@ async function receiverCounters(tile) {
         totalDecodeTime: r.totalDecodeTime ?? 0,
         totalProcessingDelay: r.totalProcessingDelay ?? 0,
         framesDecoded: r.framesDecoded ?? 0,
+        framesReceived: r.framesReceived ?? 0,
+        framesDropped: r.framesDropped ?? 0,
+        packetsReceived: r.packetsReceived ?? 0,
+        packetsLost: r.packetsLost ?? 0,
+        nackCount: r.nackCount ?? 0,
+        pliCount: r.pliCount ?? 0,
       };
     }
   }
@@ -299,8 +353,9 @@ async function latency() {
   let callbacks = 0;
   let replayed = 0;
   let caughtUp = false;
-  /** @type {Promise<object | null> | null} */
+  /** Receiver counters at the first live frame (or the first frame after it whose stats were ready). */
   let countersAtStart = null;
+  let countersPending = false;
   const start = transport === 'janus' ? startJanusTile : (onFrame) => startTile(params.get('camera'), quality, onFrame);
   const tile = start((now, metadata) => {
     const wall = Date.now();
@@ -312,7 +367,12 @@ async function latency() {
       // Still the late-join replay of the cached GOP (frames captured before the offer): measured by TTFF, not here.
       replayed++;
     } else {
-      if (!caughtUp) countersAtStart = receiverCounters(tile);
+      // Chromium serves a getStats report from its cache for a short while, so the first one after the first packet
+      // can predate the inbound-rtp stats: ask again on the next frame until a report has them.
+      if (countersAtStart === null && !countersPending) {
+        countersPending = true;
+        receiverCounters(tile).then((c) => { countersAtStart ??= c; }).catch(() => {}).finally(() => { countersPending = false; });
+      }
       caughtUp = true;
       samples.push({
         // At the callback (the frame is about to be composited): what a viewer sees, minus the screen's own delay.
@@ -328,7 +388,7 @@ async function latency() {
   await until(`${wanted} stamped frames`, () => samples.length >= wanted || tile.error, 60_000 + wanted * 200);
   if (tile.error && samples.length < wanted) throw new Error(tile.error);
   if (tile.reconnects > 0) throw new Error(`the player reconnected during the measurement: ${tile.lastProblem}`);
-  const receiver = receiverAverages(await countersAtStart, await receiverCounters(tile));
+  const receiver = receiverAverages(countersAtStart, await receiverCounters(tile));
   const playback = tile.video.getVideoPlaybackQuality();
   return {
     samples,
