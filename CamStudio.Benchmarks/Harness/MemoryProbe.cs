@@ -8,8 +8,8 @@ namespace CamStudio.Benchmarks.Harness;
 /// <summary>
 /// `--memory-probe [N]`: what one connected viewer costs inside the server process, without a browser or the system
 /// bench's noise. Connects a first set of viewers (warm-up: JIT, pools, the first DTLS handshake's one-off state), then
-/// N more, and reports per added viewer the growth of RSS, of the managed heap after a full GC, and of the process's
-/// threads; then it sends each viewer 2,000 packets (about 8 s of 720p, so a NACK history fills) and reports again.
+/// N more, and reports per added viewer the growth of RSS, of the managed heap after a full GC (and of the memory the GC keeps committed), and of the
+/// process's threads; then it sends each viewer 2,000 packets (about 8 s of 720p, so a NACK history fills) and reports again.
 /// </summary>
 internal static class MemoryProbe
 {
@@ -45,17 +45,17 @@ internal static class MemoryProbe
         }
     }
 
-    private readonly record struct Sample(long RssBytes, long HeapBytes, int Threads)
+    private readonly record struct Sample(long RssBytes, long HeapBytes, long CommittedBytes, int Threads)
     {
         public static Sample Take()
         {
             long heap = GC.GetTotalMemory(forceFullCollection: true);
             using var process = Process.GetCurrentProcess();
             process.Refresh();
-            return new Sample(process.WorkingSet64, heap, process.Threads.Count);
+            return new Sample(process.WorkingSet64, heap, GC.GetGCMemoryInfo().TotalCommittedBytes, process.Threads.Count);
         }
 
         public string PerViewer(Sample baseline, int viewers) => string.Create(CultureInfo.InvariantCulture,
-            $"RSS {(RssBytes - baseline.RssBytes) / 1024.0 / viewers:0} KiB, managed heap {(HeapBytes - baseline.HeapBytes) / 1024.0 / viewers:0} KiB, threads {(Threads - baseline.Threads) / (double)viewers:0.00}");
+            $"RSS {(RssBytes - baseline.RssBytes) / 1024.0 / viewers:0} KiB, managed heap {(HeapBytes - baseline.HeapBytes) / 1024.0 / viewers:0} KiB (GC committed {(CommittedBytes - baseline.CommittedBytes) / 1024.0 / viewers:0} KiB), threads {(Threads - baseline.Threads) / (double)viewers:0.00}");
     }
 }
