@@ -12,8 +12,8 @@ public delegate void DtlsDatagramSender(ReadOnlySpan<byte> datagram);
 /// API blocks, so the handshake runs on a dedicated thread. After it the session keeps reading the DTLS transport,
 /// because BouncyCastle only retransmits its final flight when the client's retransmission arrives there, and alerts
 /// (close_notify) come that way too — but it reads only when a datagram is queued, on the thread pool, so a connected
-/// viewer holds no thread (issue 16: a parked thread per viewer cost ~0.4 MiB of RSS, its stack as deep as the
-/// handshake went). The session ends on close_notify, a fatal alert, <see cref="Close"/> or <see cref="Dispose"/>.
+/// viewer holds no thread (issue 16: before, each viewer parked one thread for its whole life, with its stack and the
+/// runtime's per-thread state). The session ends on close_notify, a fatal alert, <see cref="Close"/> or <see cref="Dispose"/>.
 /// </summary>
 public sealed partial class DtlsServerSession : IDisposable
 {
