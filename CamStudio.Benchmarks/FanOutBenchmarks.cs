@@ -17,7 +17,7 @@ namespace CamStudio.Benchmarks;
 /// <item><c>ViewerSession.OnPacket</c>: the production path, real sessions of a real WebRtcServer connected over
 /// 127.0.0.1 by ICE + DTLS-SRTP, each send a real sendto on the shared UdpMux socket (a sink thread drains the receiver).</item>
 /// <item><c>Send path, no socket</c>: the same calls OnPacket makes — copy into the viewer buffer, RtpStreamRewriter.Rewrite,
-/// SrtpContext.TryProtectRtp, RtpPacketHistory.Store — without the send, so the syscall's share is visible.</item>
+/// SrtpContext.TryProtectRtp, RetransmissionHistory.Store (a reference to the stream's copy) — without the send, so the syscall's share is visible.</item>
 /// <item><c>Send path + sendto</c>: the same plus Socket.SendTo to a drained loopback socket.</item>
 /// </list>
 /// The source timestamp advances every 8 packets (25 fps at ~200 packets/s).
@@ -168,7 +168,7 @@ public class FanOutBenchmarks
     {
         private readonly byte[] _sendBuffer = new byte[RtpPackets.BufferLength];
         private readonly RtpStreamRewriter _rewriter = new(ssrc, 102, (ushort)(seed * 1000), seed * 100_000u);
-        private readonly RtpPacketHistory _history = new(1024, RtpPackets.BufferLength);
+        private readonly RetransmissionHistory _history = new(1024);
         private readonly SrtpContext _srtp = RtpPackets.CreateContext(profile, seed);
 
         public ReadOnlySpan<byte> Prepare(ReadOnlySpan<byte> rtpPacket, in VideoPacketInfo info)
@@ -177,13 +177,14 @@ public class FanOutBenchmarks
             rtpPacket.CopyTo(packet);
             _rewriter.Rewrite(packet, info);
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+            uint timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
             if (!_srtp.TryProtectRtp(_sendBuffer, rtpPacket.Length, out int protectedLength))
             {
                 throw new InvalidOperationException("SRTP protect failed.");
             }
 
             ReadOnlySpan<byte> wire = _sendBuffer.AsSpan(0, protectedLength);
-            _history.Store(sequence, wire);
+            _history.Store(sequence, info.SourcePacketNumber, timestamp);
             return wire;
         }
 

@@ -10,6 +10,14 @@ if (args.Contains("--alloc-probe", StringComparer.Ordinal))
     return 0;
 }
 
+int probe = Array.IndexOf(args, "--memory-probe");
+if (probe >= 0)
+{
+    int viewers = probe + 1 < args.Length ? int.Parse(args[probe + 1], System.Globalization.CultureInfo.InvariantCulture) : 40;
+    await CamStudio.Benchmarks.Harness.MemoryProbe.RunAsync(viewers);
+    return 0;
+}
+
 bool smoke = args.Contains("--smoke", StringComparer.Ordinal);
 string[] rest = [.. args.Where(a => !string.Equals(a, "--smoke", StringComparison.Ordinal))];
 if (!rest.Contains("--filter", StringComparer.Ordinal))

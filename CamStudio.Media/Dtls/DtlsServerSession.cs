@@ -3,19 +3,23 @@ using Org.BouncyCastle.Tls;
 
 namespace CamStudio.Media.Dtls;
 
-/// <summary>Sends one DTLS datagram to the peer (on the shared UDP socket). Called on the session's DTLS thread.</summary>
+/// <summary>Sends one DTLS datagram to the peer (on the shared UDP socket). Called on the handshake thread, then on
+/// whichever thread reads a datagram or closes the session.</summary>
 public delegate void DtlsDatagramSender(ReadOnlySpan<byte> datagram);
 
 /// <summary>
 /// The DTLS 1.2 server side of one WebRTC peer connection (RFC 5763/5764, RFC 8842 setup:passive). BouncyCastle's DTLS
-/// API blocks, so each session owns one dedicated thread: it runs the handshake and then keeps reading the DTLS
-/// transport, because BouncyCastle only retransmits its final flight when the client's retransmission arrives there.
-/// The thread ends on close_notify, a fatal alert, <see cref="Close"/> or <see cref="Dispose"/>.
+/// API blocks, so the handshake runs on a dedicated thread. After it the session keeps reading the DTLS transport,
+/// because BouncyCastle only retransmits its final flight when the client's retransmission arrives there, and alerts
+/// (close_notify) come that way too — but it reads only when a datagram is queued, on the thread pool, so a connected
+/// viewer holds no thread (issue 16: before, each viewer parked one thread for its whole life, with its stack and the
+/// runtime's per-thread state). The session ends on close_notify, a fatal alert, <see cref="Close"/> or <see cref="Dispose"/>.
 /// </summary>
 public sealed partial class DtlsServerSession : IDisposable
 {
-    // Upper bound of one blocking read after the handshake; closing wakes the reader at once, so this is no poll rate.
-    private const int ReadWaitMillis = 30_000;
+    // A read after the handshake runs only while a datagram is queued; this bounds how long it may wait for the next
+    // one (BouncyCastle takes 0 as "forever").
+    private const int QueuedReadWaitMillis = 1;
 
     private readonly DtlsCertificate _certificate;
     private readonly byte[] _expectedClientFingerprint;
@@ -28,6 +32,9 @@ public sealed partial class DtlsServerSession : IDisposable
     private int _started;
     private int _closeRequested;
     private volatile bool _peerSentCloseNotify;
+    private int _reading; // 1 while a thread-pool read drains the queue after the handshake
+    private int _finished;
+    private byte[]? _readBuffer;
 
     /// <param name="certificate">Our certificate, shared by all sessions.</param>
     /// <param name="remoteFingerprintSha256">The browser's <c>a=fingerprint:sha-256</c> value (<c>AB:CD:…</c>, any case).</param>
@@ -79,11 +86,11 @@ public sealed partial class DtlsServerSession : IDisposable
 
     /// <summary>
     /// The peer sent close_notify or a fatal alert, or the transport failed after the handshake. Raised on the DTLS
-    /// thread, at most once, and not for a local <see cref="Close"/>/<see cref="Dispose"/>.
+    /// thread-pool thread that read the datagram, at most once, and not for a local <see cref="Close"/>/<see cref="Dispose"/>.
     /// </summary>
     public event Action? Closed;
 
-    /// <summary>Completes when the session's DTLS thread has ended (never faults).</summary>
+    /// <summary>Completes when the session has ended: handshake failed, or closed by either side (never faults).</summary>
     public Task Completion => _completion.Task;
 
     /// <summary>True once the handshake finished and until the session closed.</summary>
@@ -105,6 +112,10 @@ public sealed partial class DtlsServerSession : IDisposable
             if (!_transport.TryEnqueue(datagram))
             {
                 LogDatagramDropped(datagram.Length);
+            }
+            else if (_dtls is not null)
+            {
+                ScheduleRead();
             }
         }
         catch (Exception e)
@@ -169,6 +180,10 @@ public sealed partial class DtlsServerSession : IDisposable
         {
             _completion.TrySetResult();
         }
+        else if (dtls is not null)
+        {
+            Finish(failure: null); // after the handshake no thread of ours is left to do it
+        }
     }
 
     /// <inheritdoc cref="Close"/>
@@ -178,10 +193,11 @@ public sealed partial class DtlsServerSession : IDisposable
     {
         try
         {
-            DtlsTransport? dtls = Handshake(cancellationToken);
-            if (dtls is not null)
+            if (Handshake(cancellationToken) is not null)
             {
-                ReadUntilClosed(dtls);
+                // What arrived between the end of Accept and _dtls becoming visible to EnqueueIncoming.
+                ScheduleRead();
+                return;
             }
         }
         catch (Exception e)
@@ -190,11 +206,9 @@ public sealed partial class DtlsServerSession : IDisposable
             LogUnexpected(e);
             _handshake.TrySetException(e);
         }
-        finally
-        {
-            _transport.Close();
-            _completion.TrySetResult();
-        }
+
+        _transport.Close();
+        _completion.TrySetResult();
     }
 
     private DtlsTransport? Handshake(CancellationToken cancellationToken)
@@ -296,20 +310,46 @@ public sealed partial class DtlsServerSession : IDisposable
         };
     }
 
-    private void ReadUntilClosed(DtlsTransport dtls)
+    private void ScheduleRead()
     {
-        // WebRTC media goes over SRTP beside DTLS; application data (SCTP data channels) is not supported and is read
-        // only to keep BouncyCastle's record layer (alerts, retransmissions) running.
-        byte[] buffer = new byte[Math.Max(dtls.GetReceiveLimit(), 1)];
+        if (Interlocked.CompareExchange(ref _reading, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static session => session.ReadQueued(), this, preferLocal: false);
+        }
+    }
+
+    // Feeds BouncyCastle what is queued. WebRTC media goes over SRTP beside DTLS; application data (SCTP data channels)
+    // is not supported and is read only to keep BouncyCastle's record layer (alerts, retransmissions) running.
+    private void ReadQueued()
+    {
+        DtlsTransport? dtls = _dtls;
         string? failure = null;
         try
         {
-            while (!_transport.IsClosed)
+            while (dtls is not null)
             {
-                int received = dtls.Receive(buffer, 0, buffer.Length, ReadWaitMillis);
-                if (received > 0)
+                byte[] buffer = _readBuffer ??= new byte[Math.Max(dtls.GetReceiveLimit(), 1)];
+                while (_transport.PendingCount > 0 && !_transport.IsClosed)
                 {
-                    LogApplicationDataIgnored(received);
+                    int received = dtls.Receive(buffer, 0, buffer.Length, QueuedReadWaitMillis);
+                    if (received > 0)
+                    {
+                        LogApplicationDataIgnored(received);
+                    }
+                }
+
+                if (_transport.IsClosed)
+                {
+                    break; // close_notify or a local Close
+                }
+
+                Volatile.Write(ref _reading, 0);
+
+                // A datagram queued after the count was read and before the flag was cleared found the flag set and
+                // scheduled nothing: read it now, unless a new read has started for it meanwhile.
+                if (_transport.PendingCount == 0 || Interlocked.CompareExchange(ref _reading, 1, 0) != 0)
+                {
+                    return;
                 }
             }
         }
@@ -320,6 +360,30 @@ public sealed partial class DtlsServerSession : IDisposable
                 : e.Message;
         }
 
+        Finish(failure);
+    }
+
+    // The end of a connected session, once, whoever gets here first: the reader (peer closed, transport failed) or Close.
+    private void Finish(string? failure)
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ReportEnd(failure);
+        }
+        finally
+        {
+            _transport.Close();
+            _completion.TrySetResult();
+        }
+    }
+
+    private void ReportEnd(string? failure)
+    {
         if (Volatile.Read(ref _closeRequested) != 0)
         {
             LogClosedLocally();

@@ -115,7 +115,10 @@ public sealed partial class VideoRtpSource
             }
 
             bool keyFrameStart = accessUnitStart && (content & (parameterSets | VideoPacketContent.IdrSlice)) != 0;
-            bool gopStarted = UpdateCache(packet, header, content, accessUnitStart, keyFrameStart, parameterSetsOnly, marker);
+            // Numbered and kept after the marker fix: a retransmission must carry the bytes the viewers were sent.
+            long packetNumber = ++_packetNumber;
+            _ring?.Store(packetNumber, packet);
+            bool gopStarted = UpdateCache(packet, header, content, accessUnitStart, keyFrameStart, parameterSetsOnly, marker, packetNumber);
 
             _haveLast = true;
             _lastMarker = marker;
@@ -131,14 +134,14 @@ public sealed partial class VideoRtpSource
 
             UpdateRates();
             var info = new VideoPacketInfo(keyFrameStart, marker, IsFromCache: false, header.Timestamp, header.Ssrc,
-                header.SequenceNumber, codec);
+                header.SequenceNumber, codec, packetNumber);
             FanOut(packet, info, gopStarted);
         }
     }
 
     /// <summary>Appends the packet to the cache; true when this packet made the cache start a new GOP.</summary>
     private bool UpdateCache(ReadOnlySpan<byte> packet, in RtpHeader header, VideoPacketContent content,
-        bool accessUnitStart, bool keyFrameStart, bool parameterSetsOnly, bool marker)
+        bool accessUnitStart, bool keyFrameStart, bool parameterSetsOnly, bool marker, long packetNumber)
     {
         if (accessUnitStart)
         {
@@ -158,7 +161,7 @@ public sealed partial class VideoRtpSource
             }
         }
 
-        bool appended = _cache.TryAppend(packet, marker, header.Timestamp, header.Ssrc, header.SequenceNumber);
+        bool appended = _cache.TryAppend(packet, marker, header.Timestamp, header.Ssrc, header.SequenceNumber, packetNumber);
         if (!appended && _candidateKeyLike && !_candidateCommitted && _candidateEntry > 0)
         {
             // The bound is reached while a new GOP is arriving: the new GOP is worth more than the old one (this is
@@ -166,7 +169,7 @@ public sealed partial class VideoRtpSource
             _cache.DiscardBefore(_candidateEntry);
             _cache.HasGop = false;
             _candidateEntry = 0;
-            appended = _cache.TryAppend(packet, marker, header.Timestamp, header.Ssrc, header.SequenceNumber);
+            appended = _cache.TryAppend(packet, marker, header.Timestamp, header.Ssrc, header.SequenceNumber, packetNumber);
         }
 
         if (!parameterSetsOnly)

@@ -25,6 +25,12 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     /// <summary>Datagrams this long or longer are taken as truncated and dropped (FFmpeg sends pkt_size 1200).</summary>
     public const int ReceiveBufferSize = 2048;
 
+    /// <summary>
+    /// Live packets kept for NACK answers, shared by all viewers of the stream: ~4 s at 2.5 Mbit/s, well past the
+    /// round trip a NACK needs (1,024 × 1,280 bytes = 1.25 MiB per watched stream, none for an unwatched one).
+    /// </summary>
+    public const int LiveRetransmissionPackets = 1024;
+
     private readonly ILogger<VideoRtpSource> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Socket _socket;
@@ -32,6 +38,11 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
     private readonly Lock _lock = new();
     private readonly GopCache _cache;
+
+    // The retransmission side of the one copy per stream: numbers every received packet; the ring keeps the recent live
+    // ones while anyone watches (allocated by the first subscriber, dropped with the last). Both guarded by _lock.
+    private long _packetNumber;
+    private SourcePacketRing? _ring;
     private Subscription[] _subscriptions = [];
     private VideoCodec _codec = VideoCodec.H264;
     private TaskCompletionSource _codecGate = CompletedGate();
@@ -202,11 +213,32 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         var subscription = new Subscription(this, sink);
         lock (_lock)
         {
+            _ring ??= new SourcePacketRing(LiveRetransmissionPackets);
             StartFromCache(subscription);
             _subscriptions = [.. _subscriptions, subscription];
         }
 
         return subscription;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Looks in the live ring first (every packet of the last <see cref="LiveRetransmissionPackets"/>, whatever the GOP),
+    /// then in the GOP cache (the packets of a join or PLI replay, which can be older than the ring reaches). Takes the
+    /// fan-out lock for the copy: it is short, and the caller must not hold a viewer's send lock (the fan-out takes this
+    /// lock first and the viewer's inside it).
+    /// </remarks>
+    public bool TryCopyPacket(long packetNumber, Span<byte> destination, out int bytesWritten)
+    {
+        lock (_lock)
+        {
+            if (_ring is { } ring && ring.TryCopyTo(packetNumber, destination, out bytesWritten))
+            {
+                return true;
+            }
+
+            return _cache.TryCopyTo(packetNumber, destination, out bytesWritten);
+        }
     }
 
     /// <summary>PLI/FIR answer: replays the cached GOP to <paramref name="sink"/> only (no-op if it is not subscribed).</summary>
@@ -265,6 +297,10 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
             _subscriptions.AsSpan(0, index).CopyTo(copy);
             _subscriptions.AsSpan(index + 1).CopyTo(copy.AsSpan(index));
             _subscriptions = copy;
+            if (copy.Length == 0)
+            {
+                _ring = null; // nobody left to NACK: an unwatched camera does not pin the ring
+            }
         }
     }
 
@@ -281,7 +317,8 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         {
             ReadOnlySpan<byte> packet = _cache.GetPacket(i, out GopCache.Entry entry);
             Deliver(subscription, packet, new VideoPacketInfo(
-                i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber, _codec));
+                i == 0, entry.IsAccessUnitEnd, IsFromCache: true, entry.Timestamp, entry.Ssrc, entry.SequenceNumber, _codec,
+                entry.PacketNumber));
         }
 
         // A truncated cache ends before "now": continuing live from there would feed the decoder P-frames whose

@@ -23,6 +23,18 @@ public interface IVideoStreamSource
     /// </summary>
     int LargestReplayPackets { get; }
 
+    /// <summary>
+    /// Copies the packet the source delivered as <see cref="VideoPacketInfo.SourcePacketNumber"/> = <paramref name="packetNumber"/>
+    /// (its bytes as delivered: the source's header, before any viewer's rewrite), while the source still keeps it. This is
+    /// the one copy per stream that every viewer's NACK answer reads from. Safe from any thread; never throws; false for
+    /// unknown, expired or too large packets.
+    /// </summary>
+    bool TryCopyPacket(long packetNumber, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        return false;
+    }
+
     /// <summary>Starts delivering to <paramref name="sink"/>: first the cached GOP, then live packets.</summary>
     IDisposable Subscribe(IVideoPacketSink sink);
 

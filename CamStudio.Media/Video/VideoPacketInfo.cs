@@ -8,6 +8,8 @@ namespace CamStudio.Media.Video;
 /// <param name="SourceSsrc">The SSRC of the camera stream (changes when FFmpeg restarts).</param>
 /// <param name="SourceSequenceNumber">The sequence number of the camera stream.</param>
 /// <param name="Codec">The payload's codec: RFC 6184 H.264 or RFC 7798 H.265 (changes only across an FFmpeg restart).</param>
+/// <param name="SourcePacketNumber">The source's own number for this packet (increasing, never reused; 0 = none), by which
+/// <see cref="IVideoStreamSource.TryCopyPacket"/> finds its bytes again for a retransmission.</param>
 public readonly record struct VideoPacketInfo(
     bool IsKeyFrameStart,
     bool IsAccessUnitEnd,
@@ -15,4 +17,5 @@ public readonly record struct VideoPacketInfo(
     uint SourceTimestamp,
     uint SourceSsrc = 0,
     ushort SourceSequenceNumber = 0,
-    VideoCodec Codec = VideoCodec.H264);
+    VideoCodec Codec = VideoCodec.H264,
+    long SourcePacketNumber = 0);

@@ -28,14 +28,14 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
 
     // Live packets keep arriving while the browser's NACK for a burst packet travels back: room for ~1 s of them.
     private const int ReplayHistoryMargin = 512;
-    private const int MaxHistoryPackets = 16384;
 
     private readonly Lock _sendLock = new();
     private readonly UdpMux _mux;
     private readonly IVideoStreamSource _source;
     private readonly DtlsServerSession _dtls;
     private readonly int _historyPackets;
-    private RtpPacketHistory? _history; // sized at connect, when the camera's replay burst is known; guarded by _sendLock
+    private RetransmissionHistory? _history; // sized at connect, when the camera's replay burst is known; guarded by _sendLock
+    private readonly Lock _retransmitLock = new(); // one NACK answer at a time: guards _retransmitBuffer
     private readonly RtpStreamRewriter _rewriter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -162,7 +162,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
         var profile = (SrtpProfile)keys.ProtectionProfile;
 
         // Asked before taking _sendLock: the source delivers packets holding its own lock and then takes ours.
-        var history = new RtpPacketHistory(HistoryCapacity(_historyPackets, _source.LargestReplayPackets), SendBufferSize);
+        var history = new RetransmissionHistory(HistoryCapacity(_historyPackets, _source.LargestReplayPackets));
         lock (_sendLock)
         {
             if (Volatile.Read(ref _closed) != 0)
@@ -200,7 +200,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
     /// keyframe then cannot be repaired, and the joiner sees a corrupt picture or waits for a PLI round trip.
     /// </summary>
     internal static int HistoryCapacity(int configured, int largestReplay) =>
-        Math.Max(configured, Math.Min(largestReplay + ReplayHistoryMargin, MaxHistoryPackets));
+        Math.Max(configured, Math.Min(largestReplay + ReplayHistoryMargin, RetransmissionHistory.MaxCapacity));
 
     private void OnDtlsClosed() => Close(ViewerCloseReason.ClosedByPeer);
 
@@ -277,7 +277,7 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
         {
             SrtpContext? srtp = _srtpOut;
             SocketAddress? remote = _remote;
-            RtpPacketHistory? history = _history;
+            RetransmissionHistory? history = _history;
             if (srtp is null || remote is null || history is null || Volatile.Read(ref _closed) != 0)
             {
                 return;
@@ -296,12 +296,13 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
             uint timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
             if (!srtp.TryProtectRtp(_sendBuffer, rtpPacket.Length, out int protectedLength))
             {
+                history.Store(sequence, 0, 0); // never sent: its slot must not answer with an older packet of this number
                 _stats.IncrementDroppedOutbound();
                 return;
             }
 
             ReadOnlySpan<byte> wire = _sendBuffer.AsSpan(0, protectedLength);
-            history.Store(sequence, wire);
+            history.Store(sequence, info.SourcePacketNumber, timestamp);
             _lastRtpTimestamp = timestamp;
             _lastRtpSendTimestamp = _time.GetTimestamp();
             _stats.CountSent(rtpPacket.Length - 12);
@@ -397,24 +398,60 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
         }
 
         _stats.CountNack(lostSequenceNumbers.Length);
+        lock (_retransmitLock)
+        {
+            foreach (ushort sequence in lostSequenceNumbers)
+            {
+                long sourcePacket;
+                uint timestamp;
+                lock (_sendLock)
+                {
+                    if (_history is not { } history || !history.TryGet(sequence, out sourcePacket, out timestamp))
+                    {
+                        continue; // never sent, or so long ago that its slot holds a newer packet
+                    }
+                }
+
+                // Outside _sendLock: the source's fan-out takes its own lock first and ours inside it.
+                if (_source.TryCopyPacket(sourcePacket, _retransmitBuffer, out int length))
+                {
+                    Retransmit(sequence, timestamp, length);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends the source packet in <c>_retransmitBuffer[..length]</c> again as this viewer's packet
+    /// <paramref name="sequence"/>: the same SSRC, payload type, sequence number and timestamp as the first time, so the
+    /// same plaintext; protected again by the same SRTP context, which derives the same packet index from the same
+    /// sequence number (ROC estimated against the highest index sent, exact while the history spans less than 2^15
+    /// packets — <see cref="RetransmissionHistory.MaxCapacity"/>). Same key, same index, same plaintext give the same
+    /// keystream over the same bytes and the same tag: the browser receives a byte-identical copy of the first send,
+    /// which is the RFC 4585 retransmission (same SSRC and sequence number, no RTX) and not a keystream reuse — that
+    /// would need a different plaintext under the same index.
+    /// </summary>
+    private void Retransmit(ushort sequence, uint timestamp, int length)
+    {
         lock (_sendLock)
         {
+            SrtpContext? srtp = _srtpOut;
             SocketAddress? remote = _remote;
-            RtpPacketHistory? history = _history;
-            if (remote is null || history is null)
+            if (srtp is null || remote is null || length < 12
+                || length + SrtpProfileInfo.RtpOverhead(srtp.Profile) > _retransmitBuffer.Length)
             {
                 return;
             }
 
-            foreach (ushort sequence in lostSequenceNumbers)
+            Span<byte> packet = _retransmitBuffer.AsSpan(0, length);
+            RtpPacketWriter.SetSsrc(packet, Ssrc);
+            RtpPacketWriter.SetPayloadType(packet, PayloadType);
+            RtpPacketWriter.SetSequenceNumber(packet, sequence);
+            RtpPacketWriter.SetTimestamp(packet, timestamp);
+            if (srtp.TryProtectRtp(_retransmitBuffer, length, out int protectedLength))
             {
-                // The history holds the packet exactly as first protected: resending the same SRTP bytes is
-                // what RFC 4588-less WebRTC receivers expect, and it does not reuse a keystream on new data.
-                if (history.TryCopyTo(sequence, _retransmitBuffer, out int length))
-                {
-                    _mux.Send(_retransmitBuffer.AsSpan(0, length), remote);
-                    _stats.CountRetransmitted();
-                }
+                _mux.Send(_retransmitBuffer.AsSpan(0, protectedLength), remote);
+                _stats.CountRetransmitted();
             }
         }
     }

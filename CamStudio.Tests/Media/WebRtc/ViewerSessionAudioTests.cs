@@ -25,9 +25,6 @@ namespace CamStudio.Tests.Media.WebRtc;
 /// </summary>
 public sealed class ViewerSessionAudioTests : IAsyncLifetime
 {
-    private const string BrowserUfrag = "Fz3b";
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
-
     private WebRtcServer _server = null!;
 
     public async Task InitializeAsync()
@@ -217,86 +214,21 @@ public sealed class ViewerSessionAudioTests : IAsyncLifetime
         return lists[0].Select(r => r.Ntp).Cast<ulong?>().FirstOrDefault(ntp => lists[1].Any(o => o.Ntp == ntp));
     }
 
-    private async Task<(ViewerSession Session, SrtpContext BrowserIn)> ConnectAsync(Socket client, StubAudio audio)
-    {
-        string offer = SdpFixtures.Chrome120AudioVideoData.Replace(SdpFixtures.ChromeFingerprint, DtlsLoopback.ClientCertificate.Fingerprint, StringComparison.Ordinal);
-        ViewerSessionResult result = _server.CreateSession(offer, new StubVideo(), audio, "loopback");
-        ViewerSession session = result.Session ?? throw new InvalidOperationException(result.Error);
-        EndPoint server = _server.LocalEndPoint!;
-        client.SendTo(BindingRequest(session), server);
-        await WaitAsync(() => session.RemoteEndPoint is not null, "ICE check");
+    private Task<(ViewerSession Session, SrtpContext BrowserIn)> ConnectAsync(Socket client, StubAudio audio) =>
+        LoopbackBrowser.ConnectAsync(_server, client, new StubVideo(), audio);
 
-        var dtls = new TestDtlsClient(DtlsLoopback.ClientCertificate, _server.Certificate.Fingerprint, DtlsSrtpProfiles.Aes128CmHmacSha1_80);
-        await Task.Run(() => new DtlsClientProtocol().Connect(dtls, new UdpDtlsTransport(client, server)));
-        await WaitAsync(() => session.State == ViewerSessionState.Connected, "DTLS-SRTP");
-        DtlsSrtpKeys keys = DtlsSrtpProfiles.Split(DtlsSrtpProfiles.Aes128CmHmacSha1_80, dtls.ExportedKeyingMaterial);
-        return (session, new SrtpContext(SrtpProfile.Aes128CmHmacSha1_80, keys.ServerMasterKey, keys.ServerMasterSalt));
-    }
-
-    // Reads SRTP/SRTCP from the server until done() or the deadline; RTCP is handed over as parsed sender reports.
     private static void ReceiveUntil(Socket client, SrtpContext browser, Func<bool> done,
-        Action<RtpHeader, byte[]>? rtp = null, Action<(uint Ssrc, ulong Ntp, uint Rtp, uint Packets, uint Octets)>? rtcp = null)
-    {
-        var buffer = new byte[2048];
-        long deadline = Environment.TickCount64 + (long)s_deadline.TotalMilliseconds;
-        while (!done())
+        Action<RtpHeader, byte[]>? rtp = null, Action<(uint Ssrc, ulong Ntp, uint Rtp, uint Packets, uint Octets)>? rtcp = null) =>
+        LoopbackBrowser.ReceiveUntil(client, browser, done, rtcp: rtcp, rtp: rtp is null ? null : (_, header, plain) =>
         {
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0 || !client.Poll(TimeSpan.FromMilliseconds(left), SelectMode.SelectRead))
+            // Audio only: the video test packet (the browser's H.264 payload types) is not what these tests read.
+            if (header is { } h && h.PayloadType != 102 && h.PayloadType != 106)
             {
-                throw new TimeoutException("The server did not send what the test waited for.");
+                rtp(h, plain!);
             }
+        });
 
-            int length = client.Receive(buffer);
-            if (length < 12 || buffer[0] is < 128 or > 191)
-            {
-                continue; // DTLS retransmissions, STUN answers.
-            }
-
-            if (buffer[1] is >= 192 and <= 223)
-            {
-                if (rtcp is not null && browser.TryUnprotectRtcp(buffer, length, out int plain) && plain >= 28 && buffer[1] == 200)
-                {
-                    rtcp((BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4)), BinaryPrimitives.ReadUInt64BigEndian(buffer.AsSpan(8)),
-                        BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(16)), BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(20)),
-                        BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(24))));
-                }
-            }
-            else if (rtp is not null && browser.TryUnprotectRtp(buffer, length, out int plain)
-                && RtpHeader.TryRead(buffer.AsSpan(0, plain), out RtpHeader header) && header.PayloadType != 102 && header.PayloadType != 106)
-            {
-                rtp(header, buffer.AsSpan(0, plain).ToArray());
-            }
-        }
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        long deadline = Environment.TickCount64 + (long)s_deadline.TotalMilliseconds;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"No {what} within {s_deadline.TotalSeconds} s.");
-            }
-
-            await Task.Delay(5);
-        }
-    }
-
-    private static byte[] BindingRequest(ViewerSession session)
-    {
-        var buffer = new byte[512];
-        var writer = new StunMessageWriter(buffer);
-        bool ok = writer.TryWriteHeader(StunMessageType.BindingRequest, RandomNumberGenerator.GetBytes(12))
-            && writer.TryWriteAttribute(StunAttributeType.Username, Encoding.UTF8.GetBytes(session.Ice.Local.Ufrag + ":" + BrowserUfrag))
-            && writer.TryWriteUInt32Attribute(StunAttributeType.Priority, 0x6e0001ff)
-            && writer.TryWriteUInt64Attribute(StunAttributeType.IceControlling, 0x0123456789ABCDEF)
-            && writer.TryWriteAttribute(StunAttributeType.UseCandidate, default)
-            && writer.TryWriteMessageIntegrity(Encoding.UTF8.GetBytes(session.Ice.Local.Password))
-            && writer.TryWriteFingerprint();
-        return ok ? writer.WrittenSpan.ToArray() : throw new InvalidOperationException("Binding request did not fit.");
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) => LoopbackBrowser.WaitAsync(condition, what);
 
     private sealed class StubVideo : IVideoStreamSource
     {
@@ -334,46 +266,5 @@ public sealed class ViewerSessionAudioTests : IAsyncLifetime
     private sealed class Subscription(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();
-    }
-
-    // BouncyCastle's DTLS client on the test's UDP socket; only DTLS records (first byte 20-63, RFC 7983) reach it.
-    private sealed class UdpDtlsTransport(Socket socket, EndPoint server) : DatagramTransport
-    {
-        private readonly byte[] _buffer = new byte[2048];
-
-        public int GetReceiveLimit() => 1500;
-
-        public int GetSendLimit() => 1200;
-
-        public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
-
-        public int Receive(Span<byte> buffer, int waitMillis)
-        {
-            long deadline = Environment.TickCount64 + Math.Max(waitMillis, 1);
-            while (true)
-            {
-                long left = deadline - Environment.TickCount64;
-                if (left <= 0 || !socket.Poll(TimeSpan.FromMilliseconds(left), SelectMode.SelectRead))
-                {
-                    return -1;
-                }
-
-                int length = socket.Receive(_buffer);
-                if (length > 0 && _buffer[0] is >= 20 and <= 63)
-                {
-                    int copied = Math.Min(length, buffer.Length);
-                    _buffer.AsSpan(0, copied).CopyTo(buffer);
-                    return copied;
-                }
-            }
-        }
-
-        public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
-
-        public void Send(ReadOnlySpan<byte> buffer) => socket.SendTo(buffer, SocketFlags.None, server);
-
-        public void Close()
-        {
-        }
     }
 }

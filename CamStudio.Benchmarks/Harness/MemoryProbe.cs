@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using CamStudio.Media.Srtp;
+using CamStudio.Media.Video;
+
+namespace CamStudio.Benchmarks.Harness;
+
+/// <summary>
+/// `--memory-probe [N]`: what one connected viewer costs inside the server process, without a browser or the system
+/// bench's noise. Connects a first set of viewers (warm-up: JIT, pools, the first DTLS handshake's one-off state), then
+/// N more, and reports per added viewer the growth of RSS, of the managed heap after a full GC (and of the memory the GC keeps committed), and of the
+/// process's threads; then it sends each viewer 2,000 packets (about 8 s of 720p, so a NACK history fills) and reports again, then once more after an aggressive GC.
+/// </summary>
+internal static class MemoryProbe
+{
+    private const int WarmUpViewers = 2;
+    private const int PacketsPerViewer = 2000;
+
+    public static async Task RunAsync(int viewers)
+    {
+        await using LoopbackViewers warmUp = await LoopbackViewers.ConnectAsync(WarmUpViewers, SrtpProfile.AeadAes128Gcm);
+        Send(warmUp, PacketsPerViewer);
+        ReleaseCommitted();
+        Sample before = Sample.Take();
+        await using LoopbackViewers added = await LoopbackViewers.ConnectAsync(viewers, SrtpProfile.AeadAes128Gcm);
+        Sample connected = Sample.Take();
+        Send(added, PacketsPerViewer);
+        Sample sending = Sample.Take();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{viewers} viewers added; per viewer, connected: {connected.PerViewer(before, viewers)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{viewers} viewers added; per viewer, after {PacketsPerViewer} packets each: {sending.PerViewer(before, viewers)}"));
+
+        // What the GC keeps committed after the handshakes' garbage is not viewer state: an aggressive collection (as
+        // IdleMemoryRelease does) hands it back, and what remains is what the viewers really hold.
+        ReleaseCommitted();
+        Sample released = Sample.Take();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{viewers} viewers added; per viewer, after an aggressive GC: {released.PerViewer(before, viewers)}"));
+    }
+
+    private static void ReleaseCommitted() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    private static void Send(LoopbackViewers viewers, int packets)
+    {
+        byte[] packet = RtpPackets.CreateH264Packet();
+        for (int i = 0; i < packets; i++)
+        {
+            // A new frame every 8 packets, as at 25 fps and ~200 packets/s.
+            var info = new VideoPacketInfo(false, i % 8 == 7, false, (uint)(i / 8) * 3600, RtpPackets.SourceSsrc);
+            foreach (var session in viewers.Sessions)
+            {
+                session.OnPacket(packet, info);
+            }
+        }
+    }
+
+    private readonly record struct Sample(long RssBytes, long HeapBytes, long CommittedBytes, int Threads)
+    {
+        public static Sample Take()
+        {
+            long heap = GC.GetTotalMemory(forceFullCollection: true);
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            return new Sample(process.WorkingSet64, heap, GC.GetGCMemoryInfo().TotalCommittedBytes, process.Threads.Count);
+        }
+
+        public string PerViewer(Sample baseline, int viewers) => string.Create(CultureInfo.InvariantCulture,
+            $"RSS {(RssBytes - baseline.RssBytes) / 1024.0 / viewers:0} KiB, managed heap {(HeapBytes - baseline.HeapBytes) / 1024.0 / viewers:0} KiB (GC committed {(CommittedBytes - baseline.CommittedBytes) / 1024.0 / viewers:0} KiB), threads {(Threads - baseline.Threads) / (double)viewers:0.00}");
+    }
+}
