@@ -31,15 +31,24 @@ export async function flashBeepOffsets({ url, audio, durationMs, settleMs = REFE
     `[0:v]signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=${videoLog}[v];`
     + `[0:a]asetnsamples=n=${samples},astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.RMS_level:file=${audioLog}[a]`,
     '-map', '[v]', '-f', 'null', '-', '-map', '[a]', '-f', 'null', '-'];
+  const runFfmpeg = () => new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    // FFmpeg's messages never carry the URL's password here: -loglevel error and no input dump.
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(Object.assign(
+      new Error(`reference FFmpeg exited ${code}: ${stderr.slice(-300)}`), { unavailable: /DESCRIBE failed: 503/.test(stderr) }))));
+  });
   try {
-    await new Promise((resolve, reject) => {
-      const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      // FFmpeg's messages never carry the URL's password here: -loglevel error and no input dump.
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`reference FFmpeg exited ${code}: ${stderr.slice(-300)}`))));
-    });
+    try {
+      await runFfmpeg();
+    } catch (err) {
+      // GStreamer's RTSP server answers 503 to a DESCRIBE that arrives while the shared mount is still being torn down
+      // after its last client left (the benchmark's warm-up run just ended): nothing was measured yet, ask once more.
+      if (!err.unavailable) throw err;
+      await runFfmpeg();
+    }
     const rising = (entries, threshold) => entries.filter((e, i) => i > 0 && e.value > threshold && entries[i - 1].value <= threshold)
       .map((e) => e.time * 1000);
     const flashes = rising(parseMetadata(await readFile(videoLog, 'utf8'), 'lavfi.signalstats.YAVG'), 128);

@@ -13,7 +13,7 @@ import { waitFor } from '../lib/process.mjs';
 import { loadAverage } from '../lib/proc.mjs';
 import { quantile, round as round2, summarize } from '../lib/stats.mjs';
 import { launchChromium, newBenchContext, openBenchPage } from './browser.mjs';
-import { flashBeepOffsets, REFERENCE_SETTLE_MS } from './flash-beep.mjs';
+import { flashBeepOffsets, REFERENCE_SETTLE_MS, SYNC_PERIOD_MS } from './flash-beep.mjs';
 
 const CONDITIONS = [
   { key: 'aac', microphone: 'aac', label: 'AAC camera (audio transcoded to Opus)' },
@@ -22,6 +22,14 @@ const CONDITIONS = [
 
 /** The issue's goal: audio minus video within ±80 ms at p5 and p95. */
 const GOAL_MS = 80;
+
+/**
+ * Pairs at the start of playback that do not count: Chromium's audio/video synchroniser starts from the two streams'
+ * arrival and moves the video's delay towards the sender reports' pairing step by step (measured: the first pair
+ * 170–330 ms late, within ±80 ms by the third or fourth). Five pairs = 8 s, the span the FFmpeg reference also ignores
+ * (REFERENCE_SETTLE_MS). They are recorded as `settling`, not hidden.
+ */
+const SETTLE_PAIRS = Math.round(REFERENCE_SETTLE_MS / SYNC_PERIOD_MS);
 
 /**
  * Rounds of both conditions (a fresh test camera and camera entry each time, the conditions' order rotated per round),
@@ -73,7 +81,9 @@ export async function runLipSync(ctx, { edges, rounds }) {
     'Each pair is one white flash (requestVideoFrameCallback expectedDisplayTime) and its beep (Web Audio worklet on the '
     + 'received track, mapped to the page clock by getOutputTimestamp()). "Camera itself" is FFmpeg reading the camera\'s '
     + 'RTSP in the same minutes: the offset the stream carries before CamStudio (the test camera makes the two coincide, '
-    + `so ~0). Goal: within ±${GOAL_MS} ms at p5 and p95 of all rounds' pairs: ${allMet ? 'met' : 'NOT met'}.`);
+    + `so ~0). The first ${SETTLE_PAIRS} pairs of each playback (${REFERENCE_SETTLE_MS / 1000} s, Chromium's synchroniser converging) `
+    + `are kept in results.json as "settling" and not counted, as the reference ignores its first ${REFERENCE_SETTLE_MS / 1000} s. `
+    + `Goal: within ±${GOAL_MS} ms at p5 and p95 of all rounds' pairs: ${allMet ? 'met' : 'NOT met'}.`);
 }
 
 async function measureCondition(ctx, context, condition, edges, round) {
@@ -92,11 +102,13 @@ async function measureCondition(ctx, context, condition, edges, round) {
     const [reference, page] = await Promise.all([
       flashBeepOffsets({ url: camera.url, audio: camera.audio, durationMs: REFERENCE_SETTLE_MS + 10_000 + edges * 1_600,
         workDir: ctx.logDir }),
-      openBenchPage(context, ctx.baseUrl, { mode: 'sync', camera: cameraId, quality: 'stream1', edges },
-        60_000 + edges * 3_000),
+      openBenchPage(context, ctx.baseUrl, { mode: 'sync', camera: cameraId, quality: 'stream1', edges: edges + SETTLE_PAIRS },
+        60_000 + (edges + SETTLE_PAIRS) * 3_000),
     ]);
     await page.close();
-    const offsets = page.result.pairs.map((p) => p.offset);
+    const all = page.result.pairs.map((p) => p.offset);
+    const settling = all.slice(0, SETTLE_PAIRS);
+    const offsets = all.slice(SETTLE_PAIRS);
     const result = {
       key: condition.key,
       round,
@@ -110,6 +122,7 @@ async function measureCondition(ctx, context, condition, edges, round) {
       outputLatencyMs: round2(page.result.outputLatencyMs),
       baseLatencyMs: round2(page.result.baseLatencyMs),
       offsets: offsets.map((o) => round2(o)),
+      settling: settling.map((o) => round2(o)),
       referenceOffsets: reference.map((o) => round2(o)),
     };
     result.addedMedianMs = round2(result.chromium.median - result.reference.median);
