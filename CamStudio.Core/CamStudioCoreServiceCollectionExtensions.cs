@@ -1,6 +1,8 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
+using CamStudio.Core.Data.CompiledModels.PostgreSql;
+using CamStudio.Core.Data.CompiledModels.Sqlite;
 using CamStudio.Core.Groups;
 using CamStudio.Core.Views;
 using CamStudio.Core.Security;
@@ -50,10 +52,14 @@ public static class CamStudioCoreServiceCollectionExtensions
         {
             CamStudioDataOptions data = provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value;
             Directory.CreateDirectory(data.DataDirectory);
-            builder.UseSqlite($"Data Source={data.SqliteDatabasePath}");
+            builder.UseSqlite($"Data Source={data.SqliteDatabasePath}")
+                .UseModel(SqliteCamStudioDbContextModel.Instance);
         });
+        // Each provider uses its compiled model (scripts/ef-compiled-model.sh) instead of building the model from the
+        // entity configurations at start: that model building is the largest block of JIT-compiled code at idle.
         services.AddPooledDbContextFactory<PostgreSqlCamStudioDbContext>((provider, builder) =>
-            builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString));
+            builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString)
+                .UseModel(PostgreSqlCamStudioDbContextModel.Instance));
         services.TryAddSingleton<IDbContextFactory<CamStudioDbContext>, CamStudioDbContextFactory>();
         services.AddHostedService<DatabaseMigrationHost>();
 
