@@ -9,12 +9,7 @@ public static class CameraApiServiceCollectionExtensions
     /// <summary>snake_case JSON, problem details, the OpenAPI document, and bad requests thrown so they can be described.</summary>
     public static IServiceCollection AddCameraApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            // Generated contracts first; the reflection resolver ASP.NET puts in the chain stays behind them.
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, CamStudioJsonContext.Default);
-        });
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddCameraApiDocument(configuration);
         services.AddScoped<CameraCommands>();
