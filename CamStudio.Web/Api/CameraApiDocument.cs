@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CamStudio.Web.Api;
@@ -28,7 +29,7 @@ public static class CameraApiDocument
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.GetValue<bool>(GenerateAtRunTimeKey))
         {
-            services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+            AddGenerator(services);
         }
 
         return services;
@@ -39,9 +40,19 @@ public static class CameraApiDocument
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.Configuration.GetValue<bool>(GenerateAtRunTimeKey)
-            ? app.MapOpenApi("/openapi/{documentName}.json")
+            ? MapGenerator(app)
             : app.MapGet(DocumentPath, ServeCheckedIn).ExcludeFromDescription();
     }
+
+    // The generator's calls live in methods of their own, never inlined: a method that merely mentions the OpenAPI
+    // types makes the runtime load Microsoft.AspNetCore.OpenApi and Microsoft.OpenApi when it is compiled (or its
+    // ReadyToRun code is fixed up), even if the branch never runs - and their pages would stay resident.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddGenerator(IServiceCollection services) =>
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IEndpointConventionBuilder MapGenerator(WebApplication app) => app.MapOpenApi("/openapi/{documentName}.json");
 
     /// <summary>The checked-in document's bytes (UTF-8 JSON).</summary>
     public static ReadOnlyMemory<byte> CheckedIn => s_document.Value;
