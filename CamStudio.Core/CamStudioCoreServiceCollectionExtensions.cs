@@ -1,8 +1,6 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
-using CamStudio.Core.Data.CompiledModels.PostgreSql;
-using CamStudio.Core.Data.CompiledModels.Sqlite;
 using CamStudio.Core.Groups;
 using CamStudio.Core.Views;
 using CamStudio.Core.Security;
@@ -52,14 +50,14 @@ public static class CamStudioCoreServiceCollectionExtensions
         {
             CamStudioDataOptions data = provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value;
             Directory.CreateDirectory(data.DataDirectory);
-            builder.UseSqlite($"Data Source={data.SqliteDatabasePath}")
-                .UseModel(SqliteCamStudioDbContextModel.Instance);
+            builder.UseSqlite($"Data Source={data.SqliteDatabasePath}");
         });
-        // Each provider uses its compiled model (scripts/ef-compiled-model.sh) instead of building the model from the
-        // entity configurations at start: that model building is the largest block of JIT-compiled code at idle.
+        // Each context runs on its compiled model (Data/CompiledModels, scripts/ef-compiled-model.sh) instead of building
+        // the model from the entity configurations at start. EF finds it through the [assembly: DbContextModel] attribute
+        // generated with it rather than a UseModel call here: code naming the generated types would stop compiling
+        // the moment the script deletes a stale model to regenerate it.
         services.AddPooledDbContextFactory<PostgreSqlCamStudioDbContext>((provider, builder) =>
-            builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString)
-                .UseModel(PostgreSqlCamStudioDbContextModel.Instance));
+            builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString));
         services.TryAddSingleton<IDbContextFactory<CamStudioDbContext>, CamStudioDbContextFactory>();
         services.AddHostedService<DatabaseMigrationHost>();
 
