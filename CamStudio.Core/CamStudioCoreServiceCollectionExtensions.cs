@@ -52,6 +52,10 @@ public static class CamStudioCoreServiceCollectionExtensions
             Directory.CreateDirectory(data.DataDirectory);
             builder.UseSqlite($"Data Source={data.SqliteDatabasePath}");
         });
+        // Each context runs on its compiled model (Data/CompiledModels, scripts/ef-compiled-model.sh) instead of building
+        // the model from the entity configurations at start. EF finds it through the [assembly: DbContextModel] attribute
+        // generated with it rather than a UseModel call here: code naming the generated types would stop compiling
+        // the moment the script deletes a stale model to regenerate it.
         services.AddPooledDbContextFactory<PostgreSqlCamStudioDbContext>((provider, builder) =>
             builder.UseNpgsql(provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString));
         services.TryAddSingleton<IDbContextFactory<CamStudioDbContext>, CamStudioDbContextFactory>();

@@ -24,7 +24,7 @@ builder.Services.AddCamStudioNotifications();
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCamStudioComposition();
 builder.Services.AddCamStudioHealth();
-builder.Services.AddCameraApi();
+builder.Services.AddCameraApi(builder.Configuration);
 builder.Services.AddCamStudioOperations(builder.Configuration);
 builder.Services.AddCamStudioUi();
 builder.Services.AddCamStudioSecurity();
@@ -50,7 +50,7 @@ app.UseWebSockets();
 
 app.UsePlayerScriptsFromSource();
 app.MapStaticAssets().AllowAnonymous();
-app.MapOpenApi();
+app.MapCameraApiDocument();
 app.MapCameraApi();
 app.MapCameraGroupApi();
 app.MapCameraViewApi();

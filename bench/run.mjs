@@ -3,6 +3,7 @@
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
 //   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
+//                      [--memory-cameras 4,8,16] [--rounds 3]   (the memory part's FFmpeg levels and their rounds)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { createContext } from './lib/context.mjs';
 import { stopAllChildren } from './lib/process.mjs';
 import { runCamStudioFanout, measureMemory } from './fanout/camstudio.mjs';
 import { reportFanout, reportMemory } from './fanout/report.mjs';
+import { measureFfmpegScaling, reportFfmpegScaling } from './fanout/memory-scaling.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values: args } = parseArgs({
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     cameras: { type: 'string' },
     workers: { type: 'string' },
     rounds: { type: 'string' },
+    'memory-cameras': { type: 'string' },
   },
 });
 
@@ -52,6 +55,10 @@ if (args.rounds) plan.health.rounds = Number(args.rounds);
 // Glass-to-glass vs Janus (issue 16): per round, alternating late joiners in Chromium, the p95 of each, median of the repetitions.
 plan.g2g = args.smoke ? { rounds: 1, repetitions: 1, frames: 50 } : { rounds: 1, repetitions: 5, frames: 250 };
 if (args.rounds) plan.g2g.rounds = Number(args.rounds);
+// FFmpeg memory (issue 16): PSS and RSS of the pullers with 4, 8 and 16 running cameras, interleaved rounds.
+plan.memory = args.smoke ? { levels: [2], rounds: 1 } : { levels: [4, 8, 16], rounds: 3 };
+if (args['memory-cameras']) plan.memory.levels = args['memory-cameras'].split(',').map(Number);
+if (args.rounds) plan.memory.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -68,7 +75,7 @@ const logDir = join(outDir, 'logs');
 // Child logs are appended within a run (a reference started twice keeps both phases); a new run starts clean.
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
-const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers', 'rounds']
+const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers', 'rounds', 'memory-cameras']
   .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`)].filter(Boolean).join(' ');
 const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
@@ -95,6 +102,7 @@ try {
 
   if (parts.has('memory')) {
     await step('memory', async () => reportMemory(ctx, await measureMemory(ctx, cameras)));
+    await step('memory.ffmpegScaling', async () => reportFfmpegScaling(ctx, await measureFfmpegScaling(ctx, cameras, plan.memory)));
   }
   if (parts.has('fanout')) {
     for (const { camera, levels } of plan.fanout) {

@@ -7,6 +7,8 @@
 #   scripts/bench.sh --only audio [--rounds 5]   # issue 15: CPU per camera with audio (AAC->Opus, G.711 copy) vs video only
 #   scripts/bench.sh --only sync           # issue 15: lip sync in Chromium (flash + beep test camera), AAC and PCMA
 #   scripts/bench.sh --only health [--rounds 3]  # issue 17: CPU of background health checks, 30 idle cameras (off/60 s/5 s)
+#   scripts/bench.sh --only memory [--memory-cameras 4,8,16] [--rounds 3]  # idle/per-camera RSS, and FFmpeg PSS next
+#                                    # to RSS with 4, 8 and 16 running cameras (issue 16)
 # 1. installs the parts (FFmpeg, the GStreamer RTSP test camera, Chromium, Janus) and the Node dependencies of bench/
 #    (npm ci from the committed package-lock.json);
 # 2. publishes CamStudio Release for linux-x64 (scripts/publish.sh, ReadyToRun as installed on a Pi), unless

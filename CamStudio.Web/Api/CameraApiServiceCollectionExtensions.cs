@@ -7,11 +7,11 @@ namespace CamStudio.Web.Api;
 public static class CameraApiServiceCollectionExtensions
 {
     /// <summary>snake_case JSON, problem details, the OpenAPI document, and bad requests thrown so they can be described.</summary>
-    public static IServiceCollection AddCameraApi(this IServiceCollection services)
+    public static IServiceCollection AddCameraApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddCameraApiDocument(configuration);
         services.AddScoped<CameraCommands>();
         services.AddSingleton<ViewerOfferService>();
         services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

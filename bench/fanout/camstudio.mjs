@@ -53,7 +53,7 @@ export async function runCamStudioFanout(ctx, camera, levels, transport = 'whep'
 export async function measureMemory(ctx, cameras) {
   const sample = async () => {
     await delay(ctx.settleMs);
-    const rss = { ...treeRss([ctx.camstudio.pid]), parts: rssParts(ctx.camstudio.pid) };
+    const rss = { ...treeRss([ctx.camstudio.pid], { pss: true }), parts: rssParts(ctx.camstudio.pid) };
     // The managed heap as the app reports it (after the RSS read: the scrape itself allocates).
     const metrics = (await ctx.api.request('GET', '/metrics')).text;
     rss.managedHeapBytes = Number(/^dotnet_gc_heap_size_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN);

@@ -9,18 +9,20 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? rou
 export function reportMemory(ctx, memory) {
   ctx.results.set('memory', 'camstudio', memory);
   const parts = (s) => [mib(s.parts?.anon), mib(s.parts?.file), mib(s.parts?.shmem), mib(s.managedHeapBytes)];
+  const ffmpeg = (s) => [mib(s.children), mib(s.childrenPss)];
   ctx.results.table('Memory: CamStudio resident set (VmRSS)',
-    ['<state', 'CamStudio RSS (MiB)', 'Δ CamStudio (MiB)', 'anonymous', 'file-backed', 'shmem (JIT code)', 'managed heap', 'FFmpeg RSS (MiB)'],
-    [['idle (no stream)', mib(memory.idle.roots), null, ...parts(memory.idle), mib(memory.idle.children)],
-      ...memory.perCamera.map((c) => [`+ camera ${c.camera} streaming to 1 viewer`, mib(c.total.roots), mib(c.appDeltaBytes), ...parts(c.total), mib(c.total.children)]),
-      ['all cameras stopped again', mib(memory.stopped.roots), mib(memory.stopped.roots - memory.idle.roots), ...parts(memory.stopped), mib(memory.stopped.children)],
+    ['<state', 'CamStudio RSS (MiB)', 'Δ CamStudio (MiB)', 'anonymous', 'file-backed', 'shmem (JIT code)', 'managed heap', 'FFmpeg RSS (MiB)', 'FFmpeg PSS (MiB)'],
+    [['idle (no stream)', mib(memory.idle.roots), null, ...parts(memory.idle), ...ffmpeg(memory.idle)],
+      ...memory.perCamera.map((c) => [`+ camera ${c.camera} streaming to 1 viewer`, mib(c.total.roots), mib(c.appDeltaBytes), ...parts(c.total), ...ffmpeg(c.total)]),
+      ['all cameras stopped again', mib(memory.stopped.roots), mib(memory.stopped.roots - memory.idle.roots), ...parts(memory.stopped), ...ffmpeg(memory.stopped)],
       ...memory.rounds.flatMap(({ round, streaming, stopped }) => [
-        [`round ${round}: the same ${memory.perCamera.length} cameras at once`, mib(streaming.roots), mib(streaming.roots - memory.idle.roots), ...parts(streaming), mib(streaming.children)],
-        [`round ${round}: all stopped`, mib(stopped.roots), mib(stopped.roots - memory.idle.roots), ...parts(stopped), mib(stopped.children)]])],
+        [`round ${round}: the same ${memory.perCamera.length} cameras at once`, mib(streaming.roots), mib(streaming.roots - memory.idle.roots), ...parts(streaming), ...ffmpeg(streaming)],
+        [`round ${round}: all stopped`, mib(stopped.roots), mib(stopped.roots - memory.idle.roots), ...parts(stopped), ...ffmpeg(stopped)]])],
     'Δ = growth of the CamStudio process when that camera starts (H.264 source, GOP cache of up to one GOP, one viewer session), '
     + 'and from "all cameras stopped again" on the difference to idle; '
     + `average per running camera ${mib(memory.perRunningCameraBytes)} MiB (goal ≤ 10 MB). `
-    + 'FFmpeg = the camera pullers (separate processes, all cameras so far). File-backed = mapped images, clean page '
+    + 'FFmpeg = the camera pullers (separate processes, all cameras so far); PSS shares their common library pages out '
+    + 'between them (the sum is what they occupy together; RSS counts shared pages once per process). File-backed = mapped images, clean page '
     + 'cache the kernel drops under memory pressure (scripts/footprint.sh measures the app inside a memory limit).');
 }
 

@@ -68,17 +68,35 @@ export function rssParts(pid) {
   } catch { return null; }
 }
 
-/** Resident sets of a process tree: the roots themselves and everything below them, in bytes. */
-export function treeRss(rootPids) {
+/**
+ * Proportional set size of one process in bytes (/proc/<pid>/smaps_rollup): its resident pages, each page shared with
+ * n processes counted 1/n. Several FFmpeg children map the same libavcodec & co.: their RSS counts those pages once per
+ * process, their PSS adds up to what they really occupy together. NaN if the process is gone.
+ */
+export function pssBytes(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch { return NaN; }
+}
+
+/**
+ * Resident sets of a process tree: the roots themselves and everything below them, in bytes.
+ * @param {{ pss?: boolean }} [options] pss: also the proportional set sizes (rootsPss, childrenPss; slower: the kernel
+ *   walks every mapping) and the number of child processes
+ */
+export function treeRss(rootPids, { pss = false } = {}) {
   const tree = processTree(rootPids);
-  let roots = 0, children = 0;
+  let roots = 0, children = 0, rootsPss = 0, childrenPss = 0, childCount = 0;
   const rootSet = new Set(rootPids);
   for (const s of tree) {
     const rss = rssBytes(s.pid);
     if (!Number.isFinite(rss)) continue;
-    if (rootSet.has(s.pid)) roots += rss; else children += rss;
+    const share = pss ? pssBytes(s.pid) : NaN;
+    if (rootSet.has(s.pid)) { roots += rss; rootsPss += share; } else { children += rss; childrenPss += share; childCount++; }
   }
-  return { roots, children, total: roots + children, processes: tree.length };
+  const result = { roots, children, total: roots + children, processes: tree.length };
+  return pss ? { ...result, rootsPss, childrenPss, childCount } : result;
 }
 
 /**
