@@ -180,7 +180,7 @@ public sealed class StreamApiTests() : CameraApiTestBase(TestDatabase.Sqlite())
     }
 
     [Fact]
-    public async Task Updating_a_streaming_camera_restarts_ffmpeg_and_keeps_the_viewer()
+    public async Task Updating_a_streaming_camera_restarts_ffmpeg_only_for_what_it_pulls_and_keeps_the_viewer()
     {
         int id = await CreateDemoCameraAsync();
         string sessionId = await OfferAsync(id);
@@ -188,9 +188,15 @@ public sealed class StreamApiTests() : CameraApiTestBase(TestDatabase.Sqlite())
         await Eventually.WaitUntilAsync(() => stream.Supervisor.ProcessId != 0, s_deadline, "FFmpeg started");
         int before = stream.Supervisor.ProcessId;
 
-        using HttpResponseMessage updated = await PutJsonAsync(id, """{"description":"moved to the porch"}""");
+        using (HttpResponseMessage described = await PutJsonAsync(id, """{"description":"moved to the porch"}"""))
+        {
+            described.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
 
-        updated.StatusCode.Should().Be(HttpStatusCode.OK);
+        stream.Supervisor.ProcessId.Should().Be(before, "a new description changes nothing FFmpeg pulls with");
+        using HttpResponseMessage updated = await PutJsonAsync(id, """{"audio":true}""");
+
+        updated.StatusCode.Should().Be(HttpStatusCode.OK, await updated.Content.ReadAsStringAsync());
         await Eventually.WaitUntilAsync(() => stream.Supervisor.ProcessId is not 0 && stream.Supervisor.ProcessId != before,
             s_deadline, "a new FFmpeg with the new settings");
         await Eventually.WaitUntilAsync(() => ProcessIsGone(before), s_deadline, "the old FFmpeg was stopped");
