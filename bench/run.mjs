@@ -3,6 +3,7 @@
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
 //   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
+//                      [--app-base ../wt-base/artifacts/publish/linux-x64[,DIR...]]   (more builds for the fixed part's A/B)
 //                      [--memory-cameras 4,8,16] [--rounds 3]   (the memory part's FFmpeg levels and their rounds)
 // Writes artifacts/bench/results.json and results.md; exits 1 if any metric could not be measured.
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     rounds: { type: 'string' },
     'memory-cameras': { type: 'string' },
+    'app-base': { type: 'string' },
   },
 });
 
@@ -59,6 +61,9 @@ if (args.rounds) plan.g2g.rounds = Number(args.rounds);
 plan.memory = args.smoke ? { levels: [2], rounds: 1 } : { levels: [4, 8, 16], rounds: 3 };
 if (args['memory-cameras']) plan.memory.levels = args['memory-cameras'].split(',').map(Number);
 if (args.rounds) plan.memory.rounds = Number(args.rounds);
+// Fixed cost per camera (issue 16): idle / running / one viewer per CamStudio build, and Janus, in rotated rounds.
+plan.fixed = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 1000 } : { rounds: 3, windowMs: 20000, settleMs: 3000 };
+if (args.rounds) plan.fixed.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -66,16 +71,16 @@ if (args.cameras) {
 }
 if (args.levels) for (const f of plan.fanout) f.levels = args.levels.split(',').map(Number);
 if (args.workers) plan.viewerWorkers = Number(args.workers);
-// The smoke leaves the audio and health parts out (more test cameras and app instances would break its CI budget);
-// `--smoke --only audio` (or sync, or health) runs the short variant on its own.
-const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,g2g,jpeg' : 'memory,fanout,hls,browser,janus,g2g,jpeg,audio,sync,health')).split(','));
+// The smoke leaves the audio, health and fixed parts out (more test cameras and app instances would break its CI budget);
+// `--smoke --only audio` (or sync, health, fixed) runs the short variant on its own.
+const parts = new Set((args.only ?? (args.smoke ? 'memory,fanout,hls,browser,janus,g2g,jpeg' : 'memory,fanout,hls,browser,janus,g2g,jpeg,audio,sync,health,fixed')).split(','));
 
 const outDir = resolve(args.out);
 const logDir = join(outDir, 'logs');
 // Child logs are appended within a run (a reference started twice keeps both phases); a new run starts clean.
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
-const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers', 'rounds', 'memory-cameras']
+const command = ['scripts/bench.sh', args.smoke && '--smoke', ...['only', 'cameras', 'levels', 'workers', 'rounds', 'memory-cameras', 'app-base']
   .filter((k) => args[k]).map((k) => `--${k} ${args[k]}`)].filter(Boolean).join(' ');
 const results = createResults({ command, smoke: args.smoke, repoRoot });
 results.set('plan', 'config', plan);
@@ -157,6 +162,16 @@ try {
   if (parts.has('health')) {
     const { runHealth } = await import('./fanout/health.mjs');
     await step('health.camstudio.30', async () => { await runHealth({ ...ctx, appDir: resolve(args.app) }, plan.health); });
+  }
+  if (parts.has('fixed')) {
+    const { runFixedCost } = await import('./fanout/fixed.mjs');
+    const apps = [{ label: 'CamStudio', dir: resolve(args.app) }];
+    // --app-base DIR[,DIR...]: more builds (or the same build behind a wrapper that sets runtime knobs) in the same rounds.
+    for (const dir of (args['app-base'] ?? '').split(',').filter(Boolean)) {
+      const name = resolve(dir).replace(/\/artifacts\/publish\/[^/]+\/?$/, '').split('/').pop();
+      apps.push({ label: `CamStudio (${name})`, dir: resolve(dir) });
+    }
+    await step('fixed.720p', async () => { await runFixedCost(ctx, { ...plan.fixed, apps }); });
   }
   reportFanout(ctx);
 } catch (e) {

@@ -3,10 +3,12 @@
 #   scripts/bench.sh                 # full run: 720p + 1080p cameras, 1/10/50 viewers, Janus and JPEG references
 #   scripts/bench.sh --smoke         # CI smoke: one camera, few viewers, short windows, < 2 min; exit 1 if any
 #                                    # metric could not be measured
-#   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, hls, browser, janus, g2g, jpeg, audio, sync, health (the last three not in --smoke)
+#   scripts/bench.sh --only fanout,janus   # parts: memory, fanout, hls, browser, janus, g2g, jpeg, audio, sync, health, fixed (the last four not in --smoke)
 #   scripts/bench.sh --only audio [--rounds 5]   # issue 15: CPU per camera with audio (AAC->Opus, G.711 copy) vs video only
 #   scripts/bench.sh --only sync           # issue 15: lip sync in Chromium (flash + beep test camera), AAC and PCMA
 #   scripts/bench.sh --only health [--rounds 3]  # issue 17: CPU of background health checks, 30 idle cameras (off/60 s/5 s)
+#   scripts/bench.sh --only fixed --cameras 720p [--rounds 3] [--app-base <other build>]   # issue 16: one camera's fixed
+#                                    # CPU (idle / running / 1 viewer; app and FFmpeg split) vs Janus, optionally A/B
 #   scripts/bench.sh --only memory [--memory-cameras 4,8,16] [--rounds 3]  # idle/per-camera RSS, and FFmpeg PSS next
 #                                    # to RSS with 4, 8 and 16 running cameras (issue 16)
 # 1. installs the parts (FFmpeg, the GStreamer RTSP test camera, Chromium, Janus) and the Node dependencies of bench/

@@ -6,7 +6,8 @@ namespace CamStudio.Web.Services;
 /// Pushes camera runtime status to the pages (Live tiles, Cameras, Status) of every circuit. Checks the in-process
 /// status provider four times a second and publishes a snapshot when a camera's state or viewer count changed, and at
 /// least once a second (for ages, fps, bitrate). One loop for the whole server instead of a timer per page; the browser
-/// does no polling at all.
+/// does no polling at all. While no page subscribes the loop parks without a timer: four wake-ups a second for nobody
+/// were a third of an idle server's CPU (docs/benchmarks.md, "Fixed cost per camera").
 /// </summary>
 public sealed partial class CameraStatusNotifier : BackgroundService
 {
@@ -23,6 +24,9 @@ public sealed partial class CameraStatusNotifier : BackgroundService
     private readonly ILogger<CameraStatusNotifier> _logger;
     private Dictionary<int, (CameraStreamState State, int Viewers, int Peers, Core.Health.CameraHealthState? Health)> _published = [];
     private DateTimeOffset _lastPublished = DateTimeOffset.MinValue;
+
+    // Completed while there is at least one subscription; the loop waits on it before it starts ticking again.
+    private TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CameraStatusNotifier(ICameraRuntimeStatusProvider provider, TimeProvider time, ILogger<CameraStatusNotifier> logger)
     {
@@ -42,6 +46,7 @@ public sealed partial class CameraStatusNotifier : BackgroundService
         lock (_lock)
         {
             _subscriptions.Add(subscription);
+            _subscribed.TrySetResult();
         }
 
         return subscription;
@@ -99,29 +104,56 @@ public sealed partial class CameraStatusNotifier : BackgroundService
         lock (_lock)
         {
             _subscriptions.Remove(subscription);
+            if (_subscriptions.Count == 0 && _subscribed.Task.IsCompleted)
+            {
+                _subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(CheckInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
-                try
+                Task subscribed;
+                lock (_lock)
                 {
-                    Check();
+                    subscribed = _subscribed.Task;
                 }
-                catch (Exception ex)
-                {
-                    LogCheckFailed(_logger, ex);
-                }
+
+                await subscribed.WaitAsync(stoppingToken);
+                await TickWhileSubscribedAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException)
         {
             // Shutting down.
+        }
+    }
+
+    private async Task TickWhileSubscribedAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            lock (_lock)
+            {
+                if (_subscriptions.Count == 0)
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                Check();
+            }
+            catch (Exception ex)
+            {
+                LogCheckFailed(_logger, ex);
+            }
         }
     }
 

@@ -68,35 +68,17 @@ export function rssParts(pid) {
   } catch { return null; }
 }
 
-/**
- * Proportional set size of one process in bytes (/proc/<pid>/smaps_rollup): its resident pages, each page shared with
- * n processes counted 1/n. Several FFmpeg children map the same libavcodec & co.: their RSS counts those pages once per
- * process, their PSS adds up to what they really occupy together. NaN if the process is gone.
- */
-export function pssBytes(pid) {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch { return NaN; }
-}
-
-/**
- * Resident sets of a process tree: the roots themselves and everything below them, in bytes.
- * @param {{ pss?: boolean }} [options] pss: also the proportional set sizes (rootsPss, childrenPss; slower: the kernel
- *   walks every mapping) and the number of child processes
- */
-export function treeRss(rootPids, { pss = false } = {}) {
+/** Resident sets of a process tree: the roots themselves and everything below them, in bytes. */
+export function treeRss(rootPids) {
   const tree = processTree(rootPids);
-  let roots = 0, children = 0, rootsPss = 0, childrenPss = 0, childCount = 0;
+  let roots = 0, children = 0;
   const rootSet = new Set(rootPids);
   for (const s of tree) {
     const rss = rssBytes(s.pid);
     if (!Number.isFinite(rss)) continue;
-    const share = pss ? pssBytes(s.pid) : NaN;
-    if (rootSet.has(s.pid)) { roots += rss; rootsPss += share; } else { children += rss; childrenPss += share; childCount++; }
+    if (rootSet.has(s.pid)) roots += rss; else children += rss;
   }
-  const result = { roots, children, total: roots + children, processes: tree.length };
-  return pss ? { ...result, rootsPss, childrenPss, childCount } : result;
+  return { roots, children, total: roots + children, processes: tree.length };
 }
 
 /**
@@ -157,3 +139,20 @@ export function udpCounters() {
   const values = lines[1].split(/\s+/).slice(1).map(Number);
   return Object.fromEntries(names.map((n, i) => [n, values[i]]));
 }
+
+/**
+ * CPU ticks of every thread of one process, by thread id: Map tid -> { name, ticks }. Digits in thread names are
+ * dropped so numbered threads of one kind (".NET TP Worker" has none, "ffmpeg" workers and "camstudio-rtp-12" do)
+ * group together. Empty if the process is gone.
+ */
+export function threadTicks(pid) {
+  const out = new Map();
+  let tids;
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    const s = readStat(`${pid}/task/${tid}`);
+    if (s) out.set(tid, { name: s.comm.replace(/[\d]+/g, '#').trim(), ticks: s.ticks });
+  }
+  return out;
+}
+threadTicks.clockTicks = CLOCK_TICKS;

@@ -93,4 +93,32 @@ public sealed class CameraStatusNotifierTests
         last.Get(1).ViewerCount.Should().Be(2);
         last.Get(2).State.Should().Be(CameraStreamState.AuthFailed);
     }
+
+    [Fact]
+    public async Task WhileNoPageSubscribes_TheLoopRunsNoTimer_AndASubscriberWakesIt()
+    {
+        // Guards the idle CPU: four wake-ups a second for nobody were a third of an idle server's CPU (issue 16).
+        await _notifier.StartAsync(CancellationToken.None);
+        try
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            _clock.TimerCount.Should().Be(0, "nobody watches, so nothing should tick");
+
+            List<CameraStatusSnapshot> received = [];
+            CameraStatusSubscription subscription = _notifier.Subscribe(s => { lock (received) { received.Add(s); } });
+            subscription.Watch([1]);
+            await Eventually.WaitUntilAsync(() => _clock.TimerCount == 1, TimeSpan.FromSeconds(10), "the loop to start its timer");
+            _clock.Advance(CameraStatusNotifier.CheckInterval);
+            await Eventually.WaitUntilAsync(() => { lock (received) { return received.Count == 1; } }, TimeSpan.FromSeconds(10),
+                "the subscriber's first snapshot");
+
+            subscription.Dispose();
+            _clock.Advance(CameraStatusNotifier.CheckInterval);
+            await Eventually.WaitUntilAsync(() => _clock.TimerCount == 0, TimeSpan.FromSeconds(10), "the loop to park again");
+        }
+        finally
+        {
+            await _notifier.StopAsync(CancellationToken.None);
+        }
+    }
 }
