@@ -106,6 +106,7 @@ public sealed class VideoRtpSourceRetransmissionTests : IAsyncDisposable
         using IDisposable subscription = _source.Subscribe(latest);
         const int Packets = 40_000;
         using var done = new CancellationTokenSource();
+        using var readerFoundOne = new ManualResetEventSlim();
         int found = 0;
         Task reader = Task.Factory.StartNew(() =>
         {
@@ -124,6 +125,7 @@ public sealed class VideoRtpSourceRetransmissionTests : IAsyncDisposable
                 header.SequenceNumber.Should().Be(expected);
                 destination.AsSpan(12 + 2, PayloadLength - 2).IndexOfAnyExcept((byte)expected).Should().Be(-1, "a torn copy mixes two packets");
                 found++;
+                readerFoundOne.Set();
             }
         }, TaskCreationOptions.LongRunning);
 
@@ -132,6 +134,12 @@ public sealed class VideoRtpSourceRetransmissionTests : IAsyncDisposable
         {
             // A keyframe every 500 packets keeps the GOP cache in its bound, as a camera's GOP would.
             Feed(Packet(unchecked((ushort)n), timestamp += 3600, idr: n % 500 == 1));
+            if (n == Packets / 2)
+            {
+                // The reader thread may not have been scheduled yet on a loaded machine: the second half of the writes
+                // starts only once it has copied a packet, so the two really overlap.
+                readerFoundOne.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("the reader copies packets while the writer writes");
+            }
         }
 
         await done.CancelAsync();
