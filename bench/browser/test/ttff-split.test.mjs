@@ -3,7 +3,7 @@
 // a misleading 0. Pure: no browser, no camera.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SPLIT_STEPS, splitJoin } from '../ttff.mjs';
+import { SPLIT_STEPS, splitJoin } from '../ttff-split.mjs';
 
 // One late join as the page reports it (performance.now() ms): offer at 100, the first picture at 260, 1.5 s old.
 const join = {
