@@ -1,15 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
+using CamStudio.Benchmarks.Harness;
 using CamStudio.Media.Audio;
 using CamStudio.Media.Dtls;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Srtp;
-using CamStudio.Media.Stun;
 using CamStudio.Media.Video;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Media.Dtls;
+using CamStudio.Tests.Media.Ice;
 using CamStudio.Tests.Media.Sdp;
 using Org.BouncyCastle.Tls;
 
@@ -32,7 +31,7 @@ internal static class LoopbackBrowser
         ViewerSessionResult result = server.CreateSession(offer, video, audio, "loopback");
         ViewerSession session = result.Session ?? throw new InvalidOperationException(result.Error);
         EndPoint endPoint = server.LocalEndPoint!;
-        client.SendTo(BindingRequest(session), endPoint);
+        client.SendTo(BindingRequests.Create(session.Ice.Local.Ufrag + ":" + BrowserUfrag, session.Ice.Local.Password, useCandidate: true), endPoint);
         await WaitAsync(() => session.RemoteEndPoint is not null, "ICE check");
 
         var dtls = new TestDtlsClient(DtlsLoopback.ClientCertificate, server.Certificate.Fingerprint, DtlsSrtpProfiles.Aes128CmHmacSha1_80);
@@ -104,59 +103,4 @@ internal static class LoopbackBrowser
     }
 
     private static uint Read32(byte[] buffer, int offset) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(offset));
-
-    private static byte[] BindingRequest(ViewerSession session)
-    {
-        var buffer = new byte[512];
-        var writer = new StunMessageWriter(buffer);
-        bool ok = writer.TryWriteHeader(StunMessageType.BindingRequest, RandomNumberGenerator.GetBytes(12))
-            && writer.TryWriteAttribute(StunAttributeType.Username, Encoding.UTF8.GetBytes(session.Ice.Local.Ufrag + ":" + BrowserUfrag))
-            && writer.TryWriteUInt32Attribute(StunAttributeType.Priority, 0x6e0001ff)
-            && writer.TryWriteUInt64Attribute(StunAttributeType.IceControlling, 0x0123456789ABCDEF)
-            && writer.TryWriteAttribute(StunAttributeType.UseCandidate, default)
-            && writer.TryWriteMessageIntegrity(Encoding.UTF8.GetBytes(session.Ice.Local.Password))
-            && writer.TryWriteFingerprint();
-        return ok ? writer.WrittenSpan.ToArray() : throw new InvalidOperationException("Binding request did not fit.");
-    }
-
-    // BouncyCastle's DTLS client on the test's UDP socket; only DTLS records (first byte 20-63, RFC 7983) reach it.
-    private sealed class UdpDtlsTransport(Socket socket, EndPoint server) : DatagramTransport
-    {
-        private readonly byte[] _buffer = new byte[2048];
-
-        public int GetReceiveLimit() => 1500;
-
-        public int GetSendLimit() => 1200;
-
-        public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
-
-        public int Receive(Span<byte> buffer, int waitMillis)
-        {
-            long deadline = Environment.TickCount64 + Math.Max(waitMillis, 1);
-            while (true)
-            {
-                long left = deadline - Environment.TickCount64;
-                if (left <= 0 || !socket.Poll(TimeSpan.FromMilliseconds(left), SelectMode.SelectRead))
-                {
-                    return -1;
-                }
-
-                int length = socket.Receive(_buffer);
-                if (length > 0 && _buffer[0] is >= 20 and <= 63)
-                {
-                    int copied = Math.Min(length, buffer.Length);
-                    _buffer.AsSpan(0, copied).CopyTo(buffer);
-                    return copied;
-                }
-            }
-        }
-
-        public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
-
-        public void Send(ReadOnlySpan<byte> buffer) => socket.SendTo(buffer, SocketFlags.None, server);
-
-        public void Close()
-        {
-        }
-    }
 }
