@@ -1,5 +1,6 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Core.Data;
 using CamStudio.Core.Groups;
 using CamStudio.Core.Views;
@@ -73,6 +74,11 @@ public static class CamStudioCoreServiceCollectionExtensions
         services.TryAddSingleton<ICameraViewStore, CameraViewService>();
         services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
         services.AddCamStudioAccounts();
+        if (ClusterRegistration.IsEnabled(configuration))
+        {
+            services.AddClusterCore();
+        }
+
         return services;
     }
 

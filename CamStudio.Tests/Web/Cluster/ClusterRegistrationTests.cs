@@ -1,0 +1,75 @@
+using CamStudio.Core;
+using CamStudio.Tests.Infrastructure;
+using CamStudio.Web.Cluster;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CamStudio.Tests.Web.Cluster;
+
+/// <summary>
+/// A single node carries nothing of the cluster (no options, no validators, no Redis or database key ring types), and
+/// <c>Cluster:Enabled=true</c> is refused at start with one clear line per problem while the coordinator is not built.
+/// </summary>
+public sealed class ClusterRegistrationTests
+{
+    [Fact]
+    public async Task The_whole_app_with_the_cluster_disabled_registers_nothing_of_it()
+    {
+        List<ServiceDescriptor>? registered = null;
+        await using var factory = new CamStudioAppFactory(configureServices: services => registered = [.. services]);
+        using HttpClient client = factory.CreateClient();
+
+        (await client.GetAsync("/health/live")).IsSuccessStatusCode.Should().BeTrue("the app started");
+        registered.Should().NotBeNull();
+        registered!.Where(IsClusterRelated).Select(Describe).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Enabled_registers_the_cluster_options_so_the_check_above_can_see_them()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Enabled"] = "true",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddCamStudioCore(configuration);
+        services.AddCamStudioCluster(configuration);
+
+        services.Where(IsClusterRelated).Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Enabled_on_sqlite_fails_start_up_naming_each_problem_and_that_the_cluster_is_not_available_yet()
+    {
+        await using var factory = new CamStudioAppFactory(new Dictionary<string, string?>
+        {
+            ["Cluster:Enabled"] = "true",
+            ["Cluster:NodeName"] = "a",
+            ["Cluster:AdvertisedUrl"] = "http://127.0.0.1:5000",
+            ["WebRtc:AdvertisedAddresses:0"] = "127.0.0.1",
+        });
+
+        Action start = () => factory.CreateClient().Dispose();
+
+        OptionsValidationException failure = start.Should().Throw<OptionsValidationException>().Which;
+        failure.Failures.Should().HaveCount(3);
+        failure.Failures.Should().Contain("Cluster:Enabled requires Database:Provider=PostgreSQL (now Sqlite).");
+        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled requires Cluster:Redis", StringComparison.Ordinal));
+        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled=true is not available yet", StringComparison.Ordinal));
+    }
+
+    private static bool IsClusterRelated(ServiceDescriptor descriptor) => TypesOf(descriptor).Any(t =>
+        (t.Namespace ?? string.Empty).Contains(".Cluster", StringComparison.Ordinal)
+        || t.Assembly.GetName().Name is "StackExchange.Redis" or "Microsoft.AspNetCore.DataProtection.EntityFrameworkCore");
+
+    private static IEnumerable<Type> TypesOf(ServiceDescriptor descriptor)
+    {
+        Type?[] direct = descriptor.IsKeyedService
+            ? [descriptor.ServiceType, descriptor.KeyedImplementationType, descriptor.KeyedImplementationInstance?.GetType()]
+            : [descriptor.ServiceType, descriptor.ImplementationType, descriptor.ImplementationInstance?.GetType()];
+        return direct.OfType<Type>().SelectMany(t => t.IsGenericType ? [t, .. t.GetGenericArguments()] : new[] { t });
+    }
+
+    private static string Describe(ServiceDescriptor descriptor) => string.Join(" / ", TypesOf(descriptor).Select(t => t.FullName));
+}
