@@ -1,8 +1,10 @@
 using CamStudio.Core;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Web.Cluster;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CamStudio.Tests.Web.Cluster;
@@ -37,6 +39,23 @@ public sealed class ClusterRegistrationTests
         services.AddCamStudioCluster(configuration);
 
         services.Where(IsClusterRelated).Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void Enabled_the_key_ring_is_initialised_before_Data_Protection_loads_it()
+    {
+        // In the web host as Program builds it: Data Protection's hosted service loads the key ring (and creates a key
+        // when there is none), so the locked first-key step must start before it.
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration["Cluster:Enabled"] = "true";
+        builder.Services.AddCamStudioCore(builder.Configuration);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        List<string> hosted = [.. builder.Services.Where(d => d.ServiceType == typeof(IHostedService))
+            .Select(d => d.ImplementationType?.Name ?? string.Empty)];
+
+        int initializer = hosted.IndexOf("ClusterKeyRingInitializer");
+        initializer.Should().BeGreaterThan(hosted.IndexOf("DatabaseMigrationHost"), "the table must exist first");
+        hosted.IndexOf("DataProtectionHostedService").Should().BeGreaterThan(initializer, string.Join(", ", hosted));
     }
 
     [Fact]
