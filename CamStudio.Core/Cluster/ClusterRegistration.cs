@@ -28,5 +28,9 @@ internal static class ClusterRegistration
     {
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
+        services.AddSingleton(provider => new ClusterDatabase(
+            provider.GetRequiredService<IOptions<CamStudioDataOptions>>().Value.ConnectionString ?? string.Empty));
+        services.AddSingleton<CameraLeaseStore>();
+        services.AddSingleton<ClusterNodeStore>();
     }
 }
