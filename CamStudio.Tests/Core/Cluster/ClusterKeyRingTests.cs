@@ -84,7 +84,34 @@ public sealed class ClusterKeyRingTests(PostgresServer server) : IAsyncLifetime
         await Task.WhenAll(first.StopAsync(), other.StopAsync());
     }
 
-    private IHost CreateHost(bool cluster, string? nodeName, string? dataDirectory = null)
+    [Fact]
+    public async Task Two_nodes_starting_together_on_a_database_that_does_not_exist_yet_create_and_migrate_it_once()
+    {
+        string fresh = server.ConnectionString(PostgresServer.NewDatabaseName());
+        using IHost a = CreateHost(cluster: true, "node-a", connectionString: fresh);
+        using IHost b = CreateHost(cluster: true, "node-b", connectionString: fresh);
+
+        try
+        {
+            await Task.WhenAll(a.StartAsync(), b.StartAsync());
+
+            await using var context = new PostgreSqlCamStudioDbContext(
+                new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(fresh).Options);
+            (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+            (await context.DataProtectionKeys.CountAsync()).Should().Be(1);
+            b.Services.GetRequiredService<ICameraPasswordProtector>()
+                .Unprotect(a.Services.GetRequiredService<ICameraPasswordProtector>().Protect("x")).Should().Be("x");
+            await Task.WhenAll(a.StopAsync(), b.StopAsync());
+        }
+        finally
+        {
+            await using var context = new PostgreSqlCamStudioDbContext(
+                new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(fresh).Options);
+            await context.Database.EnsureDeletedAsync();
+        }
+    }
+
+    private IHost CreateHost(bool cluster, string? nodeName, string? dataDirectory = null, string? connectionString = null)
     {
         if (dataDirectory is null)
         {
@@ -97,7 +124,7 @@ public sealed class ClusterKeyRingTests(PostgresServer server) : IAsyncLifetime
         {
             ["DataDirectory"] = dataDirectory,
             ["Database:Provider"] = "PostgreSQL",
-            ["ConnectionStrings:CamStudio"] = _connectionString,
+            ["ConnectionStrings:CamStudio"] = connectionString ?? _connectionString,
             ["Cluster:Enabled"] = cluster ? "true" : "false",
             ["Cluster:NodeName"] = nodeName,
             ["Cluster:AdvertisedUrl"] = "http://127.0.0.1:5000",
