@@ -188,9 +188,11 @@ public sealed class ViewerOfferService(
     private static ViewerOfferOutcome ShuttingDown() =>
         ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "The server is shutting down; try again in a moment.");
 
-    // The stream admission refused the camera: in a cluster another node serves it (or it is moving). The node-to-node
-    // offer (cluster slice S6) forwards before this point; reaching it means no owner could take the viewer now.
-    private static ViewerOfferOutcome NotServedHere() => ViewerOfferOutcome.Failed(ViewerOfferError.OwnerUnavailable,
+    /// <summary>
+    /// The stream admission refused the camera: in a cluster another node serves it (or it is moving). The node-to-node
+    /// offer (cluster slice S6) forwards before this point; reaching it means no owner could take the viewer now.
+    /// </summary>
+    internal static ViewerOfferOutcome NotServedHere() => ViewerOfferOutcome.Failed(ViewerOfferError.OwnerUnavailable,
         "This camera is moving to another server; try again in a moment.");
 
     private static ViewerOfferOutcome CameraNotFound(int cameraId) => ViewerOfferOutcome.Failed(ViewerOfferError.CameraNotFound,
