@@ -5,6 +5,7 @@ using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Ffmpeg;
 using CamStudio.Tests.Media.Sdp;
+using Xunit.Abstractions;
 
 namespace CamStudio.Tests.Media.Streaming;
 
@@ -13,7 +14,7 @@ namespace CamStudio.Tests.Media.Streaming;
 /// its lease on a camera runs out. Every FFmpeg of the camera is killed (not asked to quit), gone from /proc when the
 /// call returns, and the viewers learn the camera moved.
 /// </summary>
-public sealed class CameraStreamHostFenceTests : IAsyncLifetime
+public sealed class CameraStreamHostFenceTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
@@ -47,6 +48,7 @@ public sealed class CameraStreamHostFenceTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await _rig.Host.FenceAsync(AdmissionRig.CameraId);
         clock.Stop();
+        output.WriteLine($"FenceAsync of {pids.Length} FFmpeg processes took {clock.Elapsed.TotalMilliseconds:0} ms");
 
         pids.Should().OnlyContain(pid => ProcessState.IsGone(pid), "FenceAsync returns once every FFmpeg of the camera has exited");
         FfmpegCensus.Pulling(_rig.Camera.Port).Should().BeEmpty();
