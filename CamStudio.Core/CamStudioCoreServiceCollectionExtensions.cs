@@ -1,5 +1,6 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Core.Data;
 using CamStudio.Core.Groups;
 using CamStudio.Core.Views;
@@ -72,6 +73,8 @@ public static class CamStudioCoreServiceCollectionExtensions
         services.TryAddSingleton<ICameraGroupStore, CameraGroupService>();
         services.TryAddSingleton<ICameraViewStore, CameraViewService>();
         services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
+        // Every camera is this node's; a cluster replaces it with the lease-based owner map (docs/design/cluster-plan.md).
+        services.TryAddSingleton<ICameraOwnership>(SingleNodeOwnership.Instance);
         services.AddCamStudioAccounts();
         return services;
     }
