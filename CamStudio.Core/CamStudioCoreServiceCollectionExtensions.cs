@@ -88,6 +88,8 @@ public static class CamStudioCoreServiceCollectionExtensions
         services.TryAddSingleton<ICameraGroupStore, CameraGroupService>();
         services.TryAddSingleton<ICameraViewStore, CameraViewService>();
         services.TryAddSingleton<ICameraRuntimeStatusProvider, IdleCameraRuntimeStatusProvider>();
+        // Every camera is this node's; a cluster replaces it with the lease-based owner map (docs/design/cluster-plan.md).
+        services.TryAddSingleton<ICameraOwnership>(SingleNodeOwnership.Instance);
         services.AddCamStudioAccounts();
         if (cluster)
         {

@@ -54,6 +54,8 @@ public static class MediaServiceCollectionExtensions
                 "Streams:Hls is inconsistent: every value in range, SegmentSeconds ≥ PartTargetMilliseconds and ≤ TargetDurationSeconds.")
             .ValidateOnStart();
         services.TryAddSingleton<IdleMemoryRelease>();
+        // One node pulls every camera; a cluster replaces this with its lease-based admission.
+        services.TryAddSingleton<IStreamAdmission>(AllowAllStreamAdmission.Instance);
         services.TryAddSingleton<CameraStreamHost>();
         // Registered after the registry and the WebRTC host, so it is stopped before them: streams end cleanly first.
         services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());

@@ -44,4 +44,7 @@ internal static partial class FfmpegLog
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "FFmpeg for {Name} could not be started: {Error}")]
     public static partial void LaunchFailed(ILogger logger, string name, string error);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "FFmpeg for {Name} not launched: this node may not pull the camera now")]
+    public static partial void NotAdmitted(ILogger logger, string name);
 }

@@ -105,7 +105,12 @@ public sealed class FfmpegProcess : IFfmpegRun
 
     public async Task<int> StopAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
-        if (!_exited.Task.IsCompleted)
+        if (!_exited.Task.IsCompleted && grace <= TimeSpan.Zero)
+        {
+            // A deadline (a fenced camera), not a stop: no 'q', so FFmpeg gets no moment to keep talking to the camera.
+            Kill();
+        }
+        else if (!_exited.Task.IsCompleted)
         {
             try
             {

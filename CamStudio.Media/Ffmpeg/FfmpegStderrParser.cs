@@ -19,6 +19,12 @@ public enum FfmpegFailure
 
     /// <summary>Audio was asked for but the camera sends none (FFmpeg: "Output file #1 does not contain any stream").</summary>
     NoAudio,
+
+    /// <summary>
+    /// Not launched: the admission check (<see cref="FfmpegSupervisor.MayLaunch"/>) said this process may not pull the
+    /// camera now (in a cluster, another node serves it). No FFmpeg ran, so nothing contacted the camera.
+    /// </summary>
+    NotAdmitted,
     Unknown,
 }
 

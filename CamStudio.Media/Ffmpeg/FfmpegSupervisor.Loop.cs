@@ -85,8 +85,10 @@ public sealed partial class FfmpegSupervisor
         // must find the timer already scheduled.
         DateTimeOffset deadline = _time.GetUtcNow() + delay;
         Func<CancellationToken, Task<bool>>? probe = _options.ReachabilityProbe;
+        // Not after a refused launch either: this node may not contact the camera at all, not even with a TCP connect.
         bool probing = probe is not null &&
-            failure is not (FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.UnsupportedCodec);
+            failure is not (FfmpegFailure.AuthFailed or FfmpegFailure.StreamNotFound or FfmpegFailure.UnsupportedCodec
+                or FfmpegFailure.NotAdmitted);
         Task wait = Task.Delay(probing ? Min(_options.ProbeInterval, delay) : delay, _time, cancellationToken);
         lock (_lock)
         {
@@ -130,6 +132,14 @@ public sealed partial class FfmpegSupervisor
     /// <summary>One FFmpeg from launch to failure. Returns why it failed and how long it streamed.</summary>
     private async Task<(FfmpegDiagnosis Diagnosis, TimeSpan StreamedFor)> RunOnceAsync(CancellationToken cancellationToken)
     {
+        if (MayLaunch is { } mayLaunch && !mayLaunch())
+        {
+            // Checked here, right before the launch, rather than once at StartAsync: a relaunch after a crash or a
+            // backoff must be refused too, or a node that lost the camera would pull it again behind the new owner.
+            FfmpegLog.NotAdmitted(_logger, _name);
+            return (EnterFailedState(new FfmpegDiagnosis(FfmpegFailure.NotAdmitted, NotAdmittedSummary, null)), TimeSpan.Zero);
+        }
+
         IFfmpegRun run;
         try
         {
@@ -219,8 +229,15 @@ public sealed partial class FfmpegSupervisor
             }
 
             run.StderrLine -= OnLine;
-            // Bounded by the grace then a kill; not cancellable on purpose — a half-stopped FFmpeg is an orphan.
-            await run.StopAsync(_options.StopGrace, CancellationToken.None).ConfigureAwait(false);
+            TimeSpan grace;
+            lock (_lock)
+            {
+                grace = _stopGrace;
+            }
+
+            // Bounded by the grace then a kill (zero: killed at once, KillAsync); not cancellable on purpose — a
+            // half-stopped FFmpeg is an orphan.
+            await run.StopAsync(grace, CancellationToken.None).ConfigureAwait(false);
             await run.DisposeAsync().ConfigureAwait(false);
         }
     }

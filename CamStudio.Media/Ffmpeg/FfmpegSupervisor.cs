@@ -36,6 +36,7 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
     private int _generation;
     private Task? _loop;
     private CancellationTokenSource? _loopCts;
+    private TimeSpan _stopGrace; // how the current run ends when stopped: the options' grace, or zero for KillAsync
 
     public FfmpegSupervisor(string name, IReadOnlyList<string> arguments, IReadOnlyList<string?> secrets, IFfmpegLauncher launcher,
         ILogger logger, TimeProvider? timeProvider = null, FfmpegSupervisorOptions? options = null, Random? random = null)
@@ -50,7 +51,11 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _options = options ?? new FfmpegSupervisorOptions();
         _backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _options.Jitter, random);
+        _stopGrace = _options.StopGrace;
     }
+
+    /// <summary>The status text of a launch the admission check refused.</summary>
+    public const string NotAdmittedSummary = "This node may not pull the camera now (another node serves it).";
 
     public event EventHandler<FfmpegStateChangedEventArgs>? StateChanged;
 
@@ -80,6 +85,14 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
 
     /// <summary>Called on the supervision loop when a run ended, with why, before the backoff wait.</summary>
     public Action<FfmpegDiagnosis>? RunEnded { get; set; }
+
+    /// <summary>
+    /// Asked on the supervision loop before every launch, the first and each relaunch after a failure or backoff: false
+    /// means no FFmpeg is started this time (the run counts as failed with <see cref="FfmpegFailure.NotAdmitted"/>
+    /// and the loop backs off). It is how a cluster node that lost a camera's lease never pulls it again, even when
+    /// its FFmpeg died by itself a moment before the stream was fenced. Null means always. Must not block or throw.
+    /// </summary>
+    public Func<bool>? MayLaunch { get; set; }
 
     /// <summary>
     /// Arguments for the next launch (the running FFmpeg keeps its own). What CameraStream learned about the camera's
@@ -144,6 +157,7 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
             _state = FfmpegSupervisorState.Starting;
             _startedAt = _time.GetUtcNow();
             _reconnectCount = 0;
+            _stopGrace = _options.StopGrace;
             _loopCts = new CancellationTokenSource();
             int generation = ++_generation;
             CancellationToken token = _loopCts.Token;
@@ -155,7 +169,17 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
     }
 
     /// <summary>Stops FFmpeg ('q', then kill after the grace) and returns to <see cref="FfmpegSupervisorState.Idle"/>.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync(_options.StopGrace, cancellationToken);
+
+    /// <summary>
+    /// Kills FFmpeg at once, without the 'q' and the grace of <see cref="StopAsync"/>, and returns to
+    /// <see cref="FfmpegSupervisorState.Idle"/>. For deadlines (a cluster node fencing a camera whose lease runs out):
+    /// a graceful stop would let the process talk to the camera for up to <see cref="FfmpegSupervisorOptions.StopGrace"/>
+    /// more, while the next node may already be allowed to start.
+    /// </summary>
+    public Task KillAsync(CancellationToken cancellationToken) => StopCoreAsync(TimeSpan.Zero, cancellationToken);
+
+    private async Task StopCoreAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         Task loop;
         CancellationTokenSource cts;
@@ -174,6 +198,7 @@ public sealed partial class FfmpegSupervisor : IAsyncDisposable
             old = _state;
             _state = FfmpegSupervisorState.Stopping;
             _acceptFrames = false;
+            _stopGrace = grace; // read by the run's finally after the cancellation below
         }
 
         Raise(old, FfmpegSupervisorState.Stopping);

@@ -21,7 +21,10 @@ public interface IFfmpegRun : IAsyncDisposable
     /// <summary>The last stderr lines (redacted), oldest first.</summary>
     IReadOnlyList<string> RecentStderr();
 
-    /// <summary>Asks FFmpeg to quit ('q' on stdin), waits up to <paramref name="grace"/>, then kills the process tree.</summary>
+    /// <summary>
+    /// Asks FFmpeg to quit ('q' on stdin), waits up to <paramref name="grace"/>, then kills the process tree. A zero
+    /// grace kills at once without asking.
+    /// </summary>
     Task<int> StopAsync(TimeSpan grace, CancellationToken cancellationToken);
 }
 

@@ -171,6 +171,13 @@ public sealed partial class SnapshotService : IDisposable
 
     private async Task<SnapshotResult> GrabAsync(CameraFeed feed, StreamVariant quality, CancellationToken cancellationToken)
     {
+        if (!_streams.Admission.MayRun(feed.CameraId))
+        {
+            // A grab is a pull like a stream's: in a cluster only the camera's owner may contact it.
+            Log.GrabNotAdmitted(_logger, feed.CameraId);
+            return SnapshotResult.Unavailable("Another node serves this camera now; try again in a moment.");
+        }
+
         IReadOnlyList<string> arguments;
         string? password = string.IsNullOrEmpty(feed.Password) ? null : feed.Password;
         if (feed.Kind == CameraFeedKind.TestPattern)
@@ -234,6 +241,9 @@ public sealed partial class SnapshotService : IDisposable
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Camera {CameraId}: no snapshot within {Seconds} s")]
         public static partial void GrabTimedOut(ILogger logger, int cameraId, double seconds);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Camera {CameraId}: no snapshot grab, this node may not pull the camera now")]
+        public static partial void GrabNotAdmitted(ILogger logger, int cameraId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Camera {CameraId}: snapshot grab failed: {Reason}")]
         public static partial void GrabFailed(ILogger logger, int cameraId, string reason);

@@ -19,6 +19,7 @@ public sealed partial class CameraStream : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CameraStreamOptions _options;
     private readonly FfmpegSupervisorOptions? _supervisorOptions;
+    private readonly IStreamAdmission _admission;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sourceLoop;
     private readonly Task _audioLoop;
@@ -32,7 +33,8 @@ public sealed partial class CameraStream : IAsyncDisposable
     private int _pendingReconciles;
 
     public CameraStream(CameraFeed source, StreamVariant quality, IFfmpegLauncher launcher, ILoggerFactory loggerFactory,
-        TimeProvider timeProvider, CameraStreamOptions options, FfmpegSupervisorOptions? supervisorOptions = null)
+        TimeProvider timeProvider, CameraStreamOptions options, FfmpegSupervisorOptions? supervisorOptions = null,
+        IStreamAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         _launcher = launcher ?? throw new ArgumentNullException(nameof(launcher));
@@ -40,6 +42,7 @@ public sealed partial class CameraStream : IAsyncDisposable
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _supervisorOptions = supervisorOptions;
+        _admission = admission ?? AllowAllStreamAdmission.Instance;
         CameraId = source.CameraId;
         Quality = quality;
         Key = KeyFor(source.CameraId, quality);
@@ -173,7 +176,15 @@ public sealed partial class CameraStream : IAsyncDisposable
         StopHls(final: true);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeCoreAsync(kill: false);
+
+    /// <summary>
+    /// Disposes the stream with its FFmpeg killed at once instead of asked to quit ('q' and the grace): the camera's
+    /// lease runs out, so the pull must end now. The caller closes the viewers (with the reason they should see).
+    /// </summary>
+    public ValueTask KillAsync() => DisposeCoreAsync(kill: true);
+
+    private async ValueTask DisposeCoreAsync(bool kill)
     {
         FfmpegSupervisor supervisor;
         lock (_lock)
@@ -190,11 +201,32 @@ public sealed partial class CameraStream : IAsyncDisposable
         }
 
         Source.FrameReceived = null;
+        if (kill)
+        {
+            // Before waiting for the gate: a start or a graceful stop under way holds it for up to the stop grace, and
+            // a deadline cannot wait that long. The gated stop below then finds the supervisor stopped already.
+            await supervisor.KillAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         StopHls(final: true);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await supervisor.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            FfmpegSupervisor current;
+            lock (_lock)
+            {
+                current = _supervisor; // a reconfiguration under way may have swapped it
+            }
+
+            if (kill)
+            {
+                await current.KillAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await current.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             lock (_lock)
             {
                 _running = false;
@@ -321,6 +353,8 @@ public sealed partial class CameraStream : IAsyncDisposable
             : _supervisorOptions;
         var supervisor = new FfmpegSupervisor(Key, arguments, secrets, _launcher, _loggerFactory.CreateLogger<FfmpegSupervisor>(),
             _time, options);
+        int cameraId = source.CameraId;
+        supervisor.MayLaunch = () => _admission.MayRun(cameraId);
         // The camera may send H.264 one run and H.265 the next (its settings changed): the source reads a run's
         // packets only once FFmpeg has said which codec they are.
         supervisor.Launching = () =>

@@ -22,10 +22,11 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CameraStreamOptions _options;
     private readonly IdleMemoryRelease _memoryRelease;
+    private readonly IStreamAdmission _admission;
     private bool _stopped;
 
     public CameraStreamHost(ICameraFeedLookup feeds, WebRtcServer webRtc, IFfmpegLauncher launcher, IOptions<CameraStreamOptions> options,
-        ILoggerFactory loggerFactory, TimeProvider timeProvider, IdleMemoryRelease memoryRelease)
+        ILoggerFactory loggerFactory, TimeProvider timeProvider, IdleMemoryRelease memoryRelease, IStreamAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _feeds = feeds ?? throw new ArgumentNullException(nameof(feeds));
@@ -36,7 +37,11 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options.Value;
         _memoryRelease = memoryRelease ?? throw new ArgumentNullException(nameof(memoryRelease));
+        _admission = admission ?? AllowAllStreamAdmission.Instance;
     }
+
+    /// <summary>Who may pull which camera now (everyone, on one node); the snapshot grabs ask it too.</summary>
+    public IStreamAdmission Admission => _admission;
 
     /// <summary>Supervisor timing for new streams (tests shorten it); null means the defaults.</summary>
     public FfmpegSupervisorOptions? SupervisorOptions { get; init; }
@@ -44,12 +49,21 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
     public IReadOnlyList<CameraStream> Streams { get { lock (_lock) { return _streams.Values.ToArray(); } } }
 
     /// <summary>The stream for <paramref name="quality"/> (the camera's own setting when null); null if the camera does not exist.</summary>
+    /// <exception cref="StreamNotAdmittedException">The admission does not let this process pull the camera now.</exception>
+    /// <exception cref="ObjectDisposedException">The host is stopping.</exception>
     public async Task<CameraStream?> GetOrCreateAsync(int cameraId, StreamVariant? quality, CancellationToken cancellationToken)
     {
         CameraFeed? source = await _feeds.FindAsync(cameraId, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
             return null;
+        }
+
+        // After the lookup, so an unknown camera stays "not found" everywhere; before an existing stream is handed out
+        // too, so no new viewer joins a stream this node is about to fence.
+        if (!_admission.MayRun(cameraId))
+        {
+            throw new StreamNotAdmittedException(cameraId);
         }
 
         StreamVariant selected = quality ?? source.DefaultVariant;
@@ -63,7 +77,7 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
             }
 
             // Cheap and synchronous (binds a loopback socket, builds arguments), so it may run under the lock.
-            var stream = new CameraStream(source, selected, _launcher, _loggerFactory, _time, _options, SupervisorOptions);
+            var stream = new CameraStream(source, selected, _launcher, _loggerFactory, _time, _options, SupervisorOptions, _admission);
             stream.Stopped = OnStreamStopped;
             _streams[key] = stream;
             StreamLog.StreamCreated(_logger, key, stream.Source.Port);
@@ -192,6 +206,45 @@ public sealed class CameraStreamHost : IHostedService, IAsyncDisposable
         {
             OnStreamStopped(); // deleting the last running camera is an idle transition too
         }
+    }
+
+    /// <summary>
+    /// Ends the camera's pull here at once because another node takes it over (its lease ran out): the streams are
+    /// removed, FFmpeg is killed without the graceful 'q' and grace (a deadline, not a stop), and the viewers are closed
+    /// with <see cref="ViewerCloseReason.SourceMoved"/>, which their players answer with a new offer. Returns when every
+    /// FFmpeg of the camera has exited. Call it after the admission refuses the camera, so nothing restarts it.
+    /// </summary>
+    public async Task FenceAsync(int cameraId)
+    {
+        List<CameraStream> removed = [];
+        lock (_lock)
+        {
+            foreach (CameraStream stream in _streams.Values.Where(s => s.CameraId == cameraId).ToArray())
+            {
+                _streams.Remove(stream.Key);
+                removed.Add(stream);
+            }
+        }
+
+        if (removed.Count == 0)
+        {
+            return;
+        }
+
+        // Kill first (HD and SD side by side), close the viewers while the kills run: the deadline is the process.
+        Task[] kills = removed.Select(s => s.KillAsync().AsTask()).ToArray();
+        foreach (CameraStream stream in removed)
+        {
+            stream.CloseViewers(ViewerCloseReason.SourceMoved);
+        }
+
+        await Task.WhenAll(kills).ConfigureAwait(false);
+        foreach (CameraStream stream in removed)
+        {
+            StreamLog.StreamFenced(_logger, stream.Key);
+        }
+
+        OnStreamStopped();
     }
 
     /// <summary>Applies changed camera settings to its streams; running ones whose pull changed restart FFmpeg, viewers stay.</summary>

@@ -13,6 +13,9 @@ internal static partial class StreamLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Key} removed; its viewers were ended")]
     public static partial void StreamRemoved(ILogger logger, string key);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Key} fenced: FFmpeg killed, viewers told the camera moved")]
+    public static partial void StreamFenced(ILogger logger, string key);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Key} restarts with the camera's new settings")]
     public static partial void StreamReconfigured(ILogger logger, string key);
 

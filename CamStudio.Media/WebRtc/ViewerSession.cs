@@ -494,7 +494,8 @@ public sealed partial class ViewerSession : IUdpMuxSession, IVideoPacketSink, IA
         Interlocked.Exchange(ref _audioSubscription, NoSubscription.Instance)?.Dispose();
         _mux.Unregister(this);
         _dtls.Closed -= OnDtlsClosed;
-        if (reason is ViewerCloseReason.ClosedByServer or ViewerCloseReason.SourceRemoved or ViewerCloseReason.CodecChanged)
+        if (reason is ViewerCloseReason.ClosedByServer or ViewerCloseReason.SourceRemoved or ViewerCloseReason.CodecChanged
+            or ViewerCloseReason.SourceMoved)
         {
             // close_notify: the browser learns at once (its connection closes) instead of after ICE consent expires,
             // and its player offers again.

@@ -36,4 +36,10 @@ public enum ViewerCloseReason
 
     /// <summary>The camera started sending a codec other than the one negotiated (H.264 ↔ H.265); the player re-offers.</summary>
     CodecChanged,
+
+    /// <summary>
+    /// Another node serves the camera now (a cluster fenced it here: its lease ran out); the player offers again and
+    /// reaches the new owner. Closed like <see cref="SourceRemoved"/>, with a DTLS close_notify.
+    /// </summary>
+    SourceMoved,
 }

@@ -59,7 +59,7 @@ public static class CameraHlsApi
         CancellationToken cancellationToken)
     {
         ViewerOfferOutcome outcome = await offers.OpenHlsAsync(context.User, cameraId, quality, cancellationToken);
-        if (outcome.HlsSessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } path)
+        if (outcome.SessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } path)
         {
             return ViewerOfferProblems.From(outcome, context.Response);
         }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
+using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,6 +18,7 @@ internal static class CameraMjpegSocket
         [FromQuery(Name = "quality")] string? quality,
         HttpContext context,
         ICameraFeedLookup feeds,
+        IStreamAdmission admission,
         FfmpegProcessRegistry registry,
         CancellationToken cancellationToken)
     {
@@ -36,6 +38,12 @@ internal static class CameraMjpegSocket
         if (source is null)
         {
             return CameraProblems.NotFound(cameraId);
+        }
+
+        if (!admission.MayRun(cameraId))
+        {
+            // Its FFmpeg pulls the camera like a stream's does: in a cluster only the camera's owner may.
+            return ViewerOfferProblems.From(ViewerOfferService.NotServedHere(), context.Response);
         }
 
         IReadOnlyList<string> arguments = MjpegStream.BuildArguments(source, selected ?? source.DefaultVariant, out _);

@@ -94,12 +94,12 @@ public static class CameraStreamApi
         }
 
         ViewerOfferOutcome outcome = await offers.OfferAsync(context.User, cameraId, offer.Sdp, offer.Quality, cancellationToken);
-        if (outcome.Session is not { } session)
+        if (outcome.SessionId is not { } sessionId || outcome.AnswerSdp is not { } answer)
         {
             return ViewerOfferProblems.From(outcome, context.Response);
         }
 
-        return TypedResults.Ok(new WebRtcAnswerResponse(outcome.AnswerSdp!, "answer", session.Id, outcome.Quality, outcome.IceServers));
+        return TypedResults.Ok(new WebRtcAnswerResponse(answer, "answer", sessionId, outcome.Quality, outcome.IceServers));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PostWhep(
@@ -118,14 +118,14 @@ public static class CameraStreamApi
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         string sdp = await reader.ReadToEndAsync(cancellationToken);
         ViewerOfferOutcome outcome = await offers.OfferAsync(request.HttpContext.User, cameraId, sdp, quality, cancellationToken);
-        if (outcome.Session is not { } session)
+        if (outcome.SessionId is not { } sessionId || outcome.AnswerSdp is not { } answer)
         {
             return ViewerOfferProblems.From(outcome, response);
         }
 
-        response.Headers.Location = string.Create(CultureInfo.InvariantCulture, $"/api/cameras/{cameraId}/whep/{session.Id}");
+        response.Headers.Location = string.Create(CultureInfo.InvariantCulture, $"/api/cameras/{cameraId}/whep/{sessionId}");
         response.Headers.Link = IceServerLinks.Format(outcome.IceServers);
-        return TypedResults.Text(outcome.AnswerSdp!, SdpContentType, Encoding.UTF8, StatusCodes.Status201Created);
+        return TypedResults.Text(answer, SdpContentType, Encoding.UTF8, StatusCodes.Status201Created);
     }
 
     private static Results<Ok, ProblemHttpResult> DeleteSession(

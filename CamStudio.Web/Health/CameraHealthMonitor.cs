@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Core.Health;
 using CamStudio.Media.Rtsp;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ namespace CamStudio.Web.Health;
 /// and at most <see cref="HealthOptions.Concurrency"/> at a time; a streaming camera is never asked (its health is read
 /// from the stream), and the demo pattern is always online. Added or edited cameras are checked at once
 /// (<see cref="HealthCheckRequests"/>). Every state change goes to each <see cref="ICameraHealthObserver"/>.
+/// Only cameras this node serves (<see cref="ICameraOwnership"/>) are checked and reported: in a cluster another
+/// node's camera is that node's to ask, so no camera gets two DESCRIBEs and its events and webhooks fire once.
 /// </summary>
 public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHealthReader
 {
@@ -20,6 +23,7 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
 
     private readonly ICameraStore _store;
     private readonly ICameraRuntimeStatusProvider _streams;
+    private readonly ICameraOwnership _ownership;
     private readonly IRtspDescribeClient _client;
     private readonly HealthCheckRequests _requests;
     private readonly ICameraHealthObserver[] _observers;
@@ -38,6 +42,7 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
     public CameraHealthMonitor(
         ICameraStore store,
         ICameraRuntimeStatusProvider streams,
+        ICameraOwnership ownership,
         IRtspDescribeClient client,
         HealthCheckRequests requests,
         IEnumerable<ICameraHealthObserver> observers,
@@ -48,6 +53,7 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
         ArgumentNullException.ThrowIfNull(options);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _streams = streams ?? throw new ArgumentNullException(nameof(streams));
+        _ownership = ownership ?? throw new ArgumentNullException(nameof(ownership));
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _requests = requests ?? throw new ArgumentNullException(nameof(requests));
         _observers = [.. observers ?? throw new ArgumentNullException(nameof(observers))];
@@ -116,6 +122,12 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
 
         foreach (Slot slot in _slots.Values)
         {
+            if (!_ownership.IsLocal(slot.CameraId))
+            {
+                Release(slot, now);
+                continue;
+            }
+
             if (slot.IsDemo)
             {
                 Set(slot, CameraHealthRules.Demo(slot.CameraId, now));
@@ -199,8 +211,8 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
             await _concurrency.WaitAsync(cancellationToken);
             try
             {
-                // The camera may have started streaming while this check waited for its turn.
-                if (_streams.GetStatus(slot.CameraId).IsRunning)
+                // The camera may have started streaming (or moved to another node) while this check waited for its turn.
+                if (_streams.GetStatus(slot.CameraId).IsRunning || !_ownership.IsLocal(slot.CameraId))
                 {
                     return;
                 }
@@ -217,6 +229,11 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
                 if (_streams.GetStatus(slot.CameraId).IsRunning)
                 {
                     return; // the stream is the better witness now
+                }
+
+                if (!_ownership.IsLocal(slot.CameraId))
+                {
+                    return; // moved during the check: the new owner reports it
                 }
 
                 Set(slot, CameraHealthRules.FromCheck(Get(slot.CameraId), result, request, _options.Timeout, _time.GetUtcNow()));
@@ -237,6 +254,20 @@ public sealed partial class CameraHealthMonitor : BackgroundService, ICameraHeal
         finally
         {
             slot.Checking = false;
+        }
+    }
+
+    /// <summary>
+    /// Another node serves the camera: forget what this node knew, without telling the observers (the owner reports its
+    /// changes), and check it at once should it come back here.
+    /// </summary>
+    private void Release(Slot slot, DateTimeOffset now)
+    {
+        slot.Streaming = false;
+        slot.NextDue = now;
+        lock (_healthLock)
+        {
+            _health.TryRemove(slot.CameraId, out _);
         }
     }
 

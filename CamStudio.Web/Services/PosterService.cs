@@ -1,4 +1,5 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Media.Snapshots;
 using CamStudio.Media.Streaming;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,11 @@ namespace CamStudio.Web.Services;
 /// camera's poster is renewed from its last key frame once it is <see cref="PosterOptions.RefreshInterval"/> old and
 /// once more when its last viewer left (the stream stops after the grace period), and after start each camera without a
 /// poster gets one grab. All of it runs one camera at a time on this one loop, so
-/// posters never cost more than one short FFmpeg at a time.
+/// posters never cost more than one short FFmpeg at a time. Only cameras this node serves are grabbed
+/// (<see cref="ICameraOwnership"/>): in a cluster the owner keeps the poster.
 /// </summary>
 public sealed partial class PosterService(
-    SnapshotService snapshots, PosterStore posters, CameraStreamHost streams, ICameraStore cameras,
+    SnapshotService snapshots, PosterStore posters, CameraStreamHost streams, ICameraStore cameras, ICameraOwnership ownership,
     IOptions<PosterOptions> options, TimeProvider time, ILogger<PosterService> logger) : BackgroundService
 {
     // Streams whose current grace period already renewed the poster (only touched by the one loop).
@@ -98,7 +100,7 @@ public sealed partial class PosterService(
         IReadOnlyList<CameraResponse> all = await cameras.ListAsync(cancellationToken);
         foreach (CameraResponse camera in all)
         {
-            if (posters.Find(camera.CameraId) is null)
+            if (ownership.IsLocal(camera.CameraId) && posters.Find(camera.CameraId) is null)
             {
                 await TakeAsync(camera.CameraId, quality: null, cancellationToken);
             }

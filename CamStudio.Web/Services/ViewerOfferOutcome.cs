@@ -39,6 +39,12 @@ public enum ViewerOfferError
     /// The message says to watch the SD stream or switch the camera to H.264.
     /// </summary>
     CodecUnsupported,
+
+    /// <summary>
+    /// This node may not serve the camera now and no node that may could be reached: in a cluster its lease moved or is
+    /// moving to another node (503, retryable). Never on a single node.
+    /// </summary>
+    OwnerUnavailable,
 }
 
 /// <summary>The wire code, HTTP status and retry advice of each <see cref="ViewerOfferError"/>.</summary>
@@ -60,6 +66,7 @@ public static class ViewerOfferErrors
         ViewerOfferError.CameraAuthFailed => "auth_failed",
         ViewerOfferError.Unavailable => "unavailable",
         ViewerOfferError.CodecUnsupported => "codec_unsupported",
+        ViewerOfferError.OwnerUnavailable => "owner_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
@@ -71,18 +78,20 @@ public static class ViewerOfferErrors
         ViewerOfferError.Forbidden => StatusCodes.Status403Forbidden,
         ViewerOfferError.RateLimited or ViewerOfferError.ViewerLimit => StatusCodes.Status429TooManyRequests,
         ViewerOfferError.CameraAuthFailed => StatusCodes.Status409Conflict,
-        ViewerOfferError.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ViewerOfferError.Unavailable or ViewerOfferError.OwnerUnavailable => StatusCodes.Status503ServiceUnavailable,
         ViewerOfferError.CodecUnsupported => StatusCodes.Status422UnprocessableEntity,
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 
     /// <summary>
     /// Whether trying the same offer again later can succeed without anyone changing anything: a spent budget refills,
-    /// another tab may close its session, a restarting server comes back. A bad offer, a missing camera or wrong camera
+    /// another tab may close its session, a restarting server comes back, a camera that moves between nodes gets its
+    /// new owner within seconds. A bad offer, a missing camera or wrong camera
     /// credentials need a person.
     /// </summary>
     public static bool IsRetryable(this ViewerOfferError error) =>
-        error is ViewerOfferError.RateLimited or ViewerOfferError.ViewerLimit or ViewerOfferError.Unavailable;
+        error is ViewerOfferError.RateLimited or ViewerOfferError.ViewerLimit or ViewerOfferError.Unavailable
+            or ViewerOfferError.OwnerUnavailable;
 
     public static string Title(this ViewerOfferError error) => error switch
     {
@@ -96,6 +105,7 @@ public static class ViewerOfferErrors
         ViewerOfferError.CameraAuthFailed => "The camera rejects its credentials.",
         ViewerOfferError.Unavailable => "The server is shutting down.",
         ViewerOfferError.CodecUnsupported => "This browser cannot play the camera's video codec.",
+        ViewerOfferError.OwnerUnavailable => "The camera is moving to another server.",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 }
@@ -112,13 +122,19 @@ public sealed record IceServer(
 /// </summary>
 public sealed record ViewerOfferOutcome
 {
-    public ViewerSession? Session { get; init; }
-
     /// <summary>
-    /// An HLS viewer (<see cref="ViewerOfferService.OpenHlsAsync"/>): its session id, which is also the last path segment
-    /// before the resource names of <see cref="HlsPlaylistPath"/>.
+    /// The viewer's session id, whatever served it: a WebRTC session (the id to DELETE, the WHEP resource) or an HLS
+    /// viewer (<see cref="ViewerOfferService.OpenHlsAsync"/>: also the path segment before the resource names of
+    /// <see cref="HlsPlaylistPath"/>). The surfaces use this, never <see cref="Session"/>: in a cluster the session may
+    /// live on the camera's owner, and only its id travels back. Null when refused.
     /// </summary>
-    public string? HlsSessionId { get; init; }
+    public string? SessionId { get; init; }
+
+    /// <summary>The node that serves the session (<c>Cluster:NodeName</c>); null when it is this node (always on one node).</summary>
+    public string? OwnerNode { get; init; }
+
+    /// <summary>A WebRTC session served by this node (for the service's own bookkeeping and tests); null otherwise.</summary>
+    public ViewerSession? Session { get; init; }
 
     /// <summary>An HLS viewer: the site-relative path of its LL-HLS media playlist (<c>/hls/{session}/index.m3u8</c>).</summary>
     public string? HlsPlaylistPath { get; init; }

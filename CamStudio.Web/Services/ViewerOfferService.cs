@@ -65,6 +65,10 @@ public sealed class ViewerOfferService(
         {
             return ShuttingDown();
         }
+        catch (StreamNotAdmittedException)
+        {
+            return NotServedHere();
+        }
 
         if (result is null)
         {
@@ -91,6 +95,7 @@ public sealed class ViewerOfferService(
         sessions.Hold(lease, session);
         return new ViewerOfferOutcome
         {
+            SessionId = session.Id,
             Session = session,
             AnswerSdp = result.AnswerSdp,
             Quality = result.Stream.Quality.ToStreamQuality(),
@@ -127,6 +132,10 @@ public sealed class ViewerOfferService(
         {
             return ShuttingDown();
         }
+        catch (StreamNotAdmittedException)
+        {
+            return NotServedHere();
+        }
 
         if (viewer is null)
         {
@@ -142,7 +151,7 @@ public sealed class ViewerOfferService(
         sessions.Hold(lease, viewer);
         return new ViewerOfferOutcome
         {
-            HlsSessionId = viewer.Id,
+            SessionId = viewer.Id,
             HlsPlaylistPath = HlsPaths.MediaPlaylist(viewer.Id),
             Quality = viewer.Stream.Quality.ToStreamQuality(),
         };
@@ -178,6 +187,13 @@ public sealed class ViewerOfferService(
 
     private static ViewerOfferOutcome ShuttingDown() =>
         ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, "The server is shutting down; try again in a moment.");
+
+    /// <summary>
+    /// The stream admission refused the camera: in a cluster another node serves it (or it is moving). The node-to-node
+    /// offer (cluster slice S6) forwards before this point; reaching it means no owner could take the viewer now.
+    /// </summary>
+    internal static ViewerOfferOutcome NotServedHere() => ViewerOfferOutcome.Failed(ViewerOfferError.OwnerUnavailable,
+        "This camera is moving to another server; try again in a moment.");
 
     private static ViewerOfferOutcome CameraNotFound(int cameraId) => ViewerOfferOutcome.Failed(ViewerOfferError.CameraNotFound,
         string.Create(CultureInfo.InvariantCulture, $"No camera has camera_id {cameraId}."));

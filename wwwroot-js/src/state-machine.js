@@ -42,7 +42,8 @@ const TRANSITIONS = Object.freeze({
  *                                  HLS: 'hls_error', 'session_expired' (retryable), 'hls_unsupported' (failed),
  *                                  'quality_switch_failed', 'disposed', or the server's offer code ('invalid_offer',
  *                                  'invalid_quality', 'sdp_too_large', 'camera_not_found', 'forbidden', 'rate_limited',
- *                                  'viewer_limit', 'auth_failed', 'unavailable': the same codes as the REST problems)
+ *                                  'viewer_limit', 'auth_failed', 'unavailable', 'owner_unavailable' (the camera is moving
+ *                                  to another cluster node; retryable): the same codes as the REST problems)
  * @property {string} [message]     human-readable text for the tile; the server's own message for signalling errors
  * @property {number} [attempt]     1-based reconnect attempt number (reconnecting, and the connecting that follows it)
  * @property {number} [delayMs]     delay before the next attempt (reconnecting)

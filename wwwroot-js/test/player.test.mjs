@@ -183,6 +183,28 @@ test('pc failed → reconnecting with delays doubling from the base and capped, 
   ctx.player.dispose();
 });
 
+test('camera moved to another node: the server ends the session (SourceMoved), owner_unavailable is retried, then live again', async () => {
+  const ctx = await setup({ envOptions: { random: () => 0 } });
+  await goLive(ctx);
+  ctx.signal.failWith = Object.assign(new Error('This camera is moving to another server; try again in a moment.'),
+    { reason: 'owner_unavailable', retryable: true });
+
+  ctx.pcs.at(-1).setConnectionState('closed'); // the server's DTLS close_notify
+  assert.equal(ctx.player.state, 'reconnecting');
+  ctx.timers.advance(ctx.states.at(-1).delayMs);
+  await flush();
+  assert.equal(ctx.player.state, 'reconnecting', 'a camera on its way to another node is not a failure');
+  assert.equal(ctx.states.at(-1).reason, 'owner_unavailable');
+
+  ctx.signal.failWith = null; // the new owner took it
+  ctx.timers.advance(ctx.states.at(-1).delayMs);
+  await flush();
+  await goLive(ctx);
+  assert.equal(ctx.player.state, 'live');
+  assert.equal(ctx.signal.offers.length, 3);
+  ctx.player.dispose();
+});
+
 test('backoff resets after being live for STABLE_LIVE_MS, but not after a short live period', async () => {
   const ctx = await setup({ envOptions: { random: () => 0 } });
   await goLive(ctx);

@@ -1,9 +1,13 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text.Json;
 using CamStudio.Core.Cameras;
 using CamStudio.Media.Ffmpeg;
 using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
+using CamStudio.Tests.Web.Services;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CamStudio.Tests.Web.Api;
 
@@ -64,6 +68,23 @@ public sealed class MjpegSocketTests() : CameraApiTestBase(TestDatabase.Sqlite()
         WebSocketClient client = TestAccounts.CreateAuthorizedWebSocketClient(Factory.Server);
         Func<Task> unknown = () => client.ConnectAsync(new Uri(Factory.Server.BaseAddress, "api/cameras/999/ws"), CancellationToken.None);
         (await unknown.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("404");
+    }
+
+    [Fact]
+    public async Task A_camera_this_node_may_not_pull_is_503_owner_unavailable_and_starts_no_ffmpeg()
+    {
+        var admission = new RefuseOneCamera();
+        await using var app = new CamStudioAppFactory(configureServices: services => services.AddSingleton<IStreamAdmission>(admission));
+        using HttpClient admin = app.CreateClient();
+        using HttpResponseMessage created = await admin.PostAsJsonAsync("/api/cameras/create", new { name = "Elsewhere", source = "demo" });
+        admission.RefusedCameraId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("camera_id").GetInt32();
+
+        WebSocketClient client = TestAccounts.CreateAuthorizedWebSocketClient(app.Server);
+        Func<Task> connect = () => client.ConnectAsync(
+            new Uri(app.Server.BaseAddress, $"api/cameras/{admission.RefusedCameraId}/ws"), CancellationToken.None);
+
+        (await connect.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("503");
+        app.Services.GetRequiredService<FfmpegProcessRegistry>().ProcessIds.Should().BeEmpty();
     }
 
     [Fact]

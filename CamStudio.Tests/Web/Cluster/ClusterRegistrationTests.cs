@@ -1,4 +1,5 @@
 using CamStudio.Core;
+using CamStudio.Core.Cluster;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Web.Cluster;
 using Microsoft.AspNetCore.Builder;
@@ -78,9 +79,14 @@ public sealed class ClusterRegistrationTests
         failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled=true is not available yet", StringComparison.Ordinal));
     }
 
-    private static bool IsClusterRelated(ServiceDescriptor descriptor) => TypesOf(descriptor).Any(t =>
-        (t.Namespace ?? string.Empty).Contains(".Cluster", StringComparison.Ordinal)
-        || t.Assembly.GetName().Name is "StackExchange.Redis" or "Microsoft.AspNetCore.DataProtection.EntityFrameworkCore");
+    /// <summary>
+    /// Anything from the cluster folders or the cluster's packages, except the ownership seam every node has (S0: a single
+    /// node owns all its cameras through <see cref="SingleNodeOwnership"/>).
+    /// </summary>
+    private static bool IsClusterRelated(ServiceDescriptor descriptor) => TypesOf(descriptor)
+        .Where(t => t != typeof(ICameraOwnership) && t != typeof(SingleNodeOwnership))
+        .Any(t => (t.Namespace ?? string.Empty).Contains(".Cluster", StringComparison.Ordinal)
+            || t.Assembly.GetName().Name is "StackExchange.Redis" or "Microsoft.AspNetCore.DataProtection.EntityFrameworkCore");
 
     private static IEnumerable<Type> TypesOf(ServiceDescriptor descriptor)
     {

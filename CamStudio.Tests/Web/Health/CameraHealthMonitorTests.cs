@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Core.Health;
 using CamStudio.Media.Rtsp;
 using CamStudio.Tests.Infrastructure;
@@ -21,6 +22,7 @@ public sealed class CameraHealthMonitorTests : IDisposable
     private readonly ManualTimeProvider _clock = new();
     private readonly FakeStore _store = new();
     private readonly FakeStatusProvider _streams = new();
+    private readonly FakeOwnership _ownership = new();
     private readonly FakeDescribeClient _client;
     private readonly HealthCheckRequests _requests = new();
     private readonly RecordingObserver _observer = new();
@@ -29,7 +31,7 @@ public sealed class CameraHealthMonitorTests : IDisposable
     public CameraHealthMonitorTests()
     {
         _client = new FakeDescribeClient(_clock);
-        _monitor = new CameraHealthMonitor(_store, _streams, _client, _requests, [new ThrowingObserver(), _observer],
+        _monitor = new CameraHealthMonitor(_store, _streams, _ownership, _client, _requests, [new ThrowingObserver(), _observer],
             Options.Create(new HealthOptions { IntervalSeconds = 60, Concurrency = 4, TimeoutSeconds = 5 }), _clock,
             NullLogger<CameraHealthMonitor>.Instance);
     }
@@ -128,6 +130,41 @@ public sealed class CameraHealthMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_camera_another_node_serves_is_never_asked_nor_reported_and_is_checked_at_once_when_it_comes_back()
+    {
+        // Guards the cluster seam: two nodes must not both DESCRIBE one camera, and its events must fire on one node only.
+        _store.Add(1);
+        _store.Add(2);
+        _ownership.MoveAway(2);
+        for (int second = 0; second <= 130; second++)
+        {
+            await PassAsync();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        _client.Calls.Should().NotBeEmpty().And.OnlyContain(c => c.CameraId == 1, "camera 2 is the other node's to ask");
+        _monitor.Get(2).Should().Be(CameraHealth.Unknown(2));
+        _observer.Changes.Should().OnlyContain(c => c.CameraId == 1);
+
+        // Camera 1 moves away: what this node knew is dropped without an event (the new owner reports), and nothing asks it.
+        int callsBefore = _client.Calls.Count;
+        int changesBefore = _observer.Changes.Count;
+        _ownership.MoveAway(1);
+        _clock.Advance(s_interval);
+        await PassAsync();
+        _monitor.Get(1).Should().Be(CameraHealth.Unknown(1));
+        _client.Calls.Should().HaveCount(callsBefore);
+        _observer.Changes.Should().HaveCount(changesBefore);
+
+        // Camera 2 is claimed by this node: checked in the very next pass, not a whole interval later.
+        _ownership.Claim(2);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await PassAsync();
+        _client.Calls.Skip(callsBefore).Select(c => c.CameraId).Should().Equal(2);
+        _monitor.Get(2).State.Should().Be(CameraHealthState.Online);
+    }
+
+    [Fact]
     public async Task The_demo_pattern_is_online_without_a_check()
     {
         _store.Add(1, CameraSourceKind.DemoPattern);
@@ -179,7 +216,7 @@ public sealed class CameraHealthMonitorTests : IDisposable
     [Fact]
     public async Task Disabled_asks_no_camera_but_still_reads_streaming_ones()
     {
-        using var disabled = new CameraHealthMonitor(_store, _streams, _client, _requests, [],
+        using var disabled = new CameraHealthMonitor(_store, _streams, _ownership, _client, _requests, [],
             Options.Create(new HealthOptions { Enabled = false }), _clock, NullLogger<CameraHealthMonitor>.Instance);
         _store.Add(1);
         _store.Add(2);
@@ -315,6 +352,20 @@ public sealed class CameraHealthMonitorTests : IDisposable
         public IReadOnlyList<CameraHealthChange> Changes => [.. _changes];
 
         public void OnHealthChanged(CameraHealthChange change) => _changes.Enqueue(change);
+    }
+
+    /// <summary>The cluster's view in a test: every camera is this node's until it is moved away.</summary>
+    private sealed class FakeOwnership : ICameraOwnership
+    {
+        private readonly ConcurrentDictionary<int, string> _remote = new();
+
+        public void MoveAway(int cameraId) => _remote[cameraId] = "node-b";
+
+        public void Claim(int cameraId) => _remote.TryRemove(cameraId, out _);
+
+        public bool IsLocal(int cameraId) => !_remote.ContainsKey(cameraId);
+
+        public CameraOwner? OwnerOf(int cameraId) => IsLocal(cameraId) ? CameraOwner.ThisNode : new CameraOwner("node-b", IsLocal: false);
     }
 
     private sealed class ThrowingObserver : ICameraHealthObserver

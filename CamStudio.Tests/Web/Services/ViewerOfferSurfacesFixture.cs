@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using CamStudio.Core.Accounts;
+using CamStudio.Media.Streaming;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Sdp;
 using CamStudio.Web.Services;
@@ -13,7 +14,8 @@ namespace CamStudio.Tests.Web.Services;
 
 /// <summary>
 /// One app for the offer-surface table: a demo camera (real FFmpeg test pattern), a camera on the real RTSP test camera
-/// with a wrong password that is already known to refuse it, a small offer budget and session cap, and ICE servers.
+/// with a wrong password that is already known to refuse it, a demo camera another cluster node serves (the stream
+/// admission refuses it, as a node without its lease would), a small offer budget and session cap, and ICE servers.
 /// </summary>
 public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
 {
@@ -36,6 +38,11 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
 
     public int WrongPasswordCameraId { get; private set; }
 
+    /// <summary>A demo camera this node may not pull: its streams are another node's (<see cref="IStreamAdmission"/>).</summary>
+    public int ElsewhereCameraId { get; private set; }
+
+    private RefuseOneCamera Admission { get; } = new();
+
     public IServiceProvider Services => App.Services;
 
     public async Task InitializeAsync()
@@ -51,11 +58,14 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
             ["WebRtc:IceServers:1:Urls:0"] = TurnUrl,
             ["WebRtc:IceServers:1:Username"] = TurnUser,
             ["WebRtc:IceServers:1:Credential"] = TurnCredential,
-        });
+        }, services => services.AddSingleton<IStreamAdmission>(Admission));
         Admin = App.CreateClient();
         using HttpResponseMessage demo = await Admin.PostAsJsonAsync("/api/cameras/create", new { name = "Demo", source = "demo" });
         DemoCameraId = (await demo.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("camera_id").GetInt32();
         WrongPasswordCameraId = await Admin.CreateRtspCameraAsync(Camera, "Wrong password", "not-the-password", "stream2");
+        using HttpResponseMessage elsewhere = await Admin.PostAsJsonAsync("/api/cameras/create", new { name = "Elsewhere", source = "demo" });
+        ElsewhereCameraId = (await elsewhere.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("camera_id").GetInt32();
+        Admission.RefusedCameraId = ElsewhereCameraId;
 
         // The first viewer of a stopped camera gets a session (nobody knows yet that the password is wrong); it starts
         // FFmpeg, which learns the truth. From then on the table's offers meet a camera known to refuse.
@@ -99,6 +109,20 @@ public sealed class ViewerOfferSurfacesFixture : IAsyncLifetime
         IdentityUser account = (await users.FindByIdAsync(user.Id))!;
         return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<IdentityUser>>().CreateAsync(account);
     }
+}
+
+/// <summary>Admits every camera but one, as a cluster node admits only the cameras whose lease it holds.</summary>
+internal sealed class RefuseOneCamera : IStreamAdmission
+{
+    private volatile int _refused = -1;
+
+    public int RefusedCameraId
+    {
+        get => _refused;
+        set => _refused = value;
+    }
+
+    public bool MayRun(int cameraId) => cameraId != _refused;
 }
 
 /// <summary>An account made for one table row.</summary>

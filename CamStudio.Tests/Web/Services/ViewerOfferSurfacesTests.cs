@@ -39,6 +39,7 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         Demo,
         WrongPassword,
         Unknown,
+        Elsewhere,
     }
 
     public enum OfferKind
@@ -77,6 +78,7 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         new("over the rate limit", CamStudioRoles.Viewer, CameraKind.Demo, OfferKind.Chrome, "stream2", Setup.SpendOfferBudget, "rate_limited"),
         new("over the session cap", CamStudioRoles.Viewer, CameraKind.Demo, OfferKind.Chrome, "stream2", Setup.FillSessionCap, "viewer_limit"),
         new("camera with a wrong password", CamStudioRoles.Viewer, CameraKind.WrongPassword, OfferKind.Chrome, "stream2", Setup.None, "auth_failed"),
+        new("camera another node serves", CamStudioRoles.Viewer, CameraKind.Elsewhere, OfferKind.Chrome, "stream2", Setup.None, "owner_unavailable"),
     ];
 
     public static TheoryData<Scenario, Surface> Cases()
@@ -110,6 +112,7 @@ public sealed class ViewerOfferSurfacesTests(ViewerOfferSurfacesFixture fx)
         {
             CameraKind.Demo => fx.DemoCameraId,
             CameraKind.WrongPassword => fx.WrongPasswordCameraId,
+            CameraKind.Elsewhere => fx.ElsewhereCameraId,
             _ => 999_999,
         };
         string sdp = scenario.Offer switch

@@ -49,7 +49,7 @@ public sealed class LiveViewerSessions : IDisposable
         ArgumentNullException.ThrowIfNull(owner);
         ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
         ViewerOfferOutcome outcome = await _offers.OfferAsync(user, cameraId, sdp, quality, cancellationToken);
-        if (outcome.Session is not { } session)
+        if (outcome.SessionId is not { } sessionId || outcome.AnswerSdp is not { } answer)
         {
             ViewerOfferError error = outcome.Error ?? ViewerOfferError.InvalidOffer;
             return LiveOfferResult.Failed(outcome.Detail ?? error.Title(), error.Code(), error.IsRetryable());
@@ -59,13 +59,13 @@ public sealed class LiveViewerSessions : IDisposable
         {
             if (!_disposed)
             {
-                _open[session.Id] = (cameraId, owner);
-                return new LiveOfferResult(outcome.AnswerSdp, session.Id, null, null, null);
+                _open[sessionId] = (cameraId, owner);
+                return new LiveOfferResult(answer, sessionId, null, null, null);
             }
         }
 
         // The circuit ended while the offer was answered.
-        _offers.Close(cameraId, session.Id);
+        _offers.Close(cameraId, sessionId);
         return LiveOfferResult.Failed("The page was closed.", "signal_error", retryable: true);
     }
 
@@ -79,7 +79,7 @@ public sealed class LiveViewerSessions : IDisposable
         ArgumentNullException.ThrowIfNull(owner);
         ClaimsPrincipal user = (await _authentication.GetAuthenticationStateAsync()).User;
         ViewerOfferOutcome outcome = await _offers.OpenHlsAsync(user, cameraId, quality, cancellationToken);
-        if (outcome.HlsSessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } url)
+        if (outcome.SessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } url)
         {
             ViewerOfferError error = outcome.Error ?? ViewerOfferError.Unavailable;
             return LiveHlsResult.Failed(outcome.Detail ?? error.Title(), error.Code(), error.IsRetryable());
