@@ -62,10 +62,25 @@ public static class CamStudioCoreServiceCollectionExtensions
         services.TryAddSingleton<IDbContextFactory<CamStudioDbContext>, CamStudioDbContextFactory>();
         services.AddHostedService<DatabaseMigrationHost>();
 
+        bool cluster = ClusterRegistration.IsEnabled(configuration);
+        if (cluster)
+        {
+            // Registered here, before AddDataProtection adds its own hosted service (which loads the key ring and would
+            // create a key on each node starting on an empty table): hosted services start in registration order.
+            services.AddClusterKeyRingInitializer();
+        }
+
         services.AddDataProtection().SetApplicationName("CamStudio");
-        services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<CamStudioDataOptions>, ILoggerFactory>((keys, data, loggerFactory) =>
-                keys.XmlRepository = new FileSystemXmlRepository(CreatePrivateDirectory(data.Value.KeysDirectory), loggerFactory));
+        if (cluster)
+        {
+            services.AddClusterKeyRing();
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>()
+                .Configure<IOptions<CamStudioDataOptions>, ILoggerFactory>((keys, data, loggerFactory) =>
+                    keys.XmlRepository = new FileSystemXmlRepository(CreatePrivateDirectory(data.Value.KeysDirectory), loggerFactory));
+        }
         services.TryAddSingleton<ICameraPasswordProtector, DataProtectionCameraPasswordProtector>();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -76,6 +91,11 @@ public static class CamStudioCoreServiceCollectionExtensions
         // Every camera is this node's; a cluster replaces it with the lease-based owner map (docs/design/cluster-plan.md).
         services.TryAddSingleton<ICameraOwnership>(SingleNodeOwnership.Instance);
         services.AddCamStudioAccounts();
+        if (cluster)
+        {
+            services.AddClusterCore();
+        }
+
         return services;
     }
 

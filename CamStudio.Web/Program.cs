@@ -2,6 +2,7 @@ using CamStudio.Core;
 using CamStudio.Core.Webhooks;
 using CamStudio.Media;
 using CamStudio.Web.Api;
+using CamStudio.Web.Cluster;
 using CamStudio.Web.Components;
 using CamStudio.Web.Composition;
 using CamStudio.Web.Health;
@@ -20,6 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddCamStudioCore(builder.Configuration);
+builder.Services.AddCamStudioCluster(builder.Configuration);
 builder.Services.AddCamStudioNotifications();
 builder.Services.AddCamStudioMedia(builder.Configuration);
 builder.Services.AddCamStudioComposition();

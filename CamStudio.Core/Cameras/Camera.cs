@@ -43,6 +43,12 @@ public sealed class Camera
 
     public string Description { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The cluster node this camera prefers to be served from (<see cref="Cluster.ClusterNodeName"/>); null = placed
+    /// automatically. Ignored on a single node.
+    /// </summary>
+    public string? PinnedNode { get; set; }
+
     /// <summary>UTC, set by the store.</summary>
     public DateTime CreatedAt { get; set; }
 

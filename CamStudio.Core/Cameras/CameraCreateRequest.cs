@@ -42,6 +42,12 @@ public sealed class CameraCreateRequest
     /// <summary>At most 1000 characters.</summary>
     public string? Description { get; set; }
 
+    /// <summary>
+    /// Cluster mode: the node to serve the camera from when it is live (a node name); null or empty = automatic.
+    /// Ignored on a single node.
+    /// </summary>
+    public string? PinnedNode { get; set; }
+
     /// <summary>Ids of existing groups (<c>GET /api/groups</c>) the camera belongs to, each once; default none.</summary>
     public IReadOnlyList<int>? Groups { get; set; }
 }

@@ -20,6 +20,7 @@ public static class CameraFields
     public const string StreamQuality = "stream_quality";
     public const string Audio = "audio";
     public const string Description = "description";
+    public const string PinnedNode = "pinned_node";
     public const string Groups = "groups";
     public const string Version = "version";
 }

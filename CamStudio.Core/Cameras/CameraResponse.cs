@@ -20,6 +20,9 @@ public record CameraResponse
 
     public required string Description { get; init; }
 
+    /// <summary>Cluster mode: the preferred node, or null for automatic placement.</summary>
+    public string? PinnedNode { get; init; }
+
     /// <summary>Ids of the groups the camera belongs to, ascending.</summary>
     public IReadOnlyList<int> Groups { get; init; } = [];
 
@@ -50,6 +53,7 @@ public record CameraResponse
             StreamQuality = camera.StreamQuality,
             Audio = camera.Audio,
             Description = camera.Description,
+            PinnedNode = camera.PinnedNode,
             Groups = groups is null ? [] : [.. groups.Order()],
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.CreatedAt, DateTimeKind.Utc)),
             UpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(camera.UpdatedAt, DateTimeKind.Utc)),

@@ -60,6 +60,7 @@ public sealed partial class CameraService(
             StreamQuality = request.StreamQuality ?? CameraDefaults.Quality,
             Audio = request.Audio ?? CameraDefaults.Audio,
             Description = request.Description ?? string.Empty,
+            PinnedNode = CameraValidator.NormalizePinnedNode(request.PinnedNode),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -259,6 +260,7 @@ public sealed partial class CameraService(
             StreamQuality = update.StreamQuality ?? camera.StreamQuality,
             Audio = update.Audio ?? camera.Audio,
             Description = update.Description ?? camera.Description,
+            PinnedNode = update.PinnedNode ?? camera.PinnedNode,
             Groups = update.Groups,
         };
     }
@@ -277,6 +279,7 @@ public sealed partial class CameraService(
         camera.StreamQuality = merged.StreamQuality ?? camera.StreamQuality;
         camera.Audio = merged.Audio ?? camera.Audio;
         camera.Description = merged.Description ?? string.Empty;
+        camera.PinnedNode = CameraValidator.NormalizePinnedNode(merged.PinnedNode);
     }
 
     private static async Task<List<int>> GroupIdsAsync(CamStudioDbContext context, int cameraId, CancellationToken cancellationToken) =>

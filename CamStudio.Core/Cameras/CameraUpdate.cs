@@ -37,6 +37,9 @@ public sealed class CameraUpdate
     /// <summary>An empty string clears the description.</summary>
     public string? Description { get; set; }
 
+    /// <summary>Cluster mode: the preferred node; omitted keeps the stored pin, an empty string removes it (automatic).</summary>
+    public string? PinnedNode { get; set; }
+
     /// <summary>The camera's groups, replacing the stored set; omitted keeps them, an empty list removes the camera from every group.</summary>
     public IReadOnlyList<int>? Groups { get; set; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CamStudio.Core.Cluster;
 
 namespace CamStudio.Core.Cameras;
 
@@ -42,6 +43,7 @@ public static class CameraValidator
         Add(errors, CameraFields.Password, ValidateCredential(request.Password, MaxPasswordLength, "Password"));
         Add(errors, CameraFields.StreamQuality, ValidateQuality(request.StreamQuality));
         Add(errors, CameraFields.Description, ValidateDescription(request.Description));
+        Add(errors, CameraFields.PinnedNode, ValidatePinnedNode(request.PinnedNode));
         Add(errors, CameraFields.Groups, ValidateGroupIds(request.Groups));
         return errors;
     }
@@ -235,6 +237,15 @@ public static class CameraValidator
 
         return ContainsControl(description, allowLineBreaks: true) ? "Description must not contain control characters." : null;
     }
+
+    /// <summary>Null or empty means automatic placement; anything else must be a node name.</summary>
+    public static string? ValidatePinnedNode(string? pinnedNode) =>
+        string.IsNullOrEmpty(pinnedNode) || ClusterNodeName.IsValid(pinnedNode)
+            ? null
+            : $"pinned_node must be a node name: 1-{ClusterNodeName.MaxLength} lower-case letters, digits or '-', starting with a letter or digit.";
+
+    /// <summary>The stored form of a pin: empty means none.</summary>
+    public static string? NormalizePinnedNode(string? pinnedNode) => string.IsNullOrEmpty(pinnedNode) ? null : pinnedNode;
 
     /// <summary>Group ids must be positive and listed once; whether the groups exist is the store's check.</summary>
     public static string? ValidateGroupIds(IReadOnlyList<int>? groups)

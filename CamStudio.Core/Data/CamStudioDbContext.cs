@@ -1,8 +1,10 @@
 using CamStudio.Core.Accounts;
 using CamStudio.Core.Cameras;
+using CamStudio.Core.Cluster;
 using CamStudio.Core.Webhooks;
 using CamStudio.Core.Groups;
 using CamStudio.Core.Views;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +17,7 @@ namespace CamStudio.Core.Data;
 /// set; code outside this folder only sees this type through <c>IDbContextFactory&lt;CamStudioDbContext&gt;</c>.
 /// ASP.NET Core Identity's users and roles live in the same database (its default table names), next to the API tokens.
 /// </summary>
-public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
+public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>, IDataProtectionKeyContext
 {
     protected CamStudioDbContext(DbContextOptions options)
         : base(options)
@@ -35,6 +37,15 @@ public abstract class CamStudioDbContext : IdentityDbContext<IdentityUser>
     public DbSet<CameraView> CameraViews => Set<CameraView>();
 
     public DbSet<CameraViewDefault> CameraViewDefaults => Set<CameraViewDefault>();
+
+    /// <summary>Cluster mode: the nodes (Cluster/ClusterNodeStore.cs).</summary>
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
+
+    /// <summary>Cluster mode: who serves which camera (Cluster/CameraLeaseStore.cs).</summary>
+    public DbSet<CameraLease> CameraLeases => Set<CameraLease>();
+
+    /// <summary>Cluster mode: the shared Data Protection key ring (Cluster/ClusterKeyRing.cs); empty on a single node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -33,6 +33,7 @@ public sealed class CameraConfiguration : IEntityTypeConfiguration<Camera>
         builder.Property(c => c.StreamQuality).HasColumnName("stream_quality").HasConversion<string>().HasMaxLength(16).IsRequired();
         builder.Property(c => c.Audio).HasColumnName("audio");
         builder.Property(c => c.Description).HasColumnName("description").HasMaxLength(CameraValidator.MaxDescriptionLength).IsRequired();
+        builder.Property(c => c.PinnedNode).HasColumnName("pinned_node").HasMaxLength(Cluster.ClusterNodeName.MaxLength);
         builder.Property(c => c.CreatedAt).HasColumnName("created_at").HasConversion(s_utc);
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at").HasConversion(s_utc);
         builder.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();

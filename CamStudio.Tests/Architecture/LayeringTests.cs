@@ -18,7 +18,9 @@ public sealed partial class LayeringTests
     private static readonly Assembly s_media = typeof(CameraStream).Assembly;
 
     private static readonly string[] s_forbiddenInMedia =
-        ["CamStudio.", "Microsoft.EntityFrameworkCore", "Npgsql", "Microsoft.AspNetCore.Identity"];
+        ["CamStudio.", "Microsoft.EntityFrameworkCore", "Npgsql", "Microsoft.AspNetCore.Identity",
+            // The cluster's Redis client belongs to the web app (issue 18): the media library knows nothing of nodes.
+            "StackExchange.Redis", "Microsoft.AspNetCore.DataProtection.EntityFrameworkCore"];
 
     /// <summary>Namespace (folder) → namespaces its types must not use.</summary>
     public static TheoryData<string, string> ForbiddenNamespaceUses => new()
@@ -65,6 +67,18 @@ public sealed partial class LayeringTests
 
         referenced.Should().NotContain(n => s_forbiddenInMedia.Any(f => n.StartsWith(f, StringComparison.Ordinal)));
         referenced.Should().Contain("BouncyCastle.Cryptography", "the check reads real references");
+    }
+
+    [Fact]
+    public void Media_project_has_no_database_or_redis_package()
+    {
+        // An unused package reference leaves no assembly reference behind, so the project file is checked too.
+        string[] packages = [.. XDocument.Load(Path.Combine(RepositoryPaths.Root, "CamStudio.Media", "CamStudio.Media.csproj"))
+            .Descendants().Where(e => e.Name.LocalName == "PackageReference")
+            .Select(e => (string?)e.Attribute("Include") ?? string.Empty)];
+
+        packages.Should().Contain("BouncyCastle.Cryptography", "the check reads real references");
+        packages.Should().NotContain(p => s_forbiddenInMedia.Any(f => p.StartsWith(f, StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -130,3 +130,43 @@ public class CameraValidatorTests
         }
     }
 }
+
+/// <summary>The cluster pin (<c>pinned_node</c>): null or empty is automatic, anything else must be a node name.</summary>
+public class CameraValidatorPinnedNodeTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("a")]
+    [InlineData("node-b")]
+    [InlineData("pi4-garage-2")]
+    public void Automatic_and_node_names_pass(string? pinnedNode) =>
+        CameraValidator.ValidatePinnedNode(pinnedNode).Should().BeNull();
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("Node-B")]
+    [InlineData("-b")]
+    [InlineData("node_b")]
+    [InlineData("node.b")]
+    [InlineData("node b")]
+    [InlineData("b\n")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456")]
+    public void Anything_else_is_refused_without_echoing_it(string pinnedNode)
+    {
+        string? message = CameraValidator.ValidatePinnedNode(pinnedNode);
+
+        message.Should().StartWith("pinned_node must be a node name");
+        if (pinnedNode.Trim().Length > 1)
+        {
+            message.Should().NotContain(pinnedNode);
+        }
+    }
+
+    [Fact]
+    public void A_bad_pin_is_reported_under_its_wire_name()
+    {
+        CameraValidator.Validate(new CameraCreateRequest { Name = "Porch", IpAddress = "10.0.0.1", PinnedNode = "B" })
+            .Should().ContainKey(CameraFields.PinnedNode).And.HaveCount(1);
+    }
+}

@@ -1,4 +1,3 @@
-using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -25,8 +24,14 @@ public abstract class WebhooksMigrationTests
             int webhooks = Array.FindIndex(all, m => m.EndsWith("_AddWebhooks", StringComparison.Ordinal));
             webhooks.Should().BeGreaterThan(0);
             await before.GetService<IMigrator>().MigrateAsync(all[webhooks - 1]);
-            before.Cameras.Add(new Camera { Name = "Porch", NormalizedName = "PORCH", IpAddress = "192.0.2.10" });
-            await before.SaveChangesAsync();
+            // Plain SQL, as the schema was: the EF model has columns later migrations add (pinned_node, AddCluster).
+            var created = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
+            await before.Database.ExecuteSqlAsync($"""
+                INSERT INTO cameras (name, normalized_name, source, ip_address, rtsp_port, brand, hd_path, sd_path, username,
+                                     password_protected, stream_quality, audio, description, created_at, updated_at, version)
+                VALUES ('Porch', 'PORCH', 'Rtsp', '192.0.2.10', 554, 'custom', 'stream1', 'stream2', '',
+                        NULL, 'Stream2', FALSE, '', {created}, {created}, 0)
+                """);
         }
 
         await using CamStudioDbContext after = CreateContext();

@@ -12,7 +12,7 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
     private static readonly string[] s_cameraFields =
     [
         "camera_id", "name", "source", "ip_address", "rtsp_port", "brand", "hd_path", "sd_path", "username",
-        "has_password", "stream_quality", "audio", "description", "groups", "created_at", "updated_at", "version",
+        "has_password", "stream_quality", "audio", "description", "pinned_node", "groups", "created_at", "updated_at", "version",
     ];
 
     private static readonly string[] s_statusFields =
@@ -74,6 +74,30 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
         camera.GetProperty("has_password").GetBoolean().Should().BeFalse();
         camera.GetProperty("description").GetString().Should().BeEmpty();
         camera.GetProperty("audio").GetBoolean().Should().BeFalse("audio is off unless asked for");
+    }
+
+    [Fact]
+    public async Task Pinned_node_round_trips_through_create_get_and_put_and_an_empty_string_unpins()
+    {
+        JsonElement created = await CreateCameraAsync(new { name = UniqueName(), ip_address = "10.0.0.12", pinned_node = "node-b" });
+        int id = created.GetProperty("camera_id").GetInt32();
+        created.GetProperty("pinned_node").GetString().Should().Be("node-b");
+        (await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{id}")).GetProperty("pinned_node").GetString().Should().Be("node-b");
+
+        JsonElement kept = await ReadJsonAsync(await PutJsonAsync(id, """{"description":"pin not sent"}"""));
+        kept.GetProperty("pinned_node").GetString().Should().Be("node-b", "an omitted pin keeps the stored one");
+        JsonElement moved = await ReadJsonAsync(await PutJsonAsync(id, """{"pinned_node":"node-a"}"""));
+        moved.GetProperty("pinned_node").GetString().Should().Be("node-a");
+        moved.GetProperty("version").GetInt32().Should().Be(3, "a new pin is a change like any other");
+        JsonElement automatic = await ReadJsonAsync(await PutJsonAsync(id, """{"pinned_node":""}"""));
+        automatic.GetProperty("pinned_node").ValueKind.Should().Be(JsonValueKind.Null);
+        (await Client.GetFromJsonAsync<JsonElement>($"/api/cameras/{id}")).GetProperty("pinned_node").ValueKind.Should().Be(JsonValueKind.Null);
+
+        using HttpResponseMessage bad = await PutJsonAsync(id, """{"pinned_node":"Node B"}""");
+        (await ReadProblemAsync(bad, 400)).GetProperty("errors").GetProperty("pinned_node")[0].GetString()
+            .Should().StartWith("pinned_node must be a node name");
+        JsonElement unpinned = await CreateCameraAsync(new { name = UniqueName(), ip_address = "10.0.0.13" });
+        unpinned.GetProperty("pinned_node").ValueKind.Should().Be(JsonValueKind.Null, "placement is automatic unless pinned");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
                 "CamStudio.Core.Cameras.Camera",
                 typeof(Camera),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -110,6 +110,16 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
                 maxLength: 100);
             normalizedName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             normalizedName.AddAnnotation("Relational:ColumnName", "normalized_name");
+
+            var pinnedNode = runtimeEntityType.AddProperty(
+                "PinnedNode",
+                typeof(string),
+                propertyInfo: typeof(Camera).GetProperty("PinnedNode", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Camera).GetField("<PinnedNode>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32);
+            pinnedNode.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            pinnedNode.AddAnnotation("Relational:ColumnName", "pinned_node");
 
             var protectedPassword = runtimeEntityType.AddProperty(
                 "ProtectedPassword",

@@ -12,7 +12,7 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
     public partial class PostgreSqlCamStudioDbContextModel
     {
         private PostgreSqlCamStudioDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("041710c5-8200-4cc5-b04d-b1d57ebd7c42"), entityTypeCount: 14)
+            : base(skipDetectChanges: false, modelId: new Guid("2f279c5d-5ed8-4c2d-8c07-13de7df3f566"), entityTypeCount: 17)
         {
         }
 
@@ -20,11 +20,14 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
         {
             var apiToken = ApiTokenEntityType.Create(this);
             var camera = CameraEntityType.Create(this);
+            var cameraLease = CameraLeaseEntityType.Create(this);
+            var clusterNode = ClusterNodeEntityType.Create(this);
             var cameraGroup = CameraGroupEntityType.Create(this);
             var cameraGroupMember = CameraGroupMemberEntityType.Create(this);
             var cameraView = CameraViewEntityType.Create(this);
             var cameraViewDefault = CameraViewDefaultEntityType.Create(this);
             var webhook = WebhookEntityType.Create(this);
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
             var identityUser = IdentityUserEntityType.Create(this);
@@ -34,6 +37,7 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, identityUser);
+            CameraLeaseEntityType.CreateForeignKey1(cameraLease, camera);
             CameraGroupMemberEntityType.CreateForeignKey1(cameraGroupMember, camera);
             CameraGroupMemberEntityType.CreateForeignKey2(cameraGroupMember, cameraGroup);
             CameraViewEntityType.CreateForeignKey1(cameraView, cameraGroup);
@@ -49,11 +53,14 @@ namespace CamStudio.Core.Data.CompiledModels.PostgreSql
 
             ApiTokenEntityType.CreateAnnotations(apiToken);
             CameraEntityType.CreateAnnotations(camera);
+            CameraLeaseEntityType.CreateAnnotations(cameraLease);
+            ClusterNodeEntityType.CreateAnnotations(clusterNode);
             CameraGroupEntityType.CreateAnnotations(cameraGroup);
             CameraGroupMemberEntityType.CreateAnnotations(cameraGroupMember);
             CameraViewEntityType.CreateAnnotations(cameraView);
             CameraViewDefaultEntityType.CreateAnnotations(cameraViewDefault);
             WebhookEntityType.CreateAnnotations(webhook);
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
             IdentityUserEntityType.CreateAnnotations(identityUser);

@@ -20,7 +20,7 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
                 "CamStudio.Core.Cameras.Camera",
                 typeof(Camera),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -100,6 +100,15 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(Camera).GetField("<NormalizedName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 100);
             normalizedName.AddAnnotation("Relational:ColumnName", "normalized_name");
+
+            var pinnedNode = runtimeEntityType.AddProperty(
+                "PinnedNode",
+                typeof(string),
+                propertyInfo: typeof(Camera).GetProperty("PinnedNode", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Camera).GetField("<PinnedNode>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32);
+            pinnedNode.AddAnnotation("Relational:ColumnName", "pinned_node");
 
             var protectedPassword = runtimeEntityType.AddProperty(
                 "ProtectedPassword",

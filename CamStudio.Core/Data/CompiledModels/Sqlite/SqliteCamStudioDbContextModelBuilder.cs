@@ -11,7 +11,7 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
     public partial class SqliteCamStudioDbContextModel
     {
         private SqliteCamStudioDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b94ee400-f508-43d5-9d91-d622f4b6f910"), entityTypeCount: 14)
+            : base(skipDetectChanges: false, modelId: new Guid("9dd9a3c0-1ffa-4ede-8ff7-7fa25634e95e"), entityTypeCount: 17)
         {
         }
 
@@ -19,11 +19,14 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
         {
             var apiToken = ApiTokenEntityType.Create(this);
             var camera = CameraEntityType.Create(this);
+            var cameraLease = CameraLeaseEntityType.Create(this);
+            var clusterNode = ClusterNodeEntityType.Create(this);
             var cameraGroup = CameraGroupEntityType.Create(this);
             var cameraGroupMember = CameraGroupMemberEntityType.Create(this);
             var cameraView = CameraViewEntityType.Create(this);
             var cameraViewDefault = CameraViewDefaultEntityType.Create(this);
             var webhook = WebhookEntityType.Create(this);
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
             var identityUser = IdentityUserEntityType.Create(this);
@@ -33,6 +36,7 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, identityUser);
+            CameraLeaseEntityType.CreateForeignKey1(cameraLease, camera);
             CameraGroupMemberEntityType.CreateForeignKey1(cameraGroupMember, camera);
             CameraGroupMemberEntityType.CreateForeignKey2(cameraGroupMember, cameraGroup);
             CameraViewEntityType.CreateForeignKey1(cameraView, cameraGroup);
@@ -48,11 +52,14 @@ namespace CamStudio.Core.Data.CompiledModels.Sqlite
 
             ApiTokenEntityType.CreateAnnotations(apiToken);
             CameraEntityType.CreateAnnotations(camera);
+            CameraLeaseEntityType.CreateAnnotations(cameraLease);
+            ClusterNodeEntityType.CreateAnnotations(clusterNode);
             CameraGroupEntityType.CreateAnnotations(cameraGroup);
             CameraGroupMemberEntityType.CreateAnnotations(cameraGroupMember);
             CameraViewEntityType.CreateAnnotations(cameraView);
             CameraViewDefaultEntityType.CreateAnnotations(cameraViewDefault);
             WebhookEntityType.CreateAnnotations(webhook);
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
             IdentityUserEntityType.CreateAnnotations(identityUser);

@@ -129,6 +129,11 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(100)")
                         .HasColumnName("normalized_name");
 
+                    b.Property<string>("PinnedNode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pinned_node");
+
                     b.Property<string>("ProtectedPassword")
                         .HasColumnType("text")
                         .HasColumnName("password_protected");
@@ -176,6 +181,98 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("cameras", (string)null);
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.CameraLease", b =>
+                {
+                    b.Property<int>("CameraId")
+                        .HasColumnType("integer")
+                        .HasColumnName("camera_id");
+
+                    b.Property<DateTime?>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("FencingToken")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("fencing_token");
+
+                    b.Property<Guid?>("Incarnation")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incarnation");
+
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("node_name");
+
+                    b.HasKey("CameraId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("NodeName");
+
+                    b.ToTable("camera_leases", (string)null);
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("AdvertisedUrl")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("advertised_url");
+
+                    b.Property<string>("AppVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("app_version");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<Guid>("Incarnation")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incarnation");
+
+                    b.Property<string>("MediaAddresses")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("media_addresses");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<int>("UdpPort")
+                        .HasColumnType("integer")
+                        .HasColumnName("udp_port");
+
+                    b.HasKey("NodeName");
+
+                    b.ToTable("cluster_nodes", (string)null);
                 });
 
             modelBuilder.Entity("CamStudio.Core.Groups.CameraGroup", b =>
@@ -346,6 +443,28 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.ToTable("webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -549,6 +668,15 @@ namespace CamStudio.Core.Data.Migrations.PostgreSql
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.CameraLease", b =>
+                {
+                    b.HasOne("CamStudio.Core.Cameras.Camera", null)
+                        .WithOne()
+                        .HasForeignKey("CamStudio.Core.Cluster.CameraLease", "CameraId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -120,6 +120,11 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("normalized_name");
 
+                    b.Property<string>("PinnedNode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pinned_node");
+
                     b.Property<string>("ProtectedPassword")
                         .HasColumnType("TEXT")
                         .HasColumnName("password_protected");
@@ -167,6 +172,98 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("cameras", (string)null);
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.CameraLease", b =>
+                {
+                    b.Property<int>("CameraId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("camera_id");
+
+                    b.Property<DateTime?>("AcquiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("FencingToken")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("fencing_token");
+
+                    b.Property<Guid?>("Incarnation")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("incarnation");
+
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_name");
+
+                    b.HasKey("CameraId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("NodeName");
+
+                    b.ToTable("camera_leases", (string)null);
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("AdvertisedUrl")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("advertised_url");
+
+                    b.Property<string>("AppVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_version");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<Guid>("Incarnation")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("incarnation");
+
+                    b.Property<string>("MediaAddresses")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_addresses");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<int>("UdpPort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("udp_port");
+
+                    b.HasKey("NodeName");
+
+                    b.ToTable("cluster_nodes", (string)null);
                 });
 
             modelBuilder.Entity("CamStudio.Core.Groups.CameraGroup", b =>
@@ -331,6 +428,26 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -530,6 +647,15 @@ namespace CamStudio.Core.Data.Migrations.Sqlite
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CamStudio.Core.Cluster.CameraLease", b =>
+                {
+                    b.HasOne("CamStudio.Core.Cameras.Camera", null)
+                        .WithOne()
+                        .HasForeignKey("CamStudio.Core.Cluster.CameraLease", "CameraId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
