@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CamStudio.Media.Dtls;
 using CamStudio.Media.Srtp;
 using CamStudio.Media.Video;
 
@@ -31,6 +32,12 @@ internal static class MemoryProbe
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{viewers} viewers added; per viewer, after {PacketsPerViewer} packets each: {sending.PerViewer(before, viewers)}"));
 
+        // The server's own release after a burst of handshakes (Dtls/HandshakeMemoryRelease) once they have gone quiet.
+        await Task.Delay(HandshakeMemoryRelease.QuietPeriod + TimeSpan.FromSeconds(2));
+        Sample quiet = Sample.Take();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{viewers} viewers added; per viewer, handshakes quiet ({HandshakeMemoryRelease.Shared.Releases} release(s) so far): {quiet.PerViewer(before, viewers)}"));
+
         // What the GC keeps committed after the handshakes' garbage is not viewer state: an aggressive collection (as
         // IdleMemoryRelease does) hands it back, and what remains is what the viewers really hold.
         ReleaseCommitted();
@@ -56,17 +63,20 @@ internal static class MemoryProbe
         }
     }
 
-    private readonly record struct Sample(long RssBytes, long HeapBytes, long CommittedBytes, int Threads)
+    private readonly record struct Sample(long RssBytes, long HeapBytes, long CommittedBytes, long AllocatedBytes, int Threads, Smaps? Maps)
     {
         public static Sample Take()
         {
             long heap = GC.GetTotalMemory(forceFullCollection: true);
             using var process = Process.GetCurrentProcess();
             process.Refresh();
-            return new Sample(process.WorkingSet64, heap, GC.GetGCMemoryInfo().TotalCommittedBytes, process.Threads.Count);
+            return new Sample(process.WorkingSet64, heap, GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetTotalAllocatedBytes(precise: true), process.Threads.Count, Smaps.Take());
         }
 
-        public string PerViewer(Sample baseline, int viewers) => string.Create(CultureInfo.InvariantCulture,
-            $"RSS {(RssBytes - baseline.RssBytes) / 1024.0 / viewers:0} KiB, managed heap {(HeapBytes - baseline.HeapBytes) / 1024.0 / viewers:0} KiB (GC committed {(CommittedBytes - baseline.CommittedBytes) / 1024.0 / viewers:0} KiB), threads {(Threads - baseline.Threads) / (double)viewers:0.00}");
+        public string PerViewer(Sample baseline, int viewers) => Totals(baseline, viewers)
+            + (Maps is not null && baseline.Maps is not null ? "; RSS growth by kind (KiB): " + Maps.GrowthPerViewer(baseline.Maps, viewers) : string.Empty);
+
+        private string Totals(Sample baseline, int viewers) => string.Create(CultureInfo.InvariantCulture,
+            $"RSS {(RssBytes - baseline.RssBytes) / 1024.0 / viewers:0} KiB, managed heap {(HeapBytes - baseline.HeapBytes) / 1024.0 / viewers:0} KiB (GC committed {(CommittedBytes - baseline.CommittedBytes) / 1024.0 / viewers:0} KiB), threads {(Threads - baseline.Threads) / (double)viewers:0.00}, allocated {(AllocatedBytes - baseline.AllocatedBytes) / 1024.0 / viewers:0} KiB");
     }
 }
