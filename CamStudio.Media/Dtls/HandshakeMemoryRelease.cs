@@ -115,8 +115,12 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
         }
     }
 
-    // Aggressive: compacts every generation (the large-object heap included) and decommits what is free at once.
-    private static void Collect() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    private static void Collect()
+    {
+        // Aggressive: compacts every generation (the large-object heap included) and decommits what is free at once.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DTLS handshakes went quiet: the GC released {CommittedKiB} KiB ({ResidentKiB} KiB resident), resident now {ResidentMiB} MiB, pause {PauseMs:0.0} ms")]
     private static partial void LogReleased(ILogger logger, long committedKiB, long residentKiB, long residentMiB, double pauseMs);
