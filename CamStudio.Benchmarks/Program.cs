@@ -14,7 +14,10 @@ int probe = Array.IndexOf(args, "--memory-probe");
 if (probe >= 0)
 {
     int viewers = probe + 1 < args.Length ? int.Parse(args[probe + 1], System.Globalization.CultureInfo.InvariantCulture) : 40;
-    await CamStudio.Benchmarks.Harness.MemoryProbe.RunAsync(viewers);
+    // Optional: how many viewers warm up first (default 2); as many as are measured takes the one-off costs (tier-1 JIT
+    // of the handshake path, first-touched code pages) out of the per-viewer figure.
+    int warmUp = probe + 2 < args.Length ? int.Parse(args[probe + 2], System.Globalization.CultureInfo.InvariantCulture) : 2;
+    await CamStudio.Benchmarks.Harness.MemoryProbe.RunAsync(viewers, warmUp);
     return 0;
 }
 

@@ -206,6 +206,11 @@ public sealed partial class DtlsServerSession : IDisposable
             LogUnexpected(e);
             _handshake.TrySetException(e);
         }
+        finally
+        {
+            // The handshake's garbage is what a burst of joining viewers leaves committed; see the class.
+            HandshakeMemoryRelease.Shared.HandshakeEnded(_logger);
+        }
 
         _transport.Close();
         _completion.TrySetResult();
