@@ -46,7 +46,7 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
     /// handshake allocates ~0.4–0.8 MiB against the service's 4 MiB gen0 budget), so the figure is recent enough.
     /// </remarks>
     public HandshakeMemoryRelease(TimeProvider time)
-        : this(time, static () => GC.GetGCMemoryInfo().TotalCommittedBytes, Collect)
+        : this(time, static () => GC.GetGCMemoryInfo().TotalCommittedBytes, NativeHeap.CollectAndTrim)
     {
     }
 
@@ -117,13 +117,6 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
             double pauseMs = GC.GetGCMemoryInfo(GCKind.FullBlocking).PauseDurations[0].TotalMilliseconds;
             LogReleased(logger, (before - after) >> 10, (residentBefore - Environment.WorkingSet) >> 10, Environment.WorkingSet >> 20, pauseMs);
         }
-    }
-
-    private static void Collect()
-    {
-        // Aggressive: compacts every generation (the large-object heap included) and decommits what is free at once.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        NativeHeap.Trim();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DTLS handshakes went quiet: the GC released {CommittedKiB} KiB ({ResidentKiB} KiB resident), resident now {ResidentMiB} MiB, pause {PauseMs:0.0} ms")]

@@ -16,6 +16,16 @@ internal static class NativeHeap
 {
     private static volatile bool s_unavailable = !OperatingSystem.IsLinux();
 
+    /// <summary>
+    /// One blocking, compacting collection of every generation that decommits what is free at once, then the C heap's
+    /// free pages: what both memory releases (after a burst of handshakes, after the last camera stops) do.
+    /// </summary>
+    public static void CollectAndTrim()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Trim();
+    }
+
     public static void Trim()
     {
         if (s_unavailable)

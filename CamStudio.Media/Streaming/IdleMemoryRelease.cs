@@ -1,3 +1,4 @@
+using CamStudio.Media.Dtls;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.Streaming;
@@ -71,8 +72,8 @@ public sealed partial class IdleMemoryRelease(ILogger<IdleMemoryRelease> logger)
     private void Release()
     {
         long before = Environment.WorkingSet;
-        // Aggressive: compacts every generation (the large-object heap included) and decommits what is free.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // Compacts every generation (the large-object heap included), decommits what is free, trims the C heap.
+        NativeHeap.CollectAndTrim();
         Interlocked.Increment(ref _releases);
         LogReleased(logger, (before - Environment.WorkingSet) / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
