@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using CamStudio.Media.Audio;
+using CamStudio.Media.Net;
 using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using Microsoft.Extensions.Logging;
@@ -13,45 +12,43 @@ namespace CamStudio.Media.Streaming;
 /// own, so a new viewer simply starts with the next one (20 ms later).
 /// </summary>
 /// <remarks>
-/// Same shape as <see cref="VideoRtpSource"/>: one reused receive buffer, one lock around the fan-out, a subscriber
-/// array replaced only on subscribe/unsubscribe. It lives as long as its <see cref="CameraStream"/>, across FFmpeg runs.
+/// Same shape as <see cref="VideoRtpSource"/>: a receive thread of its own (<see cref="UdpReceiveThread"/>), one lock
+/// around the fan-out, a subscriber array replaced only on subscribe/unsubscribe. It lives as long as its <see cref="CameraStream"/>, across FFmpeg runs.
 /// </remarks>
 public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposable
 {
     private readonly ILogger<AudioRtpSource> _logger;
     private readonly TimeProvider _time;
-    private readonly Socket _socket;
-    private readonly FfmpegRtcpReceiver _rtcp;
-    private readonly byte[] _buffer = new byte[VideoRtpSource.ReceiveBufferSize];
+    private readonly UdpReceiveThread _receiver;
+    private readonly FfmpegRtcpReceiver? _rtcp;
     private readonly Lock _lock = new();
     private Subscription[] _subscriptions = [];
     private AudioCodec? _codec;
     private long _packets, _dropped;
     private DateTimeOffset? _lastPacketTime;
 
-    public AudioRtpSource(ILogger<AudioRtpSource> logger, TimeProvider timeProvider)
+    /// <param name="logger">For receive errors and sink failures.</param>
+    /// <param name="timeProvider">Stamps <see cref="LastPacketTime"/>.</param>
+    /// <param name="threadName">The receive thread's name (15 characters show in <c>/proc</c>).</param>
+    /// <param name="senderReports">
+    /// Whether FFmpeg's sender reports for this output are received (<see cref="RtcpPort"/>, <see cref="ClockAnchor"/>);
+    /// an output that is not given <c>?rtcpport=</c> (the HLS audio) needs no socket or thread for them.
+    /// </param>
+    public AudioRtpSource(ILogger<AudioRtpSource> logger, TimeProvider timeProvider, string threadName = "camstudio-audio",
+        bool senderReports = true)
     {
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var socket = LoopbackUdp.Bind();
+        Port = LoopbackUdp.PortOf(socket);
+        _receiver = new UdpReceiveThread(socket, VideoRtpSource.ReceiveBufferSize, threadName, (datagram, _) => OnDatagram(datagram), logger);
         try
         {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _rtcp = senderReports ? new FfmpegRtcpReceiver(_logger, "camstudio-artcp") : null;
         }
         catch
         {
-            _socket.Dispose();
-            throw;
-        }
-
-        Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
-        try
-        {
-            _rtcp = new FfmpegRtcpReceiver(_logger);
-        }
-        catch
-        {
-            _socket.Dispose();
+            _receiver.Dispose();
             throw;
         }
     }
@@ -59,11 +56,11 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's audio <c>rtp://127.0.0.1:PORT</c>.</summary>
     public int Port { get; }
 
-    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>).</summary>
-    public int RtcpPort => _rtcp.Port;
+    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>); 0 without them.</summary>
+    public int RtcpPort => _rtcp?.Port ?? 0;
 
     /// <inheritdoc/>
-    public RtpClockAnchor? ClockAnchor => _rtcp.Latest;
+    public RtpClockAnchor? ClockAnchor => _rtcp?.Latest;
 
     /// <inheritdoc/>
     public AudioCodec? Codec { get { lock (_lock) { return _codec; } } }
@@ -103,44 +100,9 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
         return subscription;
     }
 
-    /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed.</summary>
-    public Task RunAsync(CancellationToken ct) => Task.WhenAll(ReceiveRtpAsync(ct), _rtcp.RunAsync(ct));
-
-    private async Task ReceiveRtpAsync(CancellationToken ct)
-    {
-        Memory<byte> buffer = _buffer;
-        while (!ct.IsCancellationRequested)
-        {
-            int received;
-            try
-            {
-                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Log.ReceiveFailed(_logger, ex.SocketErrorCode, ex);
-                continue;
-            }
-
-            try
-            {
-                OnDatagram(_buffer.AsSpan(0, received));
-            }
-            catch (Exception ex)
-            {
-                // A bug in packet handling must not silence the camera for every viewer.
-                Log.PacketFailed(_logger, ex);
-            }
-        }
-    }
+    /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed; the task never faults.</summary>
+    public Task RunAsync(CancellationToken ct) =>
+        _rtcp is null ? _receiver.Start(ct) : Task.WhenAll(_receiver.Start(ct), _rtcp.RunAsync(ct));
 
     /// <summary>Handles one datagram (internal for tests that feed packets without a socket).</summary>
     internal void OnDatagram(ReadOnlySpan<byte> packet)
@@ -176,8 +138,8 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
 
     public ValueTask DisposeAsync()
     {
-        _socket.Dispose();
-        _rtcp.Dispose();
+        _receiver.Dispose();
+        _rtcp?.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -208,12 +170,6 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Audio RTP receive failed ({Error}); continuing")]
-        public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Handling an audio RTP packet failed; packet dropped")]
-        public static partial void PacketFailed(ILogger logger, Exception exception);
-
         [LoggerMessage(Level = LogLevel.Warning, Message = "An audio packet sink threw (failure {Count}); it keeps its subscription")]
         public static partial void SinkFailed(ILogger logger, long count, Exception exception);
     }

@@ -50,7 +50,9 @@ public sealed partial class CameraStream : IAsyncDisposable
         try
         {
             AudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
-            HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
+            // FFmpeg's HLS audio output is not given ?rtcpport= (the HLS packager has no use for its sender reports).
+            HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider, "camstudio-aac",
+                senderReports: false);
             _supervisor = CreateSupervisor(source);
             _feed = source;
         }

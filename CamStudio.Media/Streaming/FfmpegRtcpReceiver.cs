@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using CamStudio.Media.Net;
 using CamStudio.Media.Rtcp;
 using Microsoft.Extensions.Logging;
 
@@ -11,31 +11,21 @@ namespace CamStudio.Media.Streaming;
 /// <see cref="RtpClockAnchor"/>. FFmpeg reports at its first packet and then every few seconds: a datagram every
 /// ~5 s, so the loop costs nothing. Anything that is not a sender report is ignored.
 /// </summary>
-internal sealed partial class FfmpegRtcpReceiver : IDisposable
+internal sealed class FfmpegRtcpReceiver : IDisposable
 {
     private const int BufferSize = 1500;
 
-    private readonly ILogger _logger;
-    private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly UdpReceiveThread _receiver;
     private readonly Lock _lock = new();
     private RtpClockAnchor? _latest;
 
-    public FfmpegRtcpReceiver(ILogger logger)
+    /// <param name="logger">For receive errors.</param>
+    /// <param name="threadName">The receive thread's name (15 characters show in <c>/proc</c>).</param>
+    public FfmpegRtcpReceiver(ILogger logger, string threadName = "camstudio-rtcp")
     {
-        _logger = logger;
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
-
-        Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        Socket socket = LoopbackUdp.Bind();
+        Port = LoopbackUdp.PortOf(socket);
+        _receiver = new UdpReceiveThread(socket, BufferSize, threadName, (datagram, _) => OnDatagram(datagram), logger);
     }
 
     /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's <c>?rtcpport=PORT</c>.</summary>
@@ -44,32 +34,8 @@ internal sealed partial class FfmpegRtcpReceiver : IDisposable
     /// <summary>FFmpeg's latest sender report, or null before the first.</summary>
     public RtpClockAnchor? Latest { get { lock (_lock) { return _latest; } } }
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            int received;
-            try
-            {
-                received = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Log.ReceiveFailed(_logger, ex.SocketErrorCode, ex);
-                continue;
-            }
-
-            OnDatagram(_buffer.AsSpan(0, received));
-        }
-    }
+    /// <summary>Receives until <paramref name="ct"/> is cancelled or this is disposed; the task never faults.</summary>
+    public Task RunAsync(CancellationToken ct) => _receiver.Start(ct);
 
     /// <summary>Handles one datagram (internal for tests that feed reports without a socket).</summary>
     internal void OnDatagram(ReadOnlySpan<byte> datagram)
@@ -83,11 +49,5 @@ internal sealed partial class FfmpegRtcpReceiver : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "FFmpeg RTCP receive failed ({Error}); continuing")]
-        public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
-    }
+    public void Dispose() => _receiver.Dispose();
 }

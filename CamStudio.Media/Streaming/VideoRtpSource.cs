@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CamStudio.Media.Net;
 using CamStudio.Media.Rtcp;
 using CamStudio.Media.Rtp;
 using CamStudio.Media.Video;
@@ -12,7 +13,7 @@ namespace CamStudio.Media.Streaming;
 /// keeps the current GOP and fans every packet out to the subscribed viewers.
 /// </summary>
 /// <remarks>
-/// Everything per packet happens on the receive loop under one <see cref="Lock"/>: cache update, then a synchronous call
+/// Everything per packet happens on the source's receive thread (<see cref="UdpReceiveThread"/>, "camstudio-video") under one <see cref="Lock"/>: cache update, then a synchronous call
 /// to each sink. <see cref="Subscribe"/> and <see cref="ResendKeyFrame"/> replay the cache under the same lock, which is
 /// what guarantees a new viewer sees cache then live with no gap and no duplicate. The subscriber array is replaced on
 /// subscribe/unsubscribe only (copy-on-write), never copied per packet.
@@ -33,10 +34,12 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
 
     private readonly ILogger<VideoRtpSource> _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly Socket _socket;
+    private readonly UdpReceiveThread _receiver;
     private readonly FfmpegRtcpReceiver _rtcp;
-    private readonly byte[] _buffer = new byte[ReceiveBufferSize];
     private readonly Lock _lock = new();
+
+    // Mirrors _codecGate for the receive thread, which blocks rather than awaits; set and reset under _lock.
+    private readonly ManualResetEventSlim _codecKnownEvent = new(initialState: true);
     private readonly GopCache _cache;
 
     // The retransmission side of the one copy per stream: numbers every received packet; the ring keeps the recent live
@@ -55,27 +58,17 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
         _timeProvider = timeProvider;
         _cache = new GopCache(gopCacheMaxBytes);
         _windowStart = timeProvider.GetTimestamp();
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        // A keyframe arrives as a burst of datagrams; a larger kernel buffer rides it out if the thread is descheduled.
+        Socket socket = LoopbackUdp.Bind(receiveBufferBytes: 4 * 1024 * 1024);
+        Port = LoopbackUdp.PortOf(socket);
+        _receiver = new UdpReceiveThread(socket, ReceiveBufferSize, "camstudio-video", OnReceived, _logger);
         try
         {
-            // A keyframe arrives as a burst of datagrams; a larger kernel buffer rides it out if the loop is descheduled.
-            _socket.ReceiveBufferSize = 4 * 1024 * 1024;
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _rtcp = new FfmpegRtcpReceiver(_logger, "camstudio-vrtcp");
         }
         catch
         {
-            _socket.Dispose();
-            throw;
-        }
-
-        Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
-        try
-        {
-            _rtcp = new FfmpegRtcpReceiver(_logger);
-        }
-        catch
-        {
-            _socket.Dispose();
+            _receiver.Dispose();
             throw;
         }
     }
@@ -117,6 +110,7 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
             if (_codecGate.Task.IsCompleted)
             {
                 _codecGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _codecKnownEvent.Reset();
             }
         }
     }
@@ -136,56 +130,25 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
             }
 
             gate = _codecGate;
+            _codecKnownEvent.Set();
         }
 
         gate.TrySetResult();
     }
 
-    /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed. One buffer, reused.</summary>
-    public Task RunAsync(CancellationToken ct) => Task.WhenAll(ReceiveRtpAsync(ct), _rtcp.RunAsync(ct));
+    /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed; the task never faults.</summary>
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(_receiver.Start(ct), _rtcp.RunAsync(ct));
 
-    private async Task ReceiveRtpAsync(CancellationToken ct)
+    private void OnReceived(Span<byte> datagram, SocketAddress remote)
     {
-        Memory<byte> buffer = _buffer;
-        while (!ct.IsCancellationRequested)
+        // Checked after the receive: the thread is usually parked in it when a new run begins, and the packet it wakes up
+        // with is already the new run's. Stopping cancels the wait, which ends the loop.
+        if (!_codecKnownEvent.IsSet)
         {
-            int received;
-            try
-            {
-                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-
-                // Checked after the receive: the loop is usually parked in it when a new run begins, and the packet it
-                // wakes up with is already the new run's.
-                Task codecKnown = CodecKnown;
-                if (!codecKnown.IsCompleted)
-                {
-                    await codecKnown.WaitAsync(ct).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Log.ReceiveFailed(_logger, ex.SocketErrorCode, ex);
-                continue;
-            }
-
-            try
-            {
-                OnDatagram(_buffer.AsSpan(0, received));
-            }
-            catch (Exception ex)
-            {
-                // A bug in packet handling must not stop the camera for every viewer.
-                Log.PacketFailed(_logger, ex);
-            }
+            _codecKnownEvent.Wait(_receiver.Stopping);
         }
+
+        OnDatagram(datagram);
     }
 
     /// <inheritdoc/>
@@ -271,8 +234,9 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
 
     public ValueTask DisposeAsync()
     {
-        _socket.Dispose();
+        _receiver.Dispose();
         _rtcp.Dispose();
+        _codecKnownEvent.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -379,12 +343,6 @@ public sealed partial class VideoRtpSource : IVideoStreamSource, IAsyncDisposabl
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "RTP receive failed ({Error}); continuing")]
-        public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Handling an RTP packet failed; packet dropped")]
-        public static partial void PacketFailed(ILogger logger, Exception exception);
-
         [LoggerMessage(Level = LogLevel.Warning, Message = "A packet sink threw (failure {Count}); it keeps its subscription")]
         public static partial void SinkFailed(ILogger logger, long count, Exception exception);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CamStudio.Media.Ice;
+using CamStudio.Media.Net;
 using CamStudio.Media.Stun;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,7 @@ public sealed class UdpMux : IAsyncDisposable
     private const int MaxUfragLength = IceCredentials.MaxLength;
 
     private readonly Socket _socket;
+    private readonly UdpReceiveThread _receiver;
     private readonly ILogger<UdpMux> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _consentTimeout;
@@ -72,6 +74,12 @@ public sealed class UdpMux : IAsyncDisposable
         }
 
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+
+        // A dedicated thread with a blocking receive, not ReceiveFromAsync: while an async receive is pending, .NET's
+        // socket engine wakes on every send to the same socket (EPOLLOUT), costing a thread-pool work item every few
+        // dozen packets on the hot fan-out path. A blocking receive keeps the socket out of that engine.
+        _receiver = new UdpReceiveThread(_socket, ReceiveBufferLength, "CamStudio UDP mux", OnReceived, logger,
+            _ => Counters.IncrementReceiveErrors());
     }
 
     public UdpMux(IPEndPoint bindEndPoint, ILogger<UdpMux> logger, TimeProvider timeProvider)
@@ -151,8 +159,8 @@ public sealed class UdpMux : IAsyncDisposable
 
         await _disposeCts.CancelAsync().ConfigureAwait(false);
 
-        // Closing the socket also completes a pending receive on platforms that ignore the token.
-        _socket.Dispose();
+        // Wakes and joins the receive thread, then closes the socket (later sends are counted as errors).
+        _receiver.Dispose();
         Task? run;
         lock (_runGate)
         {
@@ -174,7 +182,7 @@ public sealed class UdpMux : IAsyncDisposable
         var sweep = SweepLoopAsync(linked.Token);
         try
         {
-            await ReceiveLoopAsync(linked.Token).ConfigureAwait(false);
+            await _receiver.Start(linked.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -183,66 +191,10 @@ public sealed class UdpMux : IAsyncDisposable
         }
     }
 
-    private Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private void OnReceived(Span<byte> datagram, SocketAddress remote)
     {
-        // A dedicated thread with a blocking receive, not ReceiveFromAsync: while an async receive is pending, .NET's
-        // socket engine wakes on every send to the same socket (EPOLLOUT), costing a thread-pool work item every few
-        // dozen packets on the hot fan-out path. A blocking receive keeps the socket out of that engine.
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                ReceiveLoop(cancellationToken);
-                done.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                done.TrySetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "CamStudio UDP mux",
-        };
-        thread.Start();
-        return done.Task;
-    }
-
-    private void ReceiveLoop(CancellationToken cancellationToken)
-    {
-        // One buffer and one address object for the socket's lifetime: nothing is allocated per datagram.
-        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength, pinned: true);
-        var remote = new SocketAddress(_socket.AddressFamily);
-
-        // A blocking receive does not see the token; closing the socket is what wakes it.
-        using CancellationTokenRegistration wake = cancellationToken.Register(static socket => ((Socket)socket!).Close(), _socket);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = _socket.ReceiveFrom(buffer, SocketFlags.None, remote);
-            }
-            catch (Exception) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // E.g. an ICMP port-unreachable reported on Windows; the socket itself is still fine.
-                Counters.IncrementReceiveErrors();
-                UdpMuxLog.ReceiveFailed(_logger, ex.SocketErrorCode, ex);
-                continue;
-            }
-
-            Counters.IncrementReceived();
-            OnDatagram(buffer.AsSpan(0, length), remote);
-        }
+        Counters.IncrementReceived();
+        OnDatagram(datagram, remote);
     }
 
     /// <summary>Dispatches one received datagram; internal so tests can measure the hot path without a socket.</summary>

@@ -11,9 +11,6 @@ internal static partial class UdpMuxLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "UDP mux session {Ufrag} threw from {Callback}")]
     public static partial void HandlerFailed(ILogger logger, string ufrag, string callback, Exception exception);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "UDP mux receive failed ({SocketError})")]
-    public static partial void ReceiveFailed(ILogger logger, System.Net.Sockets.SocketError socketError, Exception exception);
-
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "UDP mux session {Ufrag}: consent expired, viewer gone")]
     public static partial void ConsentExpired(ILogger logger, string ufrag);
 
