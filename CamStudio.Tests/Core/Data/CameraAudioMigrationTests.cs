@@ -13,8 +13,6 @@ namespace CamStudio.Tests.Core.Data;
 /// </summary>
 public abstract class CameraAudioMigrationTests
 {
-    private const string AudioMigrationSuffix = "_AddCameraAudio";
-
     protected abstract CamStudioDbContext CreateContext();
 
     [Fact]
@@ -22,10 +20,7 @@ public abstract class CameraAudioMigrationTests
     {
         await using (CamStudioDbContext before = CreateContext())
         {
-            string[] all = [.. before.Database.GetMigrations()];
-            int audio = Array.FindIndex(all, m => m.EndsWith(AudioMigrationSuffix, StringComparison.Ordinal));
-            audio.Should().BeGreaterThan(0, "AddCameraAudio follows the earlier migrations");
-            await before.GetService<IMigrator>().MigrateAsync(all[audio - 1]);
+            await MigrationUpgrade.MigrateToJustBeforeAsync(before, "AddCameraAudio");
 
             // The schema as it was: the EF model already has the audio column, so the rows go in as plain SQL.
             var at = new DateTime(2026, 11, 30, 10, 0, 0, DateTimeKind.Utc);
@@ -57,29 +52,21 @@ public abstract class CameraAudioMigrationTests
 
 public sealed class SqliteCameraAudioMigrationTests : CameraAudioMigrationTests, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("camstudio-audio-migration-").FullName;
+    private readonly SqliteUpgradeDatabase _database = new();
 
-    protected override CamStudioDbContext CreateContext() => new SqliteCamStudioDbContext(
-        new DbContextOptionsBuilder<SqliteCamStudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_directory, "camstudio.db")};Pooling=False")
-            .Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _database.Dispose();
 }
 
 [Collection(PostgresServerCollection.Name)]
 public sealed class PostgreSqlCameraAudioMigrationTests(PostgresServer server) : CameraAudioMigrationTests, IAsyncLifetime
 {
-    private readonly string _connectionString = server.ConnectionString(PostgresServer.NewDatabaseName());
+    private readonly PostgreSqlUpgradeDatabase _database = new(server);
 
-    protected override CamStudioDbContext CreateContext() => new PostgreSqlCamStudioDbContext(
-        new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(_connectionString).Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await using CamStudioDbContext context = CreateContext();
-        await context.Database.EnsureDeletedAsync();
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 }

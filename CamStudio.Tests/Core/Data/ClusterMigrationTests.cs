@@ -15,8 +15,6 @@ namespace CamStudio.Tests.Core.Data;
 /// </summary>
 public abstract class ClusterMigrationTests
 {
-    private const string MigrationSuffix = "_AddCluster";
-
     protected abstract CamStudioDbContext CreateContext();
 
     [Fact]
@@ -24,10 +22,7 @@ public abstract class ClusterMigrationTests
     {
         await using (CamStudioDbContext before = CreateContext())
         {
-            string[] all = [.. before.Database.GetMigrations()];
-            int cluster = Array.FindIndex(all, m => m.EndsWith(MigrationSuffix, StringComparison.Ordinal));
-            cluster.Should().BeGreaterThan(0, "AddCluster follows the earlier migrations");
-            await before.GetService<IMigrator>().MigrateAsync(all[cluster - 1]);
+            await MigrationUpgrade.MigrateToJustBeforeAsync(before, "AddCluster");
 
             // The schema as it was: the EF model already has pinned_node, so the rows go in as plain SQL.
             var at = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
@@ -73,29 +68,21 @@ public abstract class ClusterMigrationTests
 
 public sealed class SqliteClusterMigrationTests : ClusterMigrationTests, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("camstudio-cluster-migration-").FullName;
+    private readonly SqliteUpgradeDatabase _database = new();
 
-    protected override CamStudioDbContext CreateContext() => new SqliteCamStudioDbContext(
-        new DbContextOptionsBuilder<SqliteCamStudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_directory, "camstudio.db")};Pooling=False")
-            .Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _database.Dispose();
 }
 
 [Collection(PostgresServerCollection.Name)]
 public sealed class PostgreSqlClusterMigrationTests(PostgresServer server) : ClusterMigrationTests, IAsyncLifetime
 {
-    private readonly string _connectionString = server.ConnectionString(PostgresServer.NewDatabaseName());
+    private readonly PostgreSqlUpgradeDatabase _database = new(server);
 
-    protected override CamStudioDbContext CreateContext() => new PostgreSqlCamStudioDbContext(
-        new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(_connectionString).Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await using CamStudioDbContext context = CreateContext();
-        await context.Database.EnsureDeletedAsync();
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 }

@@ -14,8 +14,6 @@ namespace CamStudio.Tests.Core.Data;
 /// </summary>
 public abstract class GroupsAndViewsMigrationTests
 {
-    private const string MigrationSuffix = "_AddGroupsAndViews";
-
     protected abstract CamStudioDbContext CreateContext();
 
     [Fact]
@@ -23,10 +21,7 @@ public abstract class GroupsAndViewsMigrationTests
     {
         await using (CamStudioDbContext before = CreateContext())
         {
-            string[] all = [.. before.Database.GetMigrations()];
-            int groups = Array.FindIndex(all, m => m.EndsWith(MigrationSuffix, StringComparison.Ordinal));
-            groups.Should().BeGreaterThan(0, "AddGroupsAndViews follows the earlier migrations");
-            await before.GetService<IMigrator>().MigrateAsync(all[groups - 1]);
+            await MigrationUpgrade.MigrateToJustBeforeAsync(before, "AddGroupsAndViews");
 
             var at = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
             await before.Database.ExecuteSqlAsync($"""
@@ -62,29 +57,21 @@ public abstract class GroupsAndViewsMigrationTests
 
 public sealed class SqliteGroupsAndViewsMigrationTests : GroupsAndViewsMigrationTests, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("camstudio-groups-migration-").FullName;
+    private readonly SqliteUpgradeDatabase _database = new();
 
-    protected override CamStudioDbContext CreateContext() => new SqliteCamStudioDbContext(
-        new DbContextOptionsBuilder<SqliteCamStudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_directory, "camstudio.db")};Pooling=False")
-            .Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _database.Dispose();
 }
 
 [Collection(PostgresServerCollection.Name)]
 public sealed class PostgreSqlGroupsAndViewsMigrationTests(PostgresServer server) : GroupsAndViewsMigrationTests, IAsyncLifetime
 {
-    private readonly string _connectionString = server.ConnectionString(PostgresServer.NewDatabaseName());
+    private readonly PostgreSqlUpgradeDatabase _database = new(server);
 
-    protected override CamStudioDbContext CreateContext() => new PostgreSqlCamStudioDbContext(
-        new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(_connectionString).Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await using CamStudioDbContext context = CreateContext();
-        await context.Database.EnsureDeletedAsync();
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 }

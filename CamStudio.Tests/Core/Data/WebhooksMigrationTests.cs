@@ -20,10 +20,7 @@ public abstract class WebhooksMigrationTests
     {
         await using (CamStudioDbContext before = CreateContext())
         {
-            string[] all = [.. before.Database.GetMigrations()];
-            int webhooks = Array.FindIndex(all, m => m.EndsWith("_AddWebhooks", StringComparison.Ordinal));
-            webhooks.Should().BeGreaterThan(0);
-            await before.GetService<IMigrator>().MigrateAsync(all[webhooks - 1]);
+            await MigrationUpgrade.MigrateToJustBeforeAsync(before, "AddWebhooks");
             // Plain SQL, as the schema was: the EF model has columns later migrations add (pinned_node, AddCluster).
             var created = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
             await before.Database.ExecuteSqlAsync($"""
@@ -58,29 +55,21 @@ public abstract class WebhooksMigrationTests
 
 public sealed class SqliteWebhooksMigrationTests : WebhooksMigrationTests, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("camstudio-webhooks-migration-").FullName;
+    private readonly SqliteUpgradeDatabase _database = new();
 
-    protected override CamStudioDbContext CreateContext() => new SqliteCamStudioDbContext(
-        new DbContextOptionsBuilder<SqliteCamStudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_directory, "camstudio.db")};Pooling=False")
-            .Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _database.Dispose();
 }
 
 [Collection(PostgresServerCollection.Name)]
 public sealed class PostgreSqlWebhooksMigrationTests(PostgresServer server) : WebhooksMigrationTests, IAsyncLifetime
 {
-    private readonly string _connectionString = server.ConnectionString(PostgresServer.NewDatabaseName());
+    private readonly PostgreSqlUpgradeDatabase _database = new(server);
 
-    protected override CamStudioDbContext CreateContext() => new PostgreSqlCamStudioDbContext(
-        new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(_connectionString).Options);
+    protected override CamStudioDbContext CreateContext() => _database.CreateContext();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await using CamStudioDbContext context = CreateContext();
-        await context.Database.EnsureDeletedAsync();
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 }
