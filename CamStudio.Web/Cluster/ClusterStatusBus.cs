@@ -117,11 +117,14 @@ public sealed partial class ClusterStatusBus : BackgroundService
 
                 _failing = false;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            // Anything but shutdown is logged and retried: the load source reads the database, and a background service
+            // that throws would stop the whole host over a hint channel. Only Redis' own messages are logged: a database
+            // provider's message can carry a connection string.
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 if (!_failing)
                 {
-                    LogPublishFailed(ex.GetType().Name, ex.Message);
+                    LogPublishFailed(ex.GetType().Name, ex is RedisException or TimeoutException ? ex.Message : "database or load source");
                     _failing = true;
                 }
             }

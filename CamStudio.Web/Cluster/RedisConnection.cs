@@ -64,7 +64,7 @@ public sealed partial class RedisConnection : IAsyncDisposable
             connecting = _connecting;
         }
 
-        if (connecting is not null)
+        if (connecting is { IsFaulted: false, IsCanceled: false })
         {
             ConnectionMultiplexer multiplexer = await connecting.ConfigureAwait(false);
             await multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
