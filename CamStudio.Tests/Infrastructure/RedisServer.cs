@@ -15,6 +15,14 @@ public sealed class RedisServer : IAsyncLifetime
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChildProcess? _process;
 
+    /// <summary>Starts a server on <paramref name="port"/>, chosen up front for a client that starts before its Redis.</summary>
+    public static async Task<RedisServer> StartOnPortAsync(int port)
+    {
+        var server = new RedisServer { Port = port };
+        await server.InitializeAsync();
+        return server;
+    }
+
     public int Port { get; private set; }
 
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
@@ -32,7 +40,11 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_directory);
-        Port = FreePort.Tcp();
+        if (Port == 0)
+        {
+            Port = FreePort.Tcp();
+        }
+
         _process = ChildProcess.Start(Executable,
         [
             "--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no",

@@ -15,6 +15,8 @@ internal sealed class ClusterRedisNode : IAsyncDisposable, ICameraRuntimeStatusP
     private readonly Lock _lock = new();
     private readonly Dictionary<int, CameraRuntimeStatus> _local = [];
     private bool _busStarted;
+    private volatile bool _loadFails;
+    private int _loadCalls;
     private bool _heartbeatsStarted;
 
     public ClusterRedisNode(string name, string redis, string prefix)
@@ -46,6 +48,16 @@ internal sealed class ClusterRedisNode : IAsyncDisposable, ICameraRuntimeStatusP
             _local[status.CameraId] = status;
         }
     }
+
+    /// <summary>While true the load source throws, as the store does while the database is unreachable.</summary>
+    public bool LoadFails
+    {
+        get => _loadFails;
+        set => _loadFails = value;
+    }
+
+    /// <summary>How often the bus and the heartbeat asked for this node's load.</summary>
+    public int LoadCalls => Volatile.Read(ref _loadCalls);
 
     public async Task StartBusAsync()
     {
@@ -100,6 +112,12 @@ internal sealed class ClusterRedisNode : IAsyncDisposable, ICameraRuntimeStatusP
 
     ValueTask<NodeLoad> INodeLoadSource.GetLoadAsync(CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _loadCalls);
+        if (_loadFails)
+        {
+            throw new InvalidOperationException("The database is unreachable (test).");
+        }
+
         lock (_lock)
         {
             return ValueTask.FromResult(new NodeLoad(

@@ -105,4 +105,44 @@ public sealed class ClusterStatusBusTests(RedisServer redis) : IClassFixture<Red
         await Eventually.WaitUntilAsync(async () => !await db.KeyExistsAsync(key), TimeSpan.FromSeconds(8), "A's key expires");
         clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(3), "the key lives for 5 s after the last beat, not less");
     }
+
+    [Fact]
+    public async Task A_node_started_while_Redis_is_down_publishes_and_listens_once_it_comes_up()
+    {
+        int port = FreePort.Tcp();
+        await using var a = new ClusterRedisNode("a", $"127.0.0.1:{port}", _prefix);
+        await using var b = new ClusterRedisNode("b", $"127.0.0.1:{port}", _prefix);
+        a.Own(new CameraRuntimeStatus { CameraId = CameraOfA, State = CameraStreamState.Streaming, ViewerCount = 1 });
+        await a.StartBusAsync();
+        await b.StartBusAsync();
+        a.Redis.IsConnected.Should().BeFalse("no Redis yet");
+        b.Provider.GetStatus(CameraOfA).Node.Should().BeNull();
+
+        await using RedisServer late = await RedisServer.StartOnPortAsync(port);
+
+        // Reconnect backoff (0.5 s growing to 5 s) plus one publication.
+        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).Node == "a", TimeSpan.FromSeconds(15),
+            "A's camera shows on B once Redis is up, without restarting either node");
+    }
+
+    [Fact]
+    public async Task A_failing_load_source_pauses_publishing_without_stopping_the_bus()
+    {
+        await using var a = new ClusterRedisNode("a", redis.ConnectionString, _prefix);
+        await using var b = new ClusterRedisNode("b", redis.ConnectionString, _prefix);
+        a.Own(new CameraRuntimeStatus { CameraId = CameraOfA, State = CameraStreamState.Streaming });
+        a.LoadFails = true;
+        await b.StartBusAsync();
+        await b.Bus.Subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        await a.StartBusAsync();
+        await a.Bus.Subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        // A second call means the loop survived the first failure (a BackgroundService that throws stops the host).
+        await Eventually.WaitUntilAsync(() => a.LoadCalls >= 2, TimeSpan.FromSeconds(5), "the bus asks again after a failure");
+        a.Bus.ExecuteTask!.IsCompleted.Should().BeFalse("the bus keeps running");
+        b.Provider.GetStatus(CameraOfA).Node.Should().BeNull("A does not know what it owns while its database is down");
+
+        a.LoadFails = false;
+        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).Node == "a", TimeSpan.FromSeconds(3),
+            "publishing resumes with the database");
+    }
 }
