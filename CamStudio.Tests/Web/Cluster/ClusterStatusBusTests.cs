@@ -94,6 +94,8 @@ public sealed class ClusterStatusBusTests(RedisServer redis) : IClassFixture<Red
             root.GetProperty("cameras").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(CameraOfA);
             root.GetProperty("running_streams").GetInt32().Should().Be(1);
             root.GetProperty("viewers").GetInt32().Should().Be(3);
+            root.GetProperty("owned_cameras").GetInt32().Should().Be(1);
+            root.GetProperty("score").GetDouble().Should().BeApproximately(1 + 3 + (0.2 * 3), 1e-9, "plan §1.3: cameras + 3·streams + 0.2·viewers");
         }
 
         await Eventually.WaitUntilAsync(() => b.Heartbeats.LiveNodes.Any(n => n.Node == "a" && n.Viewers == 3), TimeSpan.FromSeconds(3),
