@@ -54,6 +54,12 @@ public sealed record CameraRuntimeStatus
     /// <summary>Whether the camera answers, streaming or not (the background health check); null where no checker runs.</summary>
     public Health.CameraHealth? Health { get; init; }
 
+    /// <summary>
+    /// The cluster node serving the camera (its <c>Cluster:NodeName</c>); null on a single node, and in a cluster while
+    /// nobody serves it or its owner's status has not arrived for a while (shown as "moving").
+    /// </summary>
+    public string? Node { get; init; }
+
     /// <summary>A camera with no stream and no viewers.</summary>
     public static CameraRuntimeStatus Idle(int cameraId) => new() { CameraId = cameraId };
 }

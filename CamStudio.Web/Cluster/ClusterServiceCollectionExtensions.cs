@@ -18,6 +18,7 @@ public static class ClusterServiceCollectionExtensions
         if (configuration.GetValue<bool>(ClusterOptions.EnabledKey))
         {
             services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterNotYetAvailable>();
+            services.AddClusterRedis();
         }
 
         return services;

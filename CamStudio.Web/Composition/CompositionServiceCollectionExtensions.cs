@@ -17,8 +17,12 @@ public static class CompositionServiceCollectionExtensions
         // Replaces the idle provider the core registers.
         services.RemoveAll<ICameraRuntimeStatusProvider>();
         services.TryAddSingleton<StreamRuntimeStatusProvider>();
-        services.AddSingleton<ICameraRuntimeStatusProvider>(sp => new HealthReportingStatusProvider(
+        services.TryAddSingleton(sp => new HealthReportingStatusProvider(
             sp.GetRequiredService<StreamRuntimeStatusProvider>(), sp.GetService<CamStudio.Core.Health.ICameraHealthReader>()));
+        // In cluster mode (Cluster.ClusterRedisRegistration) the app reads every node's cameras; this node's own status
+        // stays the one above, which is what it publishes.
+        services.AddSingleton<ICameraRuntimeStatusProvider>(sp =>
+            (ICameraRuntimeStatusProvider?)sp.GetService<Cluster.ClusterStatusProvider>() ?? sp.GetRequiredService<HealthReportingStatusProvider>());
         return services;
     }
 }

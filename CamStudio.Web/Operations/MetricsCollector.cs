@@ -25,6 +25,12 @@ public sealed class MetricsCollector(
         WriteCameras(writer, all);
         WriteHealth(writer, all, services.GetService<RtspDescribeClient>());
         WriteWebRtc(writer, services.GetService<WebRtcServer>());
+        if (services.GetService<Cluster.RedisConnection>() is { } redis)
+        {
+            // Cluster mode only: a single node has no Redis and no such series.
+            writer.Single("camstudio_redis_connected", "gauge", "1 while this node's Redis connection is up (cluster mode).", redis.IsConnected ? 1 : 0);
+        }
+
         WriteProcess(writer);
         return writer.ToString();
     }

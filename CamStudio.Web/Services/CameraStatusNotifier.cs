@@ -22,7 +22,7 @@ public sealed partial class CameraStatusNotifier : BackgroundService
     private readonly ICameraRuntimeStatusProvider _provider;
     private readonly TimeProvider _time;
     private readonly ILogger<CameraStatusNotifier> _logger;
-    private Dictionary<int, (CameraStreamState State, int Viewers, int Peers, Core.Health.CameraHealthState? Health)> _published = [];
+    private Dictionary<int, (CameraStreamState State, int Viewers, int Peers, Core.Health.CameraHealthState? Health, string? Node)> _published = [];
     private DateTimeOffset _lastPublished = DateTimeOffset.MinValue;
 
     // Completed while there is at least one subscription; the loop waits on it before it starts ticking again.
@@ -73,8 +73,9 @@ public sealed partial class CameraStatusNotifier : BackgroundService
 
         CameraStatusSnapshot snapshot = Read(subscriptions.SelectMany(s => s.CameraIds));
         // A health change (e.g. a background check found the camera offline) reaches the pages at once too.
-        Dictionary<int, (CameraStreamState, int, int, Core.Health.CameraHealthState?)> signature = snapshot.Statuses.ToDictionary(
-            p => p.Key, p => (p.Value.State, p.Value.ViewerCount, p.Value.PeerConnectionCount, p.Value.Health?.State));
+        // So does a camera moving to another node in a cluster (its tile retries at once).
+        Dictionary<int, (CameraStreamState, int, int, Core.Health.CameraHealthState?, string?)> signature = snapshot.Statuses.ToDictionary(
+            p => p.Key, p => (p.Value.State, p.Value.ViewerCount, p.Value.PeerConnectionCount, p.Value.Health?.State, p.Value.Node));
         bool changed = signature.Count != _published.Count
             || signature.Any(p => !_published.TryGetValue(p.Key, out var old) || old != p.Value);
         if (!force && !changed && snapshot.At - _lastPublished < PublishInterval)

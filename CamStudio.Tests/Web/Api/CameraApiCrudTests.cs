@@ -24,6 +24,8 @@ public abstract class CameraApiCrudTests(TestDatabase database) : CameraApiTestB
         "webrtc_viewer_count", "hls_viewer_count",
         // Added with the background health checks (issue 17).
         "health",
+        // Added with the cluster (issue 18): the node serving the camera, null on a single node.
+        "node",
     ];
 
     [Fact]
