@@ -32,7 +32,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private readonly SemaphoreSlim _statements = new(1, 1);
     private readonly ITimer _fenceTimer;
     private readonly CancellationTokenSource _stopping = new();
-    private LeaseSnapshot? _snapshot;
+    private ReadLeases? _snapshot;
     private int _fencing;
     private int _disposed;
 
@@ -90,14 +90,15 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         // Another node's lease as last read; it counts until its expiry on the database clock, projected by the local
         // time since the read (only what is shown and where offers go depend on it, never the right to pull).
-        LeaseSnapshot? snapshot = Volatile.Read(ref _snapshot);
-        CameraLease? lease = snapshot?.Leases.FirstOrDefault(l => l.CameraId == cameraId);
-        if (snapshot is null || lease?.NodeName is null || lease.Incarnation == Incarnation)
+        ReadLeases? read = Volatile.Read(ref _snapshot);
+        CameraLease? lease = read?.Snapshot.Leases.FirstOrDefault(l => l.CameraId == cameraId);
+        if (read is null || lease?.NodeName is null || lease.Incarnation == Incarnation)
         {
             return null;
         }
 
-        return lease.ExpiresAt > snapshot.DatabaseNow ? new CameraOwner(lease.NodeName, IsLocal: false) : null;
+        DateTime databaseNow = read.Snapshot.DatabaseNow + _time.GetElapsedTime(read.ReadAt);
+        return lease.ExpiresAt > databaseNow ? new CameraOwner(lease.NodeName, IsLocal: false) : null;
     }
 
     /// <summary>The admission rule (<see cref="ClusterAdmission"/>).</summary>
@@ -233,6 +234,18 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             List<int> lost = [];
             lock (_lock)
             {
+                // Leases the database confirms but memory forgot: the fence timer fired while this renewal was on its
+                // way, or a claim committed although its caller gave up. Take them back (their streams were stopped);
+                // dropping them would leave a lease this node renews for ever without serving the camera.
+                foreach (HeldLease lease in renewed)
+                {
+                    if (!_held.ContainsKey(lease.CameraId))
+                    {
+                        var deadline = new LeaseDeadline(_time, _options.LeaseTtl, _options.FenceMargin);
+                        _held[lease.CameraId] = new HeldCamera(deadline, lease.FencingToken);
+                    }
+                }
+
                 foreach ((int cameraId, HeldCamera held) in _held)
                 {
                     if (confirmed.Contains(cameraId))
@@ -268,10 +281,11 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private async Task PlaceAsync(CancellationToken cancellationToken)
     {
         await _leases.EnsureRowsAsync(cancellationToken).ConfigureAwait(false);
+        long readAt = _time.GetTimestamp();
         LeaseSnapshot snapshot = await _leases.ListAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<ClusterNode> nodes = await _nodes.ListAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyDictionary<int, string> pins = await _leases.ListPinsAsync(cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _snapshot, snapshot);
+        Volatile.Write(ref _snapshot, new ReadLeases(snapshot, readAt));
         // Claims due before the pass after next are scheduled at their time (claims happen at expiry + margin, not at
         // the next poll); later ones are planned again on a fresher snapshot.
         TimeSpan horizon = _options.RenewInterval * 2;
@@ -419,6 +433,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     }
 
     private sealed record HeldCamera(LeaseDeadline Deadline, long FencingToken);
+
+    /// <summary>The last lease read and the local time it was sent at.</summary>
+    private sealed record ReadLeases(LeaseSnapshot Snapshot, long ReadAt);
 
     private static partial class Log
     {
