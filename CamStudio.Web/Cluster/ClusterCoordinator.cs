@@ -35,6 +35,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private ReadLeases? _snapshot;
     private int _fencing;
     private int _disposed;
+    private long? _lastHandoff;
 
     public ClusterCoordinator(
         CameraLeaseStore leases, ClusterNodeStore nodes, IOptions<ClusterOptions> options, ICameraFence fence,
@@ -301,6 +302,48 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
             _ = ClaimLaterAsync(claim, cancellationToken);
         }
+
+        await RebalanceAsync(snapshot, nodes, pins, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands at most one idle camera to another node per <c>LeaseTtl</c> (the plan's "≤ 1 per node per 10 s"): the
+    /// stream is fenced and the lease released; the placement of the other nodes then claims it at once.
+    /// </summary>
+    private async Task RebalanceAsync(
+        LeaseSnapshot snapshot, IReadOnlyList<ClusterNode> nodes, IReadOnlyDictionary<int, string> pins, CancellationToken cancellationToken)
+    {
+        if (_lastHandoff is { } last && _time.GetElapsedTime(last) < _options.LeaseTtl)
+        {
+            return;
+        }
+
+        if (ClusterPlacement.ChooseHandoff(NodeName, Incarnation, snapshot, nodes, pins, _fence.IsIdle) is not { } cameraId)
+        {
+            return;
+        }
+
+        // Under the statement lock: a renewal between forgetting and releasing would take the lease back.
+        await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_lock)
+            {
+                if (!_held.Remove(cameraId))
+                {
+                    return;
+                }
+            }
+
+            _lastHandoff = _time.GetTimestamp();
+            await _fence.FenceAsync(cameraId).ConfigureAwait(false);
+            await _leases.ReleaseAsync(cameraId, NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
+            Log.HandedOff(_logger, cameraId);
+        }
+        finally
+        {
+            _statements.Release();
+        }
     }
 
     private async Task ClaimLaterAsync(PlannedClaim claim, CancellationToken cancellationToken)
@@ -459,6 +502,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Fencing camera {CameraId} failed: {Error}")]
         public static partial void FenceFailed(ILogger logger, int cameraId, string error);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Handed idle camera {CameraId} to another node for balance")]
+        public static partial void HandedOff(ILogger logger, int cameraId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Cluster node {Node} stopped and released {Count} leases")]
         public static partial void Released(ILogger logger, string node, int count);

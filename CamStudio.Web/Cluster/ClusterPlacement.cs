@@ -71,6 +71,50 @@ internal static class ClusterPlacement
         return claims;
     }
 
+    /// <summary>
+    /// The one camera this node should hand over now, or null (§1.3): first an idle camera pinned to another node that is
+    /// live (the pin is a preference: it moves back when nobody watches), else, when this node's score exceeds the mean
+    /// of the live nodes by more than 2, its idle camera with the lowest id that is not pinned here. Watched cameras
+    /// never move for balance.
+    /// </summary>
+    public static int? ChooseHandoff(
+        string self, Guid incarnation, LeaseSnapshot snapshot, IReadOnlyList<ClusterNode> nodes,
+        IReadOnlyDictionary<int, string> pins, Func<int, bool> isIdle)
+    {
+        DateTime now = snapshot.DatabaseNow;
+        string[] live = [.. nodes.Where(n => IsLive(nodes, n.NodeName, now)).Select(n => n.NodeName)];
+        if (live.Length < 2)
+        {
+            return null;
+        }
+
+        CameraLease[] owned = [.. snapshot.Leases.Where(l => l.NodeName is not null && l.ExpiresAt > now)];
+        int[] mine = [.. owned.Where(l => l.NodeName == self && l.Incarnation == incarnation).Select(l => l.CameraId).Order()];
+        foreach (int cameraId in mine)
+        {
+            if (pins.TryGetValue(cameraId, out string? pinned) && pinned != self && live.Contains(pinned) && isIdle(cameraId))
+            {
+                return cameraId;
+            }
+        }
+
+        double mean = (double)owned.Count(l => live.Contains(l.NodeName)) / live.Length;
+        if (mine.Length <= mean + 2)
+        {
+            return null;
+        }
+
+        foreach (int cameraId in mine)
+        {
+            if (!(pins.TryGetValue(cameraId, out string? pinned) && pinned == self) && isIdle(cameraId))
+            {
+                return cameraId;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsLive(IReadOnlyList<ClusterNode> nodes, string name, DateTime at) =>
         nodes.Any(n => n.NodeName == name && n.StoppedAt is null && n.ExpiresAt > at);
 }

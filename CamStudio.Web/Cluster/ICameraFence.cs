@@ -11,6 +11,12 @@ public interface ICameraFence
 {
     /// <summary>Returns when no FFmpeg of the camera runs on this node any more.</summary>
     Task FenceAsync(int cameraId);
+
+    /// <summary>
+    /// True when nobody watches the camera here and no grace period runs: only such a camera is handed to another
+    /// node for balance (a watched one moves only when its owner fails).
+    /// </summary>
+    bool IsIdle(int cameraId);
 }
 
 /// <summary>
@@ -22,4 +28,6 @@ public sealed class CameraStreamHostFence(IServiceProvider services) : ICameraFe
     private readonly Lazy<CameraStreamHost> _streams = new(services.GetRequiredService<CameraStreamHost>);
 
     public Task FenceAsync(int cameraId) => _streams.Value.FenceAsync(cameraId);
+
+    public bool IsIdle(int cameraId) => _streams.Value.Streams.All(s => s.CameraId != cameraId || s.IsIdle);
 }

@@ -191,6 +191,46 @@ public sealed class ClusterCoordinatorTests(PostgresServer server) : IAsyncLifet
             ClusterTestNode.ShortTimings().ClaimMargin, "the old incarnation's lease is not adopted, it is waited out");
     }
 
+    [Fact]
+    public async Task An_overloaded_node_hands_an_idle_camera_to_a_new_node_but_never_a_watched_one()
+    {
+        ClusterTestNode a = await StartAsync("a");
+        int[] cameras = new int[6];
+        for (int i = 0; i < cameras.Length; i++)
+        {
+            cameras[i] = await _db.AddCameraAsync($"Camera {i}");
+        }
+
+        await Eventually.WaitUntilAsync(() => a.Coordinator.LocalCameras.Count == 6, s_wait, "a alone owns all six");
+        a.Fence.Watched[cameras[0]] = true;
+
+        ClusterTestNode b = await StartAsync("b");
+        await Eventually.WaitUntilAsync(() => b.Coordinator.LocalCameras.Count == 1, s_wait, "a hands one camera to b (6 > mean 3 + 2)");
+
+        int moved = b.Coordinator.LocalCameras.Single();
+        moved.Should().Be(cameras[1], "the lowest idle camera moves; camera 0 is watched");
+        a.Coordinator.IsLocal(cameras[0]).Should().BeTrue();
+        a.Fence.Fenced.Select(f => f.CameraId).Should().Equal([moved], "the handed-over camera's stream stopped on a first");
+        LeaseChange claim = (await ClaimsAsync()).Single(c => c.NewNode == "b");
+        claim.OldNode.Should().BeNull("a released it: b claimed a free lease, not an expired one");
+    }
+
+    [Fact]
+    public async Task A_pinned_camera_returns_to_its_node_when_idle_and_a_watched_one_stays()
+    {
+        int idle = await _db.AddCameraAsync("Pinned to b, idle", pinnedNode: "b");
+        int watched = await _db.AddCameraAsync("Pinned to b, watched", pinnedNode: "b");
+        ClusterTestNode a = await StartAsync("a");
+        await Eventually.WaitUntilAsync(() => a.Coordinator.LocalCameras.Count == 2, s_wait, "with b down, a serves both");
+        a.Fence.Watched[watched] = true;
+
+        ClusterTestNode b = await StartAsync("b");
+        await Eventually.WaitUntilAsync(() => b.Coordinator.IsLocal(idle), s_wait, "the idle camera moves back to its pinned node");
+
+        a.Coordinator.IsLocal(watched).Should().BeTrue("a watched camera never moves except by failure");
+        a.Fence.Fenced.Select(f => f.CameraId).Should().Equal(idle);
+    }
+
     private async Task<ClusterTestNode> StartAsync(string name, int? port = null)
     {
         ClusterTestNode node = await ClusterTestNode.StartAsync(name, _db.ConnectionString, port);

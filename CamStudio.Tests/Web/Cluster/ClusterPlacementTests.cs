@@ -61,6 +61,22 @@ public sealed class ClusterPlacementTests
         ClusterPlacement.Plan("a", s_self, Snapshot(mine, healthy), [Live("a"), Live("b")], NoPins, s_margin, s_horizon).Should().BeEmpty();
     }
 
+    [Fact]
+    public void Only_an_idle_camera_moves_first_one_pinned_elsewhere_then_one_for_load_above_mean_plus_two()
+    {
+        CameraLease[] mine = [.. Enumerable.Range(1, 6).Select(id => new CameraLease
+        {
+            CameraId = id, NodeName = "a", Incarnation = s_self, ExpiresAt = s_now.AddSeconds(9),
+        })];
+        ClusterNode[] nodes = [Live("a"), Live("b")];
+
+        ClusterPlacement.ChooseHandoff("a", s_self, Snapshot(mine), nodes, new Dictionary<int, string> { [4] = "b" }, _ => true)
+            .Should().Be(4, "a pin to a live node comes first");
+        ClusterPlacement.ChooseHandoff("a", s_self, Snapshot(mine), nodes, NoPins, id => id != 1).Should().Be(2, "camera 1 is watched");
+        ClusterPlacement.ChooseHandoff("a", s_self, Snapshot(mine[..4]), nodes, NoPins, _ => true).Should().BeNull("4 is not above the mean 2 + 2");
+        ClusterPlacement.ChooseHandoff("a", s_self, Snapshot(mine), [Live("a")], NoPins, _ => true).Should().BeNull("nobody to hand to");
+    }
+
     private static IReadOnlyDictionary<int, string> NoPins { get; } = new Dictionary<int, string>();
 
     private static CameraLease Unowned(int id) => new() { CameraId = id, ExpiresAt = s_now.AddSeconds(-5) };

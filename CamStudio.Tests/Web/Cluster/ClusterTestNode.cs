@@ -74,6 +74,11 @@ internal sealed class RecordingFence : ICameraFence
 
     public ClusterAdmission? Admission { get; set; }
 
+    /// <summary>Cameras someone "watches" on this node (not idle: never handed over for balance).</summary>
+    public ConcurrentDictionary<int, bool> Watched { get; } = new();
+
+    public bool IsIdle(int cameraId) => !Watched.ContainsKey(cameraId);
+
     public Task FenceAsync(int cameraId)
     {
         Fenced.Enqueue(new FenceRecord(cameraId, DateTime.UtcNow, Admission?.MayRun(cameraId) ?? false));
