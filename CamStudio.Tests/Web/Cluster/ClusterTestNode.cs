@@ -67,7 +67,10 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     }
 }
 
-/// <summary>Records each fence with the wall-clock time (the database's clock on this machine) and the admission's answer then.</summary>
+/// <summary>
+/// Records each fence with the wall-clock time it completed (the database's clock on this machine) and the admission's
+/// answer when it began.
+/// </summary>
 internal sealed class RecordingFence : ICameraFence
 {
     public ConcurrentQueue<FenceRecord> Fenced { get; } = new();
@@ -79,10 +82,18 @@ internal sealed class RecordingFence : ICameraFence
 
     public bool IsIdle(int cameraId) => !Watched.ContainsKey(cameraId);
 
-    public Task FenceAsync(int cameraId)
+    /// <summary>The real fence behind the record (e.g. a stream host's), awaited before the time is taken.</summary>
+    public Func<int, Task>? Inner { get; set; }
+
+    public async Task FenceAsync(int cameraId)
     {
-        Fenced.Enqueue(new FenceRecord(cameraId, DateTime.UtcNow, Admission?.MayRun(cameraId) ?? false));
-        return Task.CompletedTask;
+        bool admitted = Admission?.MayRun(cameraId) ?? false;
+        if (Inner is { } inner)
+        {
+            await inner(cameraId);
+        }
+
+        Fenced.Enqueue(new FenceRecord(cameraId, DateTime.UtcNow, admitted));
     }
 }
 
