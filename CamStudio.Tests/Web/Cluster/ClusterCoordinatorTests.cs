@@ -3,6 +3,7 @@ using CamStudio.Core.Cluster;
 using CamStudio.Tests.Core.Cluster;
 using CamStudio.Tests.Infrastructure;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace CamStudio.Tests.Web.Cluster;
 
@@ -13,7 +14,7 @@ namespace CamStudio.Tests.Web.Cluster;
 /// timing. Waits are on observable conditions with deadlines.
 /// </summary>
 [Collection(PostgresServerCollection.Name)]
-public sealed class ClusterCoordinatorTests(PostgresServer server) : IAsyncLifetime
+public sealed class ClusterCoordinatorTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
     private readonly List<ClusterTestNode> _nodes = [];
@@ -100,6 +101,7 @@ public sealed class ClusterCoordinatorTests(PostgresServer server) : IAsyncLifet
         LeaseChange takeover = (await ClaimsAsync()).Single(c => c.NewNode == "b");
         takeover.OldNode.Should().Be("a");
         TimeSpan afterExpiry = takeover.NewAcquired!.Value - takeover.OldExpires;
+        output.WriteLine($"b claimed {afterExpiry.TotalMilliseconds:0} ms after a's lease expired (ClaimMargin 250 ms)");
         afterExpiry.Should().BeGreaterThanOrEqualTo(ClusterTestNode.ShortTimings().ClaimMargin, "no claim before expiry + ClaimMargin (database clock)");
         afterExpiry.Should().BeLessThan(TimeSpan.FromSeconds(1.5), "the claim is scheduled at expiry + margin, not found by a slow poll");
         b.Fence.Fenced.Should().BeEmpty();
@@ -142,6 +144,8 @@ public sealed class ClusterCoordinatorTests(PostgresServer server) : IAsyncLifet
         LeaseChange takeover = (await ClaimsAsync()).Single(c => c.NewNode == "b");
         refusedAt.Should().NotBeNull();
         refusedAt!.Value.Should().BeBefore(fence.At.AddMilliseconds(1), "the admission refuses a start margin before the fence");
+        output.WriteLine($"fence {(takeover.OldExpires - fence.At).TotalMilliseconds:0} ms before the database expiry (FenceMargin 500 ms), "
+            + $"{(takeover.NewAcquired!.Value - fence.At).TotalMilliseconds:0} ms before b's claim; admission refused {(fence.At - refusedAt!.Value).TotalMilliseconds:0} ms before the fence");
         fence.At.Should().BeBefore(takeover.OldExpires, "a's FFmpeg is gone before its lease expires in the database");
         fence.At.Should().BeBefore(takeover.NewAcquired!.Value - ClusterTestNode.ShortTimings().ClaimMargin);
         a.Coordinator.LocalCameras.Should().BeEmpty();
@@ -161,6 +165,7 @@ public sealed class ClusterCoordinatorTests(PostgresServer server) : IAsyncLifet
 
         var stopping = Stopwatch.StartNew();
         await a.StopAsync();
+        output.WriteLine($"graceful stop (fence + release + node stopped) took {stopping.Elapsed.TotalMilliseconds:0} ms");
         stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
         a.Fence.Fenced.Should().ContainSingle(f => f.CameraId == camera, "the streams stop before the lease is released");
         a.Admission.MayRun(camera).Should().BeFalse();
