@@ -125,6 +125,21 @@ public sealed class CameraLeaseStore(ClusterDatabase database, IOptions<ClusterO
         return new LeaseSnapshot(leases, now);
     }
 
+    /// <summary>The cameras pinned to a node (<c>cameras.pinned_node</c>), for placement; unpinned cameras are absent.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> ListPinsAsync(CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = database.DataSource.CreateCommand(
+            "SELECT camera_id, pinned_node FROM cameras WHERE pinned_node IS NOT NULL");
+        var pins = new Dictionary<int, string>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            pins[reader.GetInt32(0)] = reader.GetString(1);
+        }
+
+        return pins;
+    }
+
     private async Task<DateTime> DatabaseNowAsync(CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = database.DataSource.CreateCommand("SELECT now()");

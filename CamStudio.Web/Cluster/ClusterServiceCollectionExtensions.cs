@@ -27,8 +27,8 @@ public static class ClusterServiceCollectionExtensions
     private sealed class ClusterNotYetAvailable : IValidateOptions<ClusterOptions>
     {
         public const string Message =
-            "Cluster:Enabled=true is not available yet: this version has the cluster's configuration, tables and leases but "
-            + "not the coordinator that serves each camera from one node (issue 18); set Cluster:Enabled=false.";
+            "Cluster:Enabled=true is not available yet: this version has the cluster's configuration, tables, leases and coordinator but "
+            + "not yet the node-to-node forwarding and shared status that make one dashboard of them (issue 18); set Cluster:Enabled=false.";
 
         public ValidateOptionsResult Validate(string? name, ClusterOptions options) =>
             options.Enabled ? ValidateOptionsResult.Fail(Message) : ValidateOptionsResult.Success;

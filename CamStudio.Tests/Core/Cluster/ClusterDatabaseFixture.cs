@@ -28,6 +28,9 @@ internal sealed class ClusterDatabaseFixture : IAsyncDisposable
 
     public ClusterDatabase Database { get; }
 
+    /// <summary>The database's connection string (a node's own pool, or one through a relay).</summary>
+    public string ConnectionString => _connectionString;
+
     public CameraLeaseStore Leases { get; }
 
     public ClusterNodeStore Nodes { get; }
@@ -44,14 +47,14 @@ internal sealed class ClusterDatabaseFixture : IAsyncDisposable
         new DbContextOptionsBuilder<PostgreSqlCamStudioDbContext>().UseNpgsql(_connectionString).Options);
 
     /// <summary>Stores a minimal camera and returns its id.</summary>
-    public async Task<int> AddCameraAsync(string name)
+    public async Task<int> AddCameraAsync(string name, string? pinnedNode = null, int? id = null)
     {
         await using CamStudioDbContext context = CreateContext();
         var now = DateTime.UtcNow;
         var camera = new Camera
         {
             Name = name, NormalizedName = name.ToUpperInvariant(), Source = CameraSourceKind.DemoPattern,
-            CreatedAt = now, UpdatedAt = now, Version = 1,
+            CreatedAt = now, UpdatedAt = now, Version = 1, PinnedNode = pinnedNode, Id = id ?? 0,
         };
         context.Cameras.Add(camera);
         await context.SaveChangesAsync();

@@ -82,9 +82,12 @@ internal sealed class AdmissionRig : IAsyncDisposable
 
         public int Refusals => Volatile.Read(ref _refusals);
 
+        /// <summary>When set, decides instead of <see cref="Allowed"/> (e.g. a cluster coordinator's admission).</summary>
+        public IStreamAdmission? Inner { get; set; }
+
         public bool MayRun(int id)
         {
-            if (id != cameraId || _allowed)
+            if (id != cameraId || (Inner?.MayRun(id) ?? _allowed))
             {
                 return true;
             }

@@ -1,0 +1,52 @@
+using CamStudio.Core;
+using CamStudio.Core.Cluster;
+using CamStudio.Media;
+using CamStudio.Media.Streaming;
+using CamStudio.Web.Cluster;
+using CamStudio.Web.Composition;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CamStudio.Tests.Web.Cluster;
+
+/// <summary>
+/// The coordinator's wiring (slice S4) on the app's own registrations: it becomes the ownership and, through
+/// <see cref="ClusterAdmission"/>, the stream admission of a cluster node, and the stream host it fences resolves
+/// without a constructor cycle. <c>AddCamStudioCluster</c> does not call it yet: the app still refuses
+/// <c>Cluster:Enabled=true</c> until the node-to-node slices exist.
+/// </summary>
+public sealed class ClusterCoordinatorRegistrationTests
+{
+    [Fact]
+    public void The_coordinator_is_the_ownership_and_the_admission_and_a_hosted_service()
+    {
+        // Development: the host validates every registration when it is built (ValidateOnBuild), not only those resolved.
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Enabled"] = "true",
+            ["Cluster:NodeName"] = "a",
+            ["Cluster:AdvertisedUrl"] = "http://127.0.0.1:5000",
+            ["Cluster:Redis"] = "127.0.0.1:6379",
+            ["Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:CamStudio"] = "Host=127.0.0.1;Database=unused",
+            ["WebRtc:AdvertisedAddresses:0"] = "127.0.0.1",
+        });
+        builder.Services.AddCamStudioCore(builder.Configuration);
+        builder.Services.AddClusterCoordinator();
+        builder.Services.AddCamStudioMedia(builder.Configuration);
+        builder.Services.AddCamStudioComposition();
+        using IHost host = builder.Build();
+        IServiceProvider provider = host.Services;
+
+        var coordinator = provider.GetRequiredService<ClusterCoordinator>();
+        provider.GetRequiredService<ICameraOwnership>().Should().BeSameAs(coordinator);
+        provider.GetRequiredService<IStreamAdmission>().Should().BeOfType<ClusterAdmission>();
+        provider.GetServices<IHostedService>().Should().Contain(coordinator);
+        provider.GetRequiredService<ICameraFence>().Should().BeOfType<CameraStreamHostFence>();
+        coordinator.NodeName.Should().Be("a");
+        coordinator.IsLocal(1).Should().BeFalse("nothing is owned before a claim");
+        provider.GetRequiredService<IStreamAdmission>().MayRun(1).Should().BeFalse();
+    }
+}
