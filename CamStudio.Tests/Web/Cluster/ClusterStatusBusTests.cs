@@ -19,7 +19,7 @@ public sealed class ClusterStatusBusTests(RedisServer redis) : IClassFixture<Red
     private readonly string _prefix = "camstudio-test-" + Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
-    public async Task A_camera_served_by_A_shows_on_B_within_1_5_s_and_as_moving_once_A_stops_publishing()
+    public async Task A_camera_served_by_A_shows_on_B_within_a_few_seconds_and_as_moving_once_A_stops_publishing()
     {
         await using var a = new ClusterRedisNode("a", redis.ConnectionString, _prefix);
         await using var b = new ClusterRedisNode("b", redis.ConnectionString, _prefix);
@@ -31,7 +31,7 @@ public sealed class ClusterStatusBusTests(RedisServer redis) : IClassFixture<Red
 
         var clock = Stopwatch.StartNew();
         await a.StartBusAsync();
-        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).Node == "a", TimeSpan.FromSeconds(1.5),
+        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).Node == "a", TimeSpan.FromSeconds(3),
             "B's pages show A's camera as served by A");
         clock.Stop();
 
@@ -67,7 +67,7 @@ public sealed class ClusterStatusBusTests(RedisServer redis) : IClassFixture<Red
         // Published on change within a check interval (250 ms), not only with the once-a-second full publication.
         var clock = Stopwatch.StartNew();
         a.Own(new CameraRuntimeStatus { CameraId = CameraOfA, IsRunning = true, State = CameraStreamState.Streaming, ViewerCount = 1 });
-        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).ViewerCount == 1, TimeSpan.FromSeconds(1.5), "the change");
+        await Eventually.WaitUntilAsync(() => b.Provider.GetStatus(CameraOfA).ViewerCount == 1, TimeSpan.FromSeconds(3), "the change");
         Console.WriteLine($"A's change reached B after {clock.ElapsedMilliseconds} ms");
     }
 
