@@ -1,4 +1,3 @@
-using CamStudio.Media.Dtls;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.Streaming;
@@ -72,8 +71,8 @@ public sealed partial class IdleMemoryRelease(ILogger<IdleMemoryRelease> logger)
     private void Release()
     {
         long before = Environment.WorkingSet;
-        // Compacts every generation (the large-object heap included), decommits what is free, trims the C heap.
-        NativeHeap.CollectAndTrim();
+        // Aggressive: compacts every generation (the large-object heap included) and decommits what is free.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Increment(ref _releases);
         LogReleased(logger, (before - Environment.WorkingSet) / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
