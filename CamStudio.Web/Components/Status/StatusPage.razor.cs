@@ -46,7 +46,7 @@ public partial class StatusPage
             _rows[i] = CameraRow.Create(_rows[i].Camera, snapshot);
         }
 
-        // The heartbeats are re-read with every status push (at least once a second while a camera changes).
+        // The heartbeats are re-read with every status push (the notifier sends one at least once a second).
         ReadNodes();
     }
 

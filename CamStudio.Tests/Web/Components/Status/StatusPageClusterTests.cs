@@ -57,6 +57,22 @@ public sealed class StatusPageClusterTests : UiTestContext
         page.WaitForAssertion(() => NodeOf(page, camera).Should().Be("node-a"), TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task ANodeGoingStale_ReachesTheNodesTableWithTheNextPush()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await CreateCameraAsync("Gate");
+        _cluster.Nodes = [new ClusterNodeView("node-b", null, Live: true, IsThisNode: false, 1, 1, 2, now)];
+        IRenderedComponent<StatusPage> page = Render<StatusPage>();
+        page.WaitForElements("td[data-camera-id]", 1);
+        NodeRow(page, "node-b")[1..6].Should().Equal("—", "Live", "1", "1", "2");
+
+        _cluster.Nodes = [new ClusterNodeView("node-b", null, Live: false, IsThisNode: false, 1, 1, 2, now)];
+        Notifier.Publish();
+
+        page.WaitForAssertion(() => NodeRow(page, "node-b")[2].Should().Be("Stale"), TimeSpan.FromSeconds(5));
+    }
+
     private static string NodeOf(IRenderedComponent<StatusPage> page, CameraResponse camera) =>
         page.Find($"td[data-camera-id='{camera.CameraId}']").ParentElement!.QuerySelector("[data-testid=status-node]")!.TextContent.Trim();
 
