@@ -24,6 +24,8 @@ public static class ClusterRedisRegistration
         services.TryAddSingleton<INodeLoadSource, StreamHostLoadSource>();
         services.TryAddSingleton<NodeHeartbeatPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeatPublisher>());
+        // Before AddCamStudioUi's single-node default (TryAdd): the pages show the Node column and the Nodes table.
+        services.TryAddSingleton<IClusterView, ClusterView>();
         services.TryAddSingleton(sp => new ClusterStatusBus(
             sp.GetRequiredService<RedisConnection>(),
             sp.GetRequiredService<ClusterNodeIdentity>(),

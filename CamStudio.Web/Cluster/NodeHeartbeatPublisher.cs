@@ -33,6 +33,7 @@ public sealed partial class NodeHeartbeatPublisher(
 
     private readonly ConcurrentDictionary<string, (NodeHeartbeat Beat, DateTimeOffset ExpiresAt)> _peers = new(StringComparer.Ordinal);
     private bool _failing;
+    private volatile OwnBeatBox? _ownBeat;
 
     /// <summary>The other nodes heard within <see cref="Expiry"/>, by name.</summary>
     public IReadOnlyList<NodeHeartbeat> LiveNodes
@@ -43,6 +44,16 @@ public sealed partial class NodeHeartbeatPublisher(
             return [.. _peers.Values.Where(p => p.ExpiresAt > now).Select(p => p.Beat).OrderBy(b => b.Node, StringComparer.Ordinal)];
         }
     }
+
+    /// <summary>
+    /// Every other node heard since this one started, live or not, with the time its last heartbeat arrived, by name
+    /// (the Status page lists a stale node rather than dropping it).
+    /// </summary>
+    public IReadOnlyList<(NodeHeartbeat Beat, DateTimeOffset HeardAt)> HeardNodes =>
+        [.. _peers.Values.Select(p => (p.Beat, p.ExpiresAt - Expiry)).OrderBy(p => p.Beat.Node, StringComparer.Ordinal)];
+
+    /// <summary>This node's last heartbeat published to Redis and when; null before the first.</summary>
+    public (NodeHeartbeat Beat, DateTimeOffset At)? OwnBeat => _ownBeat is { } own ? (own.Beat, own.At) : null;
 
     /// <summary>The Redis key of <paramref name="node"/>'s heartbeat.</summary>
     public static string KeyOf(string prefix, string node) => prefix + ":node:" + node;
@@ -98,6 +109,7 @@ public sealed partial class NodeHeartbeatPublisher(
         await Task.WhenAll(
             db.StringSetAsync(KeyOf(redis.Prefix, identity.Name), json, Expiry),
             db.PublishAsync(channel, json));
+        _ownBeat = new OwnBeatBox(beat, time.GetUtcNow());
     }
 
     private void OnHeartbeat(RedisValue message)
@@ -115,6 +127,9 @@ public sealed partial class NodeHeartbeatPublisher(
             // Another version or a stray publisher on our prefix: a hint channel ignores what it cannot read.
         }
     }
+
+    // A class, so the pair is swapped in one reference write (read by page renders on other threads).
+    private sealed record OwnBeatBox(NodeHeartbeat Beat, DateTimeOffset At);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node heartbeat not published ({Error}: {Detail}); retrying every second")]
     private partial void LogBeatFailed(string error, string detail);

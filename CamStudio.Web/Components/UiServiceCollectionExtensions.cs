@@ -1,6 +1,8 @@
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Web.Cluster;
 using CamStudio.Web.Components.Live;
 using CamStudio.Web.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace CamStudio.Web.Components;
@@ -12,6 +14,8 @@ public static class UiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMudServices();
+        // Cluster mode registered its ClusterView earlier (AddCamStudioCluster); a single node shows nothing of a cluster.
+        services.TryAddSingleton<IClusterView>(SingleNodeClusterView.Instance);
         services.AddSingleton(sp => new CameraProbeService(sp.GetRequiredService<ILogger<CameraProbeService>>(), sp.GetRequiredService<FfmpegProcessRegistry>()));
         services.AddSingleton<CameraStatusNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraStatusNotifier>());

@@ -7,6 +7,7 @@ using CamStudio.Core.Cameras;
 using CamStudio.Core.Data;
 using CamStudio.Media;
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Web.Cluster;
 using CamStudio.Web.Components.Live;
 using CamStudio.Web.Composition;
 using CamStudio.Web.Security;
@@ -41,6 +42,8 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
         }
 
         Services.AddMudServices();
+        // A single node; the cluster page tests register their own view after this one (the last registration wins).
+        Services.TryAddSingleton<IClusterView>(SingleNodeClusterView.Instance);
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDirectory"] = _dataDirectory })
             .Build();

@@ -1,5 +1,6 @@
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Groups;
+using CamStudio.Web.Cluster;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -47,6 +48,28 @@ public partial class CameraEditPage
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
+
+    /// <summary>Cluster mode shows "Serve from"; a single node does not.</summary>
+    [Inject]
+    private IClusterView Cluster { get; set; } = default!;
+
+    /// <summary>
+    /// The nodes "Serve from" offers besides Automatic: every node heard of, plus the stored pin when that node is not
+    /// heard right now (so opening and saving the form never drops a pin by itself).
+    /// </summary>
+    private IReadOnlyList<string> NodeChoices
+    {
+        get
+        {
+            List<string> names = [.. Cluster.Nodes.Select(n => n.Name)];
+            if (_model is { PinnedNode: { Length: > 0 } pinned } && !names.Contains(pinned, StringComparer.Ordinal))
+            {
+                names.Add(pinned);
+            }
+
+            return names;
+        }
+    }
 
     private bool IsEdit => CameraId is not null;
 

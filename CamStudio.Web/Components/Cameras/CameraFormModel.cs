@@ -30,6 +30,12 @@ public sealed class CameraFormModel
     /// <summary>Ids of the groups the camera belongs to (the form's group checkboxes).</summary>
     public List<int> Groups { get; set; } = [];
 
+    /// <summary>
+    /// Cluster mode's "Serve from": a node name, or empty for Automatic (placement by load). Empty clears a pin on update
+    /// (the API's rule); on a single node the field is hidden and the stored value goes back unchanged.
+    /// </summary>
+    public string PinnedNode { get; set; } = string.Empty;
+
     /// <summary>Model property name → the <see cref="CameraFields"/> key its errors come under.</summary>
     public static IReadOnlyDictionary<string, string> WireKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -46,6 +52,7 @@ public sealed class CameraFormModel
         [nameof(SdPath)] = CameraFields.SdPath,
         [nameof(Description)] = CameraFields.Description,
         [nameof(Groups)] = CameraFields.Groups,
+        [nameof(PinnedNode)] = CameraFields.PinnedNode,
     };
 
     /// <summary>A form filled from a stored camera; the password stays empty.</summary>
@@ -66,6 +73,7 @@ public sealed class CameraFormModel
             SdPath = camera.SdPath,
             Description = camera.Description,
             Groups = [.. camera.Groups],
+            PinnedNode = camera.PinnedNode ?? string.Empty,
         };
     }
 
@@ -103,6 +111,7 @@ public sealed class CameraFormModel
         Audio = Audio,
         Description = Description,
         Groups = [.. Groups],
+        PinnedNode = PinnedNode,
     };
 
     /// <summary>A full update carrying <paramref name="version"/>; an empty password keeps the stored one.</summary>
@@ -121,6 +130,7 @@ public sealed class CameraFormModel
         Audio = Audio,
         Description = Description,
         Groups = [.. Groups],
+        PinnedNode = PinnedNode,
         Version = version,
     };
 }

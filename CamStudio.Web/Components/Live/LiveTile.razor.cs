@@ -36,6 +36,8 @@ public sealed partial class LiveTile : IAsyncDisposable
     private bool _startedWithAudio;
     private bool _sdOnly;
     private bool _muted = true;
+    private string? _lastNode;
+    private bool _retryForNewOwner;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -92,6 +94,7 @@ public sealed partial class LiveTile : IAsyncDisposable
 
     protected override void OnParametersSet()
     {
+        NoteOwner();
         UpdateView();
         UpdatePoster();
     }
@@ -102,6 +105,12 @@ public sealed partial class LiveTile : IAsyncDisposable
         {
             await StartPlayerAsync();
             return;
+        }
+
+        if (_retryForNewOwner)
+        {
+            _retryForNewOwner = false;
+            await RetryAsync();
         }
 
         if (_player is not null && _requestedQuality != WantedQuality)
@@ -238,6 +247,24 @@ public sealed partial class LiveTile : IAsyncDisposable
             Sessions.CloseAll(this);
             _self?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Cluster mode: the camera got a new owner (after a failover, or out of "moving") while the player is waiting to
+    /// reconnect or gave up. Its backoff may be seconds away, and a failed player never tries again by itself: ask it to
+    /// retry now, so the tile resumes right after the claim. A playing tile is left alone (its session ends with
+    /// SourceMoved and the player reconnects by itself), and on a single node Node stays null, so nothing changes.
+    /// </summary>
+    private void NoteOwner()
+    {
+        string? node = Status?.Node;
+        if (node is not null && !string.Equals(node, _lastNode, StringComparison.Ordinal)
+            && _playerState is PlayerStates.Reconnecting or PlayerStates.Failed)
+        {
+            _retryForNewOwner = true;
+        }
+
+        _lastNode = node;
     }
 
     private void UpdateView() =>

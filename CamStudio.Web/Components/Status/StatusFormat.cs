@@ -48,7 +48,13 @@ public static class StatusFormat
     public static string LastFrameAge(CameraRuntimeStatus status, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.LastFrameTime is not { } last)
+        return Age(status.LastFrameTime, now);
+    }
+
+    /// <summary>"just now", "12s ago", or "—" when it never happened.</summary>
+    public static string Age(DateTimeOffset? at, DateTimeOffset now)
+    {
+        if (at is not { } last)
         {
             return "—";
         }
@@ -57,6 +63,13 @@ public static class StatusFormat
         return age < TimeSpan.FromSeconds(1)
             ? "just now"
             : Duration(age) + " ago";
+    }
+
+    /// <summary>The node serving the camera in cluster mode; "moving…" while no node owns it (between owners).</summary>
+    public static string Node(CameraRuntimeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.Node ?? "moving…";
     }
 
     /// <summary>A measured rate, or a dash while the stream is not running (0 would read as "broken").</summary>

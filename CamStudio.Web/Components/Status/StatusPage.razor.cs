@@ -1,4 +1,5 @@
 using CamStudio.Core.Cameras;
+using CamStudio.Web.Cluster;
 using CamStudio.Web.Components.Cameras;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Components;
@@ -13,9 +14,14 @@ public partial class StatusPage
 {
     private List<CameraRow>? _rows;
     private DateTimeOffset _now;
+    private IReadOnlyList<ClusterNodeView>? _nodes;
 
     [Inject]
     private ICameraStore Store { get; set; } = default!;
+
+    /// <summary>Cluster mode adds the Node column and the Nodes table; a single node shows neither.</summary>
+    [Inject]
+    private IClusterView Cluster { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -23,6 +29,7 @@ public partial class StatusPage
         CameraStatusSnapshot snapshot = Notifier.Read(cameras.Select(c => c.CameraId));
         _now = snapshot.At;
         _rows = cameras.Select(c => CameraRow.Create(c, snapshot)).ToList();
+        ReadNodes();
         Watch(cameras.Select(c => c.CameraId));
     }
 
@@ -38,5 +45,10 @@ public partial class StatusPage
         {
             _rows[i] = CameraRow.Create(_rows[i].Camera, snapshot);
         }
+
+        // The heartbeats are re-read with every status push (the notifier sends one at least once a second).
+        ReadNodes();
     }
+
+    private void ReadNodes() => _nodes = Cluster.IsCluster ? Cluster.Nodes : null;
 }

@@ -153,6 +153,22 @@ public sealed class CameraEditPageTests : UiTestContext
     }
 
     [Fact]
+    public async Task SingleNode_HasNoServeFromField_AndSavingKeepsAPinSetThroughTheApi()
+    {
+        CameraResponse camera = await CreateCameraAsync("Front door", configure: r => r.PinnedNode = "node-b");
+        CameraFormDriver form = RenderEdit(camera.CameraId);
+        form.Page.FindAll("[data-field=pinned_node]").Should().BeEmpty();
+        form.Page.Markup.Should().NotContain("Serve from");
+        await form.SetAsync(CameraFields.Name, "Front porch");
+
+        await form.SubmitAsync();
+
+        CameraResponse? saved = await Store.GetAsync(camera.CameraId, CancellationToken.None);
+        saved!.Name.Should().Be("Front porch");
+        saved.PinnedNode.Should().Be("node-b");
+    }
+
+    [Fact]
     public async Task SaveEdit_WithABlankPassword_KeepsTheStoredOne_AndBumpsTheVersion()
     {
         CameraResponse camera = await CreateCameraAsync("Front door", StoredPassword);

@@ -68,6 +68,21 @@ public sealed class StatusPageTests : UiTestContext
     }
 
     [Fact]
+    public async Task SingleNode_ShowsNoNodeColumnAndNoNodesTable()
+    {
+        CameraResponse camera = await CreateCameraAsync("Gate");
+        Statuses.Set(new CameraRuntimeStatus { CameraId = camera.CameraId, State = CameraStreamState.Streaming, IsRunning = true });
+
+        IRenderedComponent<StatusPage> page = Render<StatusPage>();
+        page.WaitForElements("tbody tr", 1);
+
+        page.FindAll("th").Select(th => th.TextContent.Trim()).Should().NotContain(["Node", "Last heartbeat"]);
+        page.FindAll("[data-testid=status-node]").Should().BeEmpty();
+        page.FindAll("[data-testid=status-nodes]").Should().BeEmpty();
+        page.Markup.Should().NotContain("moving…");
+    }
+
+    [Fact]
     public async Task Status_IsPushedByTheNotifier()
     {
         CameraResponse camera = await CreateCameraAsync("Front door");
