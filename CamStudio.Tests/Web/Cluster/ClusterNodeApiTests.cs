@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CamStudio.Tests.Web.Cluster;
 
@@ -75,6 +76,42 @@ public sealed class ClusterNodeApiTests
         using HttpResponseMessage notOwner = await raw.SendAsync(Post(path, body, Node(tokens.Mint(NodeA, Viewer("u1"), "POST", path, body))));
         notOwner.StatusCode.Should().Be(HttpStatusCode.Conflict);
         JsonDocument.Parse(await notOwner.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString().Should().Be(ClusterNodeApi.NotOwnerCode);
+    }
+
+    [Fact]
+    public async Task The_node_client_returns_the_owners_answer_and_owner_unavailable_when_it_cannot()
+    {
+        var ownership = new SwitchableOwnership();
+        await using var owner = new CamStudioAppFactory(configureServices: services =>
+        {
+            services.AddClusterNodeAuth();
+            services.Replace(ServiceDescriptor.Singleton<ICameraOwnership>(ownership));
+        });
+        using HttpClient admin = owner.CreateClient();
+        int cameraId = await CreateLoopbackCameraAsync(admin);
+        // The entry node shares the owner's key ring (in a cluster: the database's); here it uses the owner's token service.
+        NodeTokenService tokens = owner.Services.GetRequiredService<NodeTokenService>();
+        using HttpClient toOwner = owner.CreateClient();
+        var client = new NodeClient(toOwner, tokens, NodeA, NullLogger<NodeClient>.Instance);
+
+        ViewerOfferOutcome answered = await client.ForwardOfferAsync(toOwner.BaseAddress!, "b", Viewer("u1"), cameraId,
+            SdpFixtures.Chrome126VideoOnly, "stream2", CancellationToken.None);
+        answered.Error.Should().BeNull(answered.Detail);
+        answered.OwnerNode.Should().Be("b");
+        answered.AnswerSdp.Should().Contain("a=fingerprint:sha-256 ");
+        owner.Services.GetRequiredService<ViewerOfferService>().Close(cameraId, answered.SessionId!).Should().BeTrue("the owner holds the session");
+
+        (await client.ForwardOfferAsync(toOwner.BaseAddress!, "b", Viewer("u1"), cameraId, "not sdp", "stream2", CancellationToken.None))
+            .Error.Should().Be(ViewerOfferError.InvalidOffer, "the owner's own refusal keeps its code");
+
+        ownership.Local = false;
+        (await client.ForwardOfferAsync(toOwner.BaseAddress!, "b", Viewer("u1"), cameraId, SdpFixtures.Chrome126VideoOnly, "stream2", CancellationToken.None))
+            .Error.Should().Be(ViewerOfferError.OwnerUnavailable, "not_owner: the leases are moving");
+
+        using var dead = new HttpClient();
+        (await new NodeClient(dead, tokens, NodeA, NullLogger<NodeClient>.Instance).ForwardOfferAsync(new Uri("http://127.0.0.1:9/"), "b",
+                Viewer("u1"), cameraId, SdpFixtures.Chrome126VideoOnly, "stream2", CancellationToken.None))
+            .Error.Should().Be(ViewerOfferError.OwnerUnavailable, "nothing listens at the owner's address");
     }
 
     [Fact]

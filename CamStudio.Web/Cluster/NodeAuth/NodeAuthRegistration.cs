@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
+using CamStudio.Core.Cluster;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CamStudio.Web.Cluster.NodeAuth;
 
@@ -13,6 +15,9 @@ public static class NodeAuthRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeNonceCache>();
         services.AddSingleton<NodeTokenService>();
+        services.TryAddSingleton<ClusterNodeIdentity>();
+        services.AddHttpClient<NodeClient>((provider, client) =>
+            client.Timeout = provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ForwardTimeout);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, NodeAuthenticationHandler>(NodeAuthenticationHandler.SchemeName, null);
         return services;
