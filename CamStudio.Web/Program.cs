@@ -3,6 +3,7 @@ using CamStudio.Core.Webhooks;
 using CamStudio.Media;
 using CamStudio.Web.Api;
 using CamStudio.Web.Cluster;
+using CamStudio.Web.Cluster.NodeAuth;
 using CamStudio.Web.Components;
 using CamStudio.Web.Composition;
 using CamStudio.Web.Health;
@@ -61,6 +62,7 @@ app.MapCameraHlsApi();
 app.MapEventApi();
 app.MapWebhookApi();
 app.MapCameraSnapshotApi();
+app.MapClusterNodeApi();
 app.MapCamStudioOperations();
 app.MapCamStudioAccountEndpoints();
 app.MapRazorComponents<App>()

@@ -20,7 +20,8 @@ public static class SecuritySchemes
     public const string DeniedPath = "/account/denied";
 
     /// <summary>
-    /// Machine surfaces (the REST API, WHEP, the legacy WebSocket, metrics, the OpenAPI document) answer 401/403 and never
+    /// Machine surfaces (the REST API, WHEP, the legacy WebSocket, metrics, the OpenAPI document, the cluster's internal
+    /// node-to-node endpoints) answer 401/403 and never
     /// redirect to the sign-in page; so does any request that carries a bearer token.
     /// </summary>
     public static bool IsMachineRequest(HttpContext context)
@@ -30,6 +31,7 @@ public static class SecuritySchemes
         return CameraApi.IsApiRequest(context)
             || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/internal", StringComparison.OrdinalIgnoreCase)
             || ApiTokenAuthenticationHandler.HasBearer(context.Request);
     }
 }

@@ -39,15 +39,9 @@ public sealed class ViewerOfferService(
             return refused;
         }
 
-        if (string.IsNullOrWhiteSpace(sdp))
+        if (CheckSdp(sdp) is { } bad)
         {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidOffer, "The offer is empty; send the browser's SDP offer.");
-        }
-
-        if (Encoding.UTF8.GetByteCount(sdp) > MaxSdpBytes)
-        {
-            return ViewerOfferOutcome.Failed(ViewerOfferError.SdpTooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"Offers are limited to {MaxSdpBytes} bytes."));
+            return bad;
         }
 
         using IDisposable? lease = sessions.TryAcquire(userKey);
@@ -56,6 +50,43 @@ public sealed class ViewerOfferService(
             return ViewerLimitReached();
         }
 
+        return await OpenLocalAsync(user, cameraId, sdp!, selected, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The owner's half of a forwarded offer (cluster, plan §5): the entry node already charged the user's budget and
+    /// counted the session against the user's cap, so only the role, quality and SDP are checked again (the token
+    /// proves who sent it, not that the offer is sane), then the same local path as <see cref="OfferAsync"/>.
+    /// </summary>
+    public async Task<ViewerOfferOutcome> OfferLocalAsync(
+        ClaimsPrincipal user, int cameraId, string? sdp, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!MayWatch(user))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Forbidden, "This account has no role that may watch cameras.");
+        }
+
+        if (!StreamVariantNames.TryParse(quality, out StreamVariant? selected))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+        }
+
+        if (CheckSdp(sdp) is { } bad)
+        {
+            return bad;
+        }
+
+        return await OpenLocalAsync(user, cameraId, sdp!, selected, lease: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the stream's viewer on this node and applies the wrong-password policy. <paramref name="lease"/> is the
+    /// user's cap slot taken here; null when another node counts the session (a forwarded offer).
+    /// </summary>
+    private async Task<ViewerOfferOutcome> OpenLocalAsync(
+        ClaimsPrincipal user, int cameraId, string sdp, StreamVariant? selected, IDisposable? lease, CancellationToken cancellationToken)
+    {
         CameraViewerResult? result;
         try
         {
@@ -92,7 +123,11 @@ public sealed class ViewerOfferService(
             return CameraAuthFailed();
         }
 
-        sessions.Hold(lease, session);
+        if (lease is not null)
+        {
+            sessions.Hold(lease, session);
+        }
+
         return new ViewerOfferOutcome
         {
             SessionId = session.Id,
@@ -180,6 +215,20 @@ public sealed class ViewerOfferService(
         return StreamVariantNames.TryParse(quality, out selected)
             ? null
             : ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+    }
+
+    /// <summary>The offer's own checks before any work: present and within <see cref="MaxSdpBytes"/>. Null when fine.</summary>
+    private static ViewerOfferOutcome? CheckSdp(string? sdp)
+    {
+        if (string.IsNullOrWhiteSpace(sdp))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.InvalidOffer, "The offer is empty; send the browser's SDP offer.");
+        }
+
+        return Encoding.UTF8.GetByteCount(sdp) > MaxSdpBytes
+            ? ViewerOfferOutcome.Failed(ViewerOfferError.SdpTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"Offers are limited to {MaxSdpBytes} bytes."))
+            : null;
     }
 
     private ViewerOfferOutcome ViewerLimitReached() => ViewerOfferOutcome.Failed(ViewerOfferError.ViewerLimit, string.Create(CultureInfo.InvariantCulture,

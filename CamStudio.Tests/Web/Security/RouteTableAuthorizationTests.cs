@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using CamStudio.Core.Accounts;
+using CamStudio.Web.Cluster.NodeAuth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -46,7 +47,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         await using var app = new CamStudioAppFactory(new Dictionary<string, string?>
         {
             ["Security:OffersPerMinute"] = "10000",
-        });
+        }, services => services.AddClusterNodeAuth()); // the cluster's internal node-to-node routes are in the table too
         string viewerToken = await TestAccounts.CreateUserWithTokenAsync(app.Services, "route-viewer", CamStudioRoles.Viewer);
         using HttpClient anonymous = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         anonymous.DefaultRequestHeaders.Authorization = null;
@@ -57,6 +58,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         routes.Should().Contain(r => r.Pattern.StartsWith("_blazor", StringComparison.Ordinal), "the Blazor circuit hub is in the table");
         routes.Should().Contain(r => r.Pattern == "cameras/new", "Razor component pages are in the table");
         routes.Should().Contain(r => r.Pattern == "api/cameras/{camera_id:int}/whep");
+        routes.Should().Contain(r => r.Pattern.StartsWith("internal/cluster/", StringComparison.Ordinal));
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();
@@ -77,7 +79,7 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
 
             string url = "/" + RouteParameter().Replace(pattern, m => m.Groups["name"].Value.Contains("id", StringComparison.OrdinalIgnoreCase) ? "1" : "x");
             bool machine = url.StartsWith("/api/", StringComparison.Ordinal) || url.StartsWith("/metrics", StringComparison.Ordinal)
-                || url.StartsWith("/openapi", StringComparison.Ordinal);
+                || url.StartsWith("/openapi", StringComparison.Ordinal) || url.StartsWith("/internal/", StringComparison.Ordinal);
             using (HttpResponseMessage response = await anonymous.SendAsync(Request(method, url)))
             {
                 bool ok = machine
@@ -87,6 +89,16 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
                 if (!ok)
                 {
                     failures.Add($"{key} ({url}) anonymous: {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+
+            if (url.StartsWith("/internal/", StringComparison.Ordinal))
+            {
+                // Node-to-node routes accept only a node token: a signed-in user's API token is not one.
+                using HttpResponseMessage response = await viewer.SendAsync(Request(method, url));
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    failures.Add($"{key} ({url}) as Viewer: {(int)response.StatusCode}, expected 401 (node token only)");
                 }
             }
 
