@@ -84,7 +84,9 @@ public sealed class ClusterRegistrationTests
     /// node owns all its cameras through <see cref="SingleNodeOwnership"/>).
     /// </summary>
     private static bool IsClusterRelated(ServiceDescriptor descriptor) => TypesOf(descriptor)
-        .Where(t => t != typeof(ICameraOwnership) && t != typeof(SingleNodeOwnership))
+        // The single-node defaults behind the seams the cluster plugs into (they say "one node, owns everything").
+        .Where(t => t != typeof(ICameraOwnership) && t != typeof(SingleNodeOwnership)
+            && t != typeof(CamStudio.Web.Cluster.IClusterView) && t != typeof(CamStudio.Web.Cluster.SingleNodeClusterView))
         .Any(t => (t.Namespace ?? string.Empty).Contains(".Cluster", StringComparison.Ordinal)
             || t.Assembly.GetName().Name is "StackExchange.Redis" or "Microsoft.AspNetCore.DataProtection.EntityFrameworkCore");
 
