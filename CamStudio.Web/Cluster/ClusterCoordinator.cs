@@ -12,7 +12,7 @@ namespace CamStudio.Web.Cluster;
 /// once. Disposing without <see cref="StopAsync"/> (a crash) releases nothing: peers wait for expiry + ClaimMargin.
 /// Answers <see cref="ICameraOwnership"/> and the admission from memory.
 /// </summary>
-public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership
+public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership, INodeDirectory
 {
     /// <summary>A stream may start only with this much of the lease's valid-until left (§1.2).</summary>
     public static readonly TimeSpan StartMargin = TimeSpan.FromSeconds(1);
@@ -33,6 +33,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private readonly ITimer _fenceTimer;
     private readonly CancellationTokenSource _stopping = new();
     private ReadLeases? _snapshot;
+    private IReadOnlyList<ClusterNode> _nodeRows = [];
     private int _fencing;
     private int _disposed;
     private long? _lastHandoff;
@@ -100,6 +101,13 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         DateTime databaseNow = read.Snapshot.DatabaseNow + _time.GetElapsedTime(read.ReadAt);
         return lease.ExpiresAt > databaseNow ? new CameraOwner(lease.NodeName, IsLocal: false) : null;
+    }
+
+    public Uri? AdvertisedUrl(string nodeName)
+    {
+        // The node rows as last read (every renew interval); a URL only changes with a restart, which re-registers.
+        ClusterNode? node = Volatile.Read(ref _nodeRows).FirstOrDefault(n => n.NodeName == nodeName);
+        return node is not null && Uri.TryCreate(node.AdvertisedUrl, UriKind.Absolute, out Uri? url) ? url : null;
     }
 
     /// <summary>The admission rule (<see cref="ClusterAdmission"/>).</summary>
@@ -287,6 +295,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         IReadOnlyList<ClusterNode> nodes = await _nodes.ListAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyDictionary<int, string> pins = await _leases.ListPinsAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _snapshot, new ReadLeases(snapshot, readAt));
+        Volatile.Write(ref _nodeRows, nodes);
         // Claims due before the pass after next are scheduled at their time (claims happen at expiry + margin, not at
         // the next poll); later ones are planned again on a fresher snapshot.
         TimeSpan horizon = _options.RenewInterval * 2;

@@ -32,6 +32,7 @@ public static class ClusterCoordinatorRegistration
         services.TryAddSingleton<ClusterCoordinator>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterCoordinator>());
         services.Replace(ServiceDescriptor.Singleton<ICameraOwnership>(provider => provider.GetRequiredService<ClusterCoordinator>()));
+        services.TryAddSingleton<INodeDirectory>(provider => provider.GetRequiredService<ClusterCoordinator>());
         services.Replace(ServiceDescriptor.Singleton<IStreamAdmission, ClusterAdmission>());
         return services;
     }
