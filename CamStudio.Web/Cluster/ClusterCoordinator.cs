@@ -12,7 +12,7 @@ namespace CamStudio.Web.Cluster;
 /// once. Disposing without <see cref="StopAsync"/> (a crash) releases nothing: peers wait for expiry + ClaimMargin.
 /// Answers <see cref="ICameraOwnership"/> and the admission from memory.
 /// </summary>
-public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership, INodeDirectory
+public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership, INodeDirectory, ICameraFencingTokens
 {
     /// <summary>A stream may start only with this much of the lease's valid-until left (§1.2).</summary>
     public static readonly TimeSpan StartMargin = TimeSpan.FromSeconds(1);
@@ -24,6 +24,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterCoordinator> _logger;
     private readonly ClusterNodeRegistration _registration;
+    private readonly INodeLoadHints? _loads;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, HeldCamera> _held = [];
     private readonly HashSet<int> _pendingClaims = [];
@@ -40,7 +41,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
     public ClusterCoordinator(
         CameraLeaseStore leases, ClusterNodeStore nodes, IOptions<ClusterOptions> options, ICameraFence fence,
-        ClusterNodeRegistration registration, TimeProvider time, ILogger<ClusterCoordinator> logger)
+        ClusterNodeRegistration registration, TimeProvider time, ILogger<ClusterCoordinator> logger, INodeLoadHints? loads = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _leases = leases;
@@ -50,6 +51,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         _registration = registration;
         _time = time;
         _logger = logger;
+        _loads = loads;
         _fenceTimer = time.CreateTimer(_ => FenceExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -108,6 +110,15 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         // The node rows as last read (every renew interval); a URL only changes with a restart, which re-registers.
         ClusterNode? node = Volatile.Read(ref _nodeRows).FirstOrDefault(n => n.NodeName == nodeName);
         return node is not null && Uri.TryCreate(node.AdvertisedUrl, UriKind.Absolute, out Uri? url) ? url : null;
+    }
+
+    /// <summary>The fencing token of a camera this node holds (the status bus lets the newer lease's status win).</summary>
+    public long? TokenOf(int cameraId)
+    {
+        lock (_lock)
+        {
+            return _held.TryGetValue(cameraId, out HeldCamera? held) && held.Deadline.IsValid ? held.FencingToken : null;
+        }
     }
 
     /// <summary>The admission rule (<see cref="ClusterAdmission"/>).</summary>
@@ -299,7 +310,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         // Claims due before the pass after next are scheduled at their time (claims happen at expiry + margin, not at
         // the next poll); later ones are planned again on a fresher snapshot.
         TimeSpan horizon = _options.RenewInterval * 2;
-        foreach (PlannedClaim claim in ClusterPlacement.Plan(NodeName, Incarnation, snapshot, nodes, pins, _options.ClaimMargin, horizon))
+        // Heartbeat loads when Redis is there (hints: a missing one falls back to lease counts inside the rule).
+        IReadOnlyDictionary<string, double>? loads = _loads?.FreshScores();
+        foreach (PlannedClaim claim in ClusterPlacement.Plan(NodeName, Incarnation, snapshot, nodes, pins, _options.ClaimMargin, horizon, loads))
         {
             lock (_lock)
             {
