@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Cluster;
 using CamStudio.Web.Services;
@@ -18,8 +19,11 @@ public sealed partial class CameraVersionWatch(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    // Owned camera → the version seen last (only touched by the one loop).
-    private readonly Dictionary<int, int> _seen = [];
+    // Owned camera → the version seen last (written by the one loop; concurrent only for Watches).
+    private readonly ConcurrentDictionary<int, int> _seen = new();
+
+    /// <summary>Whether the poll watches <paramref name="cameraId"/> (it owns it and has seen its version).</summary>
+    public bool Watches(int cameraId) => _seen.ContainsKey(cameraId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,13 +80,13 @@ public sealed partial class CameraVersionWatch(
         {
             LogApplying(cameraId, "deleted");
             await commands.ApplyDeletedAsync(cameraId, cancellationToken);
-            _seen.Remove(cameraId);
+            _seen.TryRemove(cameraId, out _);
         }
 
         // Forget cameras that left this node (they are re-baselined if they come back), watch newly owned ones.
         foreach (int cameraId in _seen.Keys.Where(id => !ownership.IsLocal(id)).ToArray())
         {
-            _seen.Remove(cameraId);
+            _seen.TryRemove(cameraId, out _);
         }
 
         foreach ((int cameraId, int version) in current)

@@ -166,8 +166,18 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied.
-        await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. A stop whose time is
+        // already up (the host passes a cancelled token: seen with WebApplicationFactory's Kestrel host) still fences
+        // every camera below; the release then fails on the token and the leases simply expire.
+        try
+        {
+            await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.StopTimeUp(_logger);
+        }
+
         int[] cameras;
         lock (_lock)
         {
@@ -188,9 +198,10 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             await _nodes.MarkStoppedAsync(NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
             Log.Released(_logger, NodeName, cameras.Length);
         }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            // The streams are stopped; the leases simply expire.
+            // The streams are stopped; the leases simply expire. (Disposed: a second, concurrent stop of the host already
+            // tore the container down, as WebApplicationFactory's Kestrel host and Program's RunAsync both stop it.)
             Log.ReleaseFailed(_logger, exception.Message);
         }
     }
@@ -530,6 +541,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Cluster node {Node} stopped and released {Count} leases")]
         public static partial void Released(ILogger logger, string node, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping without waiting for a lease statement in flight (the stop's time is up); fencing every camera")]
+        public static partial void StopTimeUp(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the leases at stop failed (they expire instead): {Error}")]
         public static partial void ReleaseFailed(ILogger logger, string error);

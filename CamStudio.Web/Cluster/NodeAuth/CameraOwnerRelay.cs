@@ -9,8 +9,10 @@ namespace CamStudio.Web.Cluster.NodeAuth;
 /// <see cref="IRemoteCameraOwners"/> over the lease view (<see cref="ICameraOwnership.OwnerOf"/>), the owners' URLs
 /// (<see cref="INodeDirectory"/>, the coordinator's node rows) and <see cref="NodeClient"/>. Without a directory (node
 /// authentication registered without the coordinator, as some tests do) a remote owner's URL is unknown: moving.
+/// <see cref="NodeClient"/> is a typed HttpClient (transient): it is resolved per call, never kept by this singleton,
+/// and only when a call goes out, so a node whose identity is incomplete still serves its own cameras.
 /// </summary>
-public sealed class CameraOwnerRelay(ICameraOwnership ownership, NodeClient client, INodeDirectory? directory = null) : IRemoteCameraOwners
+public sealed class CameraOwnerRelay(ICameraOwnership ownership, IServiceProvider services, INodeDirectory? directory = null) : IRemoteCameraOwners
 {
     // The owner's validators and caching headers travel back unchanged: a tile's conditional GET of a poster gets the
     // owner's 304, and a snapshot keeps its age.
@@ -44,7 +46,7 @@ public sealed class CameraOwnerRelay(ICameraOwnership ownership, NodeClient clie
 
         string ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
         string ifModifiedSince = context.Request.Headers.IfModifiedSince.ToString();
-        HttpResponseMessage? response = await client.GetFromOwnerAsync(url, node, context.User, cameraId, internalPath,
+        HttpResponseMessage? response = await services.GetRequiredService<NodeClient>().GetFromOwnerAsync(url, node, context.User, cameraId, internalPath,
             context.Request.QueryString.Value, headers =>
             {
                 if (ifNoneMatch.Length > 0)
@@ -66,7 +68,7 @@ public sealed class CameraOwnerRelay(ICameraOwnership ownership, NodeClient clie
         if (owner is { Kind: CameraRouteKind.Remote, OwnerNode: { } node, OwnerUrl: { } url })
         {
             // A failure is logged by the client; the owner's version poll is the fallback, so the edit still succeeds.
-            await client.NotifyCameraAsync(url, node, cameraId, deleted, cancellationToken);
+            await services.GetRequiredService<NodeClient>().NotifyCameraAsync(url, node, cameraId, deleted, cancellationToken);
         }
     }
 
