@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -62,7 +63,7 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Conflict)
             {
                 // 401: the key rings are out of step; 409: not_owner, the leases are moving. Either way: wait and retry.
-                LogForwardFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                LogForwardFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                 response.Dispose();
                 return null;
             }
@@ -95,7 +96,7 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
                 return true;
             }
 
-            LogForwardFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            LogForwardFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
             return false;
         }
         catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
