@@ -2,6 +2,7 @@ using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Cluster;
 using CamStudio.Web.Api;
+using CamStudio.Web.Cluster.Forwarding;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +23,8 @@ public static class ClusterNodeApi
 
     public static string OfferPath(int cameraId) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}/cameras/{cameraId}/offer");
 
+    public static string SessionPath(string sessionId) => $"{Prefix}/sessions/{Uri.EscapeDataString(sessionId)}";
+
     public static IEndpointRouteBuilder MapClusterNodeApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -34,6 +37,7 @@ public static class ClusterNodeApi
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(NodeAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
             .ExcludeFromDescription();
         group.MapPost("/cameras/{camera_id:int}/offer", PostOffer);
+        group.MapDelete("/sessions/{session_id}", DeleteSession);
         return app;
     }
 
@@ -42,6 +46,7 @@ public static class ClusterNodeApi
         NodeOfferRequest offer,
         ViewerOfferService offers,
         ICameraOwnership ownership,
+        ForwardedSessions forwarded,
         HttpContext context,
         CancellationToken cancellationToken)
     {
@@ -57,13 +62,32 @@ public static class ClusterNodeApi
         }
 
         ViewerOfferOutcome outcome = await offers.OfferLocalAsync(context.User, cameraId, offer.Sdp, offer.Quality, cancellationToken);
-        if (outcome.SessionId is not { } sessionId || outcome.AnswerSdp is not { } answer)
+        if (outcome.SessionId is not { } sessionId || outcome.AnswerSdp is not { } answer || outcome.Session is not { } session)
         {
             return ViewerOfferProblems.From(outcome, context.Response);
         }
 
+        // Remembered for the entry node: it may end this session (DELETE below) and is told when it ends here.
+        forwarded.Add(session, cameraId, ViewerOfferService.UserKey(context.User), EntryNode(context.User));
         return TypedResults.Ok(new NodeOfferAnswer(answer, sessionId, outcome.Quality));
     }
+
+    /// <summary>
+    /// Ends a forwarded session, only for the node and user that opened it: anything else is answered 404 like a session
+    /// that does not exist (the same rule as the public DELETE).
+    /// </summary>
+    private static Results<Ok, ProblemHttpResult> DeleteSession(
+        [FromRoute(Name = "session_id")] string sessionId, ForwardedSessions forwarded, ViewerOfferService offers, HttpContext context) =>
+        forwarded.Find(sessionId, ViewerOfferService.UserKey(context.User), EntryNode(context.User)) is { } session
+        && offers.Close(session.CameraId, sessionId)
+            ? TypedResults.Ok()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such session.",
+                detail: "No forwarded session of this user and node has that id (it may have ended already).",
+                extensions: new Dictionary<string, object?> { ["code"] = "session_not_found" });
+
+    /// <summary>The node the forwarded request came through (the token's sender).</summary>
+    private static string EntryNode(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(NodeTokenService.ViaNodeClaim)?.Value ?? string.Empty;
 }
 
 /// <summary>Body of the internal offer: the browser's SDP and quality, exactly as the entry node received them.</summary>

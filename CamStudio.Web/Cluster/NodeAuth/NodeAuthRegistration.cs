@@ -16,6 +16,7 @@ public static class NodeAuthRegistration
         services.AddSingleton<NodeNonceCache>();
         services.AddSingleton<NodeTokenService>();
         services.TryAddSingleton<ClusterNodeIdentity>();
+        services.TryAddSingleton<Forwarding.ForwardedSessions>();
         services.AddHttpClient<NodeClient>((provider, client) =>
             client.Timeout = provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ForwardTimeout);
         services.AddAuthentication()

@@ -19,15 +19,11 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
         Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string sdp, string? quality, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownerUrl);
-        string path = ClusterNodeApi.OfferPath(cameraId);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeOfferRequest(sdp, quality), ClusterJson.Options);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ownerUrl, path)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue(NodeTokenService.HeaderScheme,
-            tokens.Mint(identity, user, "POST", path, body));
         try
         {
-            using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.OfferPath(cameraId), body, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 NodeOfferAnswer? answer = await response.Content.ReadFromJsonAsync<NodeOfferAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
@@ -38,13 +34,55 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
 
             return await RefusalAsync(response, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException
-                                   || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
         {
             LogForwardFailed(logger, ownerNode, cameraId, ex.GetType().Name);
             return OwnerUnavailable();
         }
     }
+
+    /// <summary>
+    /// Asks the owner to end the forwarded session <paramref name="sessionId"/> (<c>DELETE /internal/cluster/sessions/{id}</c>).
+    /// True when the owner ended it or no longer has it (404: it ended there already); false when the owner could not be asked.
+    /// </summary>
+    public async Task<bool> CloseSessionAsync(Uri ownerUrl, string ownerNode, ClaimsPrincipal user, string sessionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Delete, ClusterNodeApi.SessionPath(sessionId), [], cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound;
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogCloseFailed(logger, ownerNode, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>A request to <paramref name="ownerUrl"/> with a node token minted for exactly this method, path and body.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        Uri ownerUrl, ClaimsPrincipal user, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(ownerUrl, path));
+        if (body.Length > 0)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        // The token binds the path without the query (the handler checks Request.Path).
+        string signedPath = path.Split('?', 2)[0];
+        request.Headers.Authorization = new AuthenticationHeaderValue(NodeTokenService.HeaderScheme,
+            tokens.Mint(identity, user, method.Method, signedPath, body));
+        return await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The owner is unreachable, too slow or answered nonsense — not the caller giving up.</summary>
+    private static bool IsOwnerFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static async Task<ViewerOfferOutcome> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -68,4 +106,7 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding an offer for camera {CameraId} to node {Node} failed ({Error}).")]
     private static partial void LogForwardFailed(ILogger logger, string node, int cameraId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking node {Node} to end a forwarded session failed ({Error}); it ends there when its viewer goes away.")]
+    private static partial void LogCloseFailed(ILogger logger, string node, string error);
 }

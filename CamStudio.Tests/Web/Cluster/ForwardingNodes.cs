@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CamStudio.Core.Cluster;
+using CamStudio.Tests.Infrastructure;
+using CamStudio.Web.Cluster;
+using CamStudio.Web.Cluster.Forwarding;
+using CamStudio.Web.Cluster.NodeAuth;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CamStudio.Tests.Web.Cluster;
+
+/// <summary>
+/// Two whole apps as cluster nodes "a" (the entry node the browser talks to) and "b" (a camera's owner), wired with
+/// <see cref="ClusterForwardingRegistration.AddClusterForwarding"/> and the Redis services on a real redis-server. What
+/// the coordinator would provide is the test's to set: <see cref="Leases"/> (one owner map both nodes read, like the
+/// shared lease table) and the node directory (http://{name}.test/, routed in memory to the node's test server, or
+/// refused when the node is <see cref="Kill">dead</see>). Both share one Data Protection key ring, as the cluster's
+/// database-backed ring makes them. Each node has its own SQLite database; cameras are created on both with the same id.
+/// </summary>
+internal sealed class ForwardingNodes : IAsyncDisposable
+{
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "camstudio-keys-" + Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentDictionary<string, CamStudioAppFactory> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _dead = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.Ordinal);
+
+    public ForwardingNodes(string redis, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        string prefix = "fwd" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(_keys);
+        B = Start("b", redis, prefix, settings);
+        A = Start("a", redis, prefix, settings);
+    }
+
+    /// <summary>The entry node.</summary>
+    public CamStudioAppFactory A { get; }
+
+    /// <summary>The owner.</summary>
+    public CamStudioAppFactory B { get; }
+
+    /// <summary>Who owns which camera, as both nodes see it (the test moves cameras by changing it).</summary>
+    public SharedLeases Leases { get; } = new();
+
+    /// <summary>Requests to a dead node fail like a refused connection; raised with the node's name on each attempt.</summary>
+    public event Action<string>? DeadNodeCalled;
+
+    public void Kill(string node) => _dead[node] = true;
+
+    /// <summary>Starts both apps and their Redis subscriptions.</summary>
+    public async Task StartAsync()
+    {
+        foreach (CamStudioAppFactory app in new[] { B, A })
+        {
+            _ = app.Server;
+            await app.Services.GetRequiredService<SessionEndedBus>().Subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Creates the same camera (a closed loopback port unless given) on both nodes; returns its id.</summary>
+    public async Task<int> CreateCameraAsync(object? camera = null)
+    {
+        camera ??= new
+        {
+            name = "Door", source = "rtsp", ip_address = "127.0.0.1", rtsp_port = 9, hd_path = "/stream1", sd_path = "/stream2",
+            username = "admin", password = "secret", stream_quality = "stream2",
+        };
+        int? id = null;
+        foreach (CamStudioAppFactory app in new[] { A, B })
+        {
+            using HttpClient client = app.CreateClient();
+            using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", camera);
+            string text = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).Should().Be(201, text);
+            int created = JsonDocument.Parse(text).RootElement.GetProperty("camera_id").GetInt32();
+            (id ?? created).Should().Be(created, "both nodes number their cameras alike");
+            id = created;
+        }
+
+        return id!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (HttpMessageInvoker invoker in _invokers.Values)
+        {
+            invoker.Dispose();
+        }
+
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        if (Directory.Exists(_keys))
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+    }
+
+    private CamStudioAppFactory Start(string name, string redis, string prefix, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Cluster:NodeName"] = name,
+            ["Cluster:Redis"] = redis,
+            ["Cluster:ChannelPrefix"] = prefix,
+        };
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = new CamStudioAppFactory(all, services =>
+        {
+            services.AddClusterRedis();
+            services.AddClusterForwarding();
+            services.Replace(ServiceDescriptor.Singleton<ICameraOwnership>(new NodeView(Leases, name)));
+            services.Replace(ServiceDescriptor.Singleton<INodeDirectory>(new TestDirectory()));
+            services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(_keys), NullLoggerFactory.Instance));
+            services.AddHttpClient<NodeClient>().ConfigurePrimaryHttpMessageHandler(() => new Router(this));
+        });
+        _nodes[name] = app;
+        return app;
+    }
+
+    /// <summary>The owner map both nodes read: camera → node name; absent = nobody (moving).</summary>
+    internal sealed class SharedLeases
+    {
+        private readonly ConcurrentDictionary<int, string> _owners = new();
+
+        public void Set(int cameraId, string? node)
+        {
+            if (node is null)
+            {
+                _owners.TryRemove(cameraId, out _);
+            }
+            else
+            {
+                _owners[cameraId] = node;
+            }
+        }
+
+        public string? Get(int cameraId) => _owners.GetValueOrDefault(cameraId);
+    }
+
+    private sealed class NodeView(SharedLeases leases, string self) : ICameraOwnership
+    {
+        public bool IsLocal(int cameraId) => leases.Get(cameraId) == self;
+
+        public CameraOwner? OwnerOf(int cameraId) =>
+            leases.Get(cameraId) is { } node ? new CameraOwner(node, string.Equals(node, self, StringComparison.Ordinal)) : null;
+    }
+
+    private sealed class TestDirectory : INodeDirectory
+    {
+        public Uri? AdvertisedUrl(string nodeName) => new($"http://{nodeName}.test/");
+    }
+
+    /// <summary>Sends each node-to-node request to the named node's in-memory server; a dead or unknown node refuses.</summary>
+    private sealed class Router(ForwardingNodes nodes) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string node = request.RequestUri!.Host.Split('.')[0];
+            if (nodes._dead.ContainsKey(node) || !nodes._nodes.TryGetValue(node, out CamStudioAppFactory? app))
+            {
+                nodes.DeadNodeCalled?.Invoke(node);
+                throw new HttpRequestException("Connection refused (test: the node is dead).");
+            }
+
+            HttpMessageInvoker invoker = nodes._invokers.GetOrAdd(node, _ => new HttpMessageInvoker(app.Server.CreateHandler()));
+            return await invoker.SendAsync(request, cancellationToken);
+        }
+    }
+}
