@@ -23,13 +23,18 @@ public interface IRemoteOffers
         ClaimsPrincipal user, int cameraId, string? quality, IDisposable lease, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ends the remote session <paramref name="sessionId"/> of <paramref name="cameraId"/>: true when it was one (and of
-    /// <paramref name="userKey"/> when given), false when it is remote but someone else's, null when it is not remote.
+    /// Ends the remote session <paramref name="sessionId"/> (of <paramref name="cameraId"/> when given): true when it was
+    /// one (and of <paramref name="userKey"/> when given), false when it is remote but someone else's, null when it is
+    /// not remote.
     /// </summary>
-    bool? Close(string? userKey, int cameraId, string sessionId);
+    bool? Close(string? userKey, int? cameraId, string sessionId);
 
-    /// <summary>The owner node of a remote session <paramref name="userKey"/> opened here; null when it is not one.</summary>
-    string? OwnerOfSession(string sessionId, string userKey);
+    /// <summary>
+    /// Answers an LL-HLS request (<paramref name="resource"/>: <c>index.m3u8</c>, <c>init.mp4</c>, a segment or part) of
+    /// a remote HLS session the caller opened here, by relaying it to the owner; false when the session is not remote
+    /// (the local handler answers).
+    /// </summary>
+    Task<bool> ProxyHlsAsync(HttpContext context, string sessionId, string resource);
 }
 
 /// <summary>A single node: every camera is served here, no session is remote.</summary>
@@ -45,7 +50,7 @@ public sealed class NoRemoteOffers : IRemoteOffers
         ClaimsPrincipal user, int cameraId, string? quality, IDisposable lease, CancellationToken cancellationToken) =>
         Task.FromResult<ViewerOfferOutcome?>(null);
 
-    public bool? Close(string? userKey, int cameraId, string sessionId) => null;
+    public bool? Close(string? userKey, int? cameraId, string sessionId) => null;
 
-    public string? OwnerOfSession(string sessionId, string userKey) => null;
+    public Task<bool> ProxyHlsAsync(HttpContext context, string sessionId, string resource) => Task.FromResult(false);
 }

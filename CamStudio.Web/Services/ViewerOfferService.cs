@@ -174,6 +174,30 @@ public sealed class ViewerOfferService(
             return forwarded;
         }
 
+        return await OpenHlsLocalAsync(cameraId, selected, userKey, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The owner's half of a forwarded HLS open (cluster): like <see cref="OfferLocalAsync"/>, the entry node charged the
+    /// budget and counts the session, so only the role and quality are checked again before the same local path.
+    /// </summary>
+    public async Task<ViewerOfferOutcome> OpenHlsLocalAsync(ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!MayWatch(user))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Forbidden, "This account has no role that may watch cameras.");
+        }
+
+        return StreamVariantNames.TryParse(quality, out StreamVariant? selected)
+            ? await OpenHlsLocalAsync(cameraId, selected, UserKey(user), lease: null, cancellationToken).ConfigureAwait(false)
+            : ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+    }
+
+    /// <summary>Opens the HLS viewer on this node; <paramref name="lease"/> is null when another node counts the session.</summary>
+    private async Task<ViewerOfferOutcome> OpenHlsLocalAsync(
+        int cameraId, StreamVariant? selected, string userKey, IDisposable? lease, CancellationToken cancellationToken)
+    {
         HlsViewer? viewer;
         try
         {
@@ -199,7 +223,11 @@ public sealed class ViewerOfferService(
             return CameraAuthFailed();
         }
 
-        sessions.Hold(lease, viewer);
+        if (lease is not null)
+        {
+            sessions.Hold(lease, viewer);
+        }
+
         return new ViewerOfferOutcome
         {
             SessionId = viewer.Id,

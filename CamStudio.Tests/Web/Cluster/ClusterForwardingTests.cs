@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Core.Accounts;
+using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Sdp;
@@ -144,6 +145,68 @@ public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<Re
 
         // An unknown camera is not waited for: nobody owns it because it does not exist.
         (await OfferAsync(browser, cameraId + 100, HttpStatusCode.NotFound)).GetProperty("code").GetString().Should().Be("camera_not_found");
+    }
+
+    [Fact]
+    public async Task An_hls_viewer_at_the_entry_node_plays_the_owners_stream_relayed_through_the_entry_node()
+    {
+        await using var nodes = new ForwardingNodes(redis.ConnectionString);
+        await nodes.StartAsync();
+        int cameraId = await nodes.CreateCameraAsync(new { name = "Demo", source = "demo" }); // real FFmpeg test pattern
+        nodes.Leases.Set(cameraId, "b");
+        using HttpClient browser = nodes.A.CreateClient();
+        string user = await AdminIdAsync(nodes.A);
+        CameraStreamHost streamsAtA = nodes.A.Services.GetRequiredService<CameraStreamHost>();
+        CameraStreamHost streamsAtB = nodes.B.Services.GetRequiredService<CameraStreamHost>();
+
+        using HttpResponseMessage opened = await browser.GetAsync($"/api/cameras/{cameraId}/hls/index.m3u8?quality=stream2");
+        string multivariant = await opened.Content.ReadAsStringAsync();
+        opened.StatusCode.Should().Be(HttpStatusCode.OK, multivariant);
+        opened.Headers.CacheControl!.NoStore.Should().BeTrue();
+        multivariant.Should().MatchRegex(@"CODECS=""avc1\.42[0-9a-f]{4}"",RESOLUTION=\d+x\d+\n/api/hls/[A-Za-z0-9_-]{22}/index\.m3u8\n",
+            "the owner's playlist, with the codec of the owner's stream");
+        string playlistPath = multivariant.Split('\n').Single(l => l.StartsWith("/api/hls/", StringComparison.Ordinal));
+        string sessionId = playlistPath.Split('/')[3];
+        streamsAtB.FindHlsViewer(sessionId, user).Should().NotBeNull("the viewer lives on the owner");
+        streamsAtA.FindHlsViewer(sessionId, user).Should().BeNull();
+        nodes.A.Services.GetRequiredService<ViewerSessionLimiter>().OpenSessions(user).Should().Be(1, "counted at the entry node");
+
+        // A blocking reload (the query goes along), the init segment and a segment, all through the entry node.
+        string folder = playlistPath[..(playlistPath.LastIndexOf('/') + 1)];
+        using HttpResponseMessage reload = await browser.GetAsync(playlistPath + "?_HLS_msn=1");
+        string playlist = await reload.Content.ReadAsStringAsync();
+        reload.StatusCode.Should().Be(HttpStatusCode.OK, playlist);
+        reload.Content.Headers.ContentType!.MediaType.Should().Be("application/vnd.apple.mpegurl");
+        playlist.Should().Contain("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES").And.Contain("seg0.m4s");
+        byte[] init = await browser.GetByteArrayAsync(folder + "init.mp4");
+        byte[] segment = await browser.GetByteArrayAsync(folder + "seg0.m4s");
+        string file = Path.Combine(Path.GetTempPath(), "camstudio-fwd-hls-" + Guid.NewGuid().ToString("N") + ".mp4");
+        try
+        {
+            await File.WriteAllBytesAsync(file, [.. init, .. segment]);
+            (int exit, string output) = await ChildProcess.RunAsync("ffmpeg",
+                ["-hide_banner", "-v", "error", "-xerror", "-i", file, "-f", "null", "-"], TimeSpan.FromSeconds(60), CancellationToken.None);
+            exit.Should().Be(0, output);
+            output.Should().BeEmpty("every picture of the relayed segment decodes");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // Another user cannot use the session id; its owner ends the session at the entry node's DELETE.
+        string viewerToken = await TestAccounts.CreateUserWithTokenAsync(nodes.A.Services, "hls-other", "Viewer");
+        using (HttpClient other = nodes.A.CreateClient())
+        {
+            other.DefaultRequestHeaders.Authorization = new("Bearer", viewerToken);
+            (await other.GetAsync(folder + "init.mp4")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await other.DeleteAsync(folder)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+
+        (await browser.DeleteAsync(folder)).StatusCode.Should().Be(HttpStatusCode.OK);
+        nodes.A.Services.GetRequiredService<ViewerSessionLimiter>().OpenSessions(user).Should().Be(0);
+        await Eventually.WaitUntilAsync(() => streamsAtB.FindHlsViewer(sessionId, user) is null, Deadline, "the owner ended the viewer");
+        (await browser.GetAsync(folder + "init.mp4")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the session is gone");
     }
 
     private static async Task<JsonElement> OfferAsync(HttpClient client, int cameraId, HttpStatusCode expected)

@@ -59,8 +59,10 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         routes.Should().Contain(r => r.Pattern == "cameras/new", "Razor component pages are in the table");
         routes.Should().Contain(r => r.Pattern == "api/cameras/{camera_id:int}/whep");
         routes.Should().Contain(r => r.Pattern.StartsWith("internal/cluster/", StringComparison.Ordinal));
-        routes.Should().Contain(r => r.Method == "DELETE" && r.Pattern == "internal/cluster/sessions/{session_id}",
-            "the owner's end of a forwarded session is checked like every internal route (node token only)");
+        routes.Select(r => r.Method + " " + r.Pattern).Should().Contain(
+            ["DELETE internal/cluster/sessions/{session_id}", "POST internal/cluster/cameras/{camera_id:int}/hls",
+             "GET internal/cluster/hls/{session_id}/{resource}"],
+            "the owner's forwarded-session endpoints are checked like every internal route (node token only)");
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();

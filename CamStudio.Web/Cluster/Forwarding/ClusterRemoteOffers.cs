@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Cluster;
+using CamStudio.Web.Api;
 using CamStudio.Web.Cluster.NodeAuth;
 using CamStudio.Web.Security;
 using CamStudio.Web.Services;
@@ -26,6 +27,12 @@ public sealed partial class ClusterRemoteOffers(
     TimeProvider time,
     ILogger<ClusterRemoteOffers> logger) : IRemoteOffers
 {
+    /// <summary>Headers of one connection, not of the resource (RFC 9110 §7.6.1): never relayed.</summary>
+    private static readonly HashSet<string> s_hopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer",
+    };
+
     /// <summary>How often a waiting offer looks at the leases again (a memory read, the coordinator refreshes them).</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -37,12 +44,12 @@ public sealed partial class ClusterRemoteOffers(
         ForwardAsync(user, cameraId, lease, hls: false,
             (url, node) => client.ForwardOfferAsync(url, node, user, cameraId, sdp, quality, cancellationToken), cancellationToken);
 
-    /// <summary>HLS forwarding is not built yet: the local path answers (owner_unavailable for a camera owned elsewhere).</summary>
     public Task<ViewerOfferOutcome?> ForwardHlsAsync(
         ClaimsPrincipal user, int cameraId, string? quality, IDisposable lease, CancellationToken cancellationToken) =>
-        Task.FromResult<ViewerOfferOutcome?>(null);
+        ForwardAsync(user, cameraId, lease, hls: true,
+            (url, node) => client.ForwardHlsAsync(url, node, user, cameraId, quality, cancellationToken), cancellationToken);
 
-    public bool? Close(string? userKey, int cameraId, string sessionId)
+    public bool? Close(string? userKey, int? cameraId, string sessionId)
     {
         if (!remote.Contains(sessionId))
         {
@@ -50,7 +57,7 @@ public sealed partial class ClusterRemoteOffers(
         }
 
         // Another user's session (or another camera's) is answered as if it did not exist, as on one node.
-        if (remote.Find(sessionId, userKey) is not { } session || session.CameraId != cameraId || remote.Remove(sessionId) is null)
+        if (remote.Find(sessionId, userKey) is not { } session || (cameraId is { } camera && session.CameraId != camera) || remote.Remove(sessionId) is null)
         {
             return false;
         }
@@ -61,7 +68,41 @@ public sealed partial class ClusterRemoteOffers(
         return true;
     }
 
-    public string? OwnerOfSession(string sessionId, string userKey) => remote.Find(sessionId, userKey)?.OwnerNode;
+    public async Task<bool> ProxyHlsAsync(HttpContext context, string sessionId, string resource)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (remote.Find(sessionId, ViewerOfferService.UserKey(context.User)) is not { Hls: true } session)
+        {
+            return false;
+        }
+
+        // Forwarded, not redirected: the browser's cookie is scoped to this host, and behind a TLS proxy it cannot reach
+        // the owner at all. The query carries the blocking-reload directives (_HLS_msn, _HLS_part).
+        HttpResponse response = context.Response;
+        CancellationToken aborted = context.RequestAborted;
+        using HttpResponseMessage? relayed = directory.AdvertisedUrl(session.OwnerNode) is { } url
+            ? await client.GetHlsAsync(url, session.OwnerNode, session.User, sessionId, resource, context.Request.QueryString.Value ?? string.Empty, aborted)
+                .ConfigureAwait(false)
+            : null;
+        if (relayed is null)
+        {
+            await ViewerOfferProblems.From(ViewerOfferService.NotServedHere(), response).ExecuteAsync(context).ConfigureAwait(false);
+            return true;
+        }
+
+        response.StatusCode = (int)relayed.StatusCode;
+        foreach (KeyValuePair<string, IEnumerable<string>> header in relayed.Headers.Concat(relayed.Content.Headers))
+        {
+            if (!s_hopByHop.Contains(header.Key))
+            {
+                response.Headers[header.Key] = header.Value.ToArray();
+            }
+        }
+
+        await using Stream body = await relayed.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+        await body.CopyToAsync(response.Body, aborted).ConfigureAwait(false);
+        return true;
+    }
 
     private async Task<ViewerOfferOutcome?> ForwardAsync(
         ClaimsPrincipal user, int cameraId, IDisposable lease, bool hls,

@@ -1,11 +1,13 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Cluster;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Api;
 using CamStudio.Web.Cluster.Forwarding;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CamStudio.Web.Cluster.NodeAuth;
 
@@ -23,6 +25,11 @@ public static class ClusterNodeApi
 
     public static string OfferPath(int cameraId) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}/cameras/{cameraId}/offer");
 
+    public static string HlsOpenPath(int cameraId) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}/cameras/{cameraId}/hls");
+
+    public static string HlsResourcePath(string sessionId, string resource) =>
+        $"{Prefix}/hls/{Uri.EscapeDataString(sessionId)}/{Uri.EscapeDataString(resource)}";
+
     public static string SessionPath(string sessionId) => $"{Prefix}/sessions/{Uri.EscapeDataString(sessionId)}";
 
     public static IEndpointRouteBuilder MapClusterNodeApi(this IEndpointRouteBuilder app)
@@ -38,6 +45,8 @@ public static class ClusterNodeApi
             .ExcludeFromDescription();
         group.MapPost("/cameras/{camera_id:int}/offer", PostOffer);
         group.MapDelete("/sessions/{session_id}", DeleteSession);
+        group.MapPost("/cameras/{camera_id:int}/hls", PostHlsAsync);
+        group.MapGet("/hls/{session_id}/{resource}", GetHlsAsync);
         return app;
     }
 
@@ -53,12 +62,8 @@ public static class ClusterNodeApi
         if (!ownership.IsLocal(cameraId))
         {
             // The sender's view of the leases is stale (a move in progress): it must not get a session from a node that
-            // may not stream the camera. It answers the browser owner_unavailable (retryable).
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Not the camera's owner.",
-                detail: string.Create(CultureInfo.InvariantCulture, $"This node does not serve camera {cameraId} now."),
-                extensions: new Dictionary<string, object?> { ["code"] = NotOwnerCode, ["retryable"] = true });
+            // may not stream the camera. It waits for the move, then answers the browser owner_unavailable (retryable).
+            return NotOwner(cameraId);
         }
 
         ViewerOfferOutcome outcome = await offers.OfferLocalAsync(context.User, cameraId, offer.Sdp, offer.Quality, cancellationToken);
@@ -71,6 +76,66 @@ public static class ClusterNodeApi
         forwarded.Add(session, cameraId, ViewerOfferService.UserKey(context.User), EntryNode(context.User));
         return TypedResults.Ok(new NodeOfferAnswer(answer, sessionId, outcome.Quality));
     }
+
+    /// <summary>
+    /// The owner's half of a forwarded HLS open: the same local open and multivariant playlist as
+    /// <c>GET /api/cameras/{id}/hls/index.m3u8</c>, answered as JSON for the entry node to serve; refusals as that
+    /// endpoint's problems.
+    /// </summary>
+    private static async Task<IResult> PostHlsAsync(
+        [FromRoute(Name = "camera_id")] int cameraId,
+        NodeHlsRequest open,
+        ViewerOfferService offers,
+        ICameraOwnership ownership,
+        ForwardedSessions forwarded,
+        CameraStreamHost streams,
+        IOptions<CameraStreamOptions> options,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        if (!ownership.IsLocal(cameraId))
+        {
+            return NotOwner(cameraId);
+        }
+
+        ViewerOfferOutcome outcome = await offers.OpenHlsLocalAsync(context.User, cameraId, open.Quality, cancellationToken);
+        if (outcome.SessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } path)
+        {
+            return ViewerOfferProblems.From(outcome, context.Response);
+        }
+
+        (string? playlist, IResult? problem) = await CameraHlsApi.MultivariantAsync(
+            offers, streams, options.Value.Hls, context.User, cameraId, sessionId, path, context.Response, cancellationToken);
+        if (playlist is null
+            || streams.FindHlsViewer(sessionId, ViewerOfferService.UserKey(context.User)) is not { } viewer)
+        {
+            return problem ?? TypedResults.NotFound();
+        }
+
+        forwarded.Add(viewer, cameraId, ViewerOfferService.UserKey(context.User), EntryNode(context.User));
+        return TypedResults.Ok(new NodeHlsAnswer(sessionId, playlist, outcome.Quality));
+    }
+
+    /// <summary>
+    /// An LL-HLS request of a forwarded session, relayed by the entry node: the public handlers answer it (blocking
+    /// reloads included), for the forwarded user whose session it is.
+    /// </summary>
+    private static Task<IResult> GetHlsAsync(
+        [FromRoute(Name = "session_id")] string sessionId,
+        [FromRoute(Name = "resource")] string resource,
+        HttpContext context,
+        CameraStreamHost streams,
+        IOptions<CameraStreamOptions> options,
+        CancellationToken cancellationToken) =>
+        string.Equals(resource, HlsPaths.PlaylistName, StringComparison.Ordinal)
+            ? CameraHlsApi.GetMediaPlaylistAsync(sessionId, context, streams, NoRemoteOffers.Instance, options, cancellationToken)
+            : CameraHlsApi.GetResourceAsync(sessionId, resource, context, streams, NoRemoteOffers.Instance, options, cancellationToken);
+
+    private static ProblemHttpResult NotOwner(int cameraId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Not the camera's owner.",
+        detail: string.Create(CultureInfo.InvariantCulture, $"This node does not serve camera {cameraId} now."),
+        extensions: new Dictionary<string, object?> { ["code"] = NotOwnerCode, ["retryable"] = true });
 
     /// <summary>
     /// Ends a forwarded session, only for the node and user that opened it: anything else is answered 404 like a session
@@ -92,6 +157,12 @@ public static class ClusterNodeApi
 
 /// <summary>Body of the internal offer: the browser's SDP and quality, exactly as the entry node received them.</summary>
 public sealed record NodeOfferRequest(string? Sdp, string? Quality);
+
+/// <summary>Body of the internal HLS open: the quality the browser asked for.</summary>
+public sealed record NodeHlsRequest(string? Quality);
+
+/// <summary>The owner's HLS viewer: its session id and the multivariant playlist naming <c>/api/hls/{session}/index.m3u8</c>.</summary>
+public sealed record NodeHlsAnswer(string SessionId, string Playlist, StreamQuality Quality);
 
 /// <summary>The owner's answer: its own SDP (its candidates and DTLS fingerprint: media flows browser↔owner directly).</summary>
 public sealed record NodeOfferAnswer(string AnswerSdp, string SessionId, StreamQuality Quality);

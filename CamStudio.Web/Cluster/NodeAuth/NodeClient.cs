@@ -1,8 +1,12 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using CamStudio.Core.Cluster;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Services;
+using Microsoft.Extensions.Options;
 
 namespace CamStudio.Web.Cluster.NodeAuth;
 
@@ -10,11 +14,23 @@ namespace CamStudio.Web.Cluster.NodeAuth;
 /// The entry node's side of a forwarded offer: mints a node token for exactly this request and posts it to the owner's
 /// advertised URL. Every failure comes back as an outcome, never an exception: the owner's own refusals keep their code
 /// (a bad offer is a bad offer wherever it is judged); an owner that is unreachable, too slow
-/// (<c>Cluster:ForwardTimeout</c>, the HttpClient's timeout) or no longer the owner (<c>not_owner</c>) is
+/// (<c>Cluster:ForwardTimeout</c>; an HLS open also waits the HLS viewer timeout) or no longer the owner (<c>not_owner</c>) is
 /// <see cref="ViewerOfferError.OwnerUnavailable"/>, retryable.
 /// </summary>
-public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens, ClusterNodeIdentity identity, ILogger<NodeClient> logger)
+public sealed partial class NodeClient(
+    HttpClient http, NodeTokenService tokens, ClusterNodeIdentity identity, ILogger<NodeClient> logger,
+    IOptions<ClusterOptions>? options = null, IOptions<CameraStreamOptions>? streamOptions = null)
 {
+    /// <summary>Time limit of an offer, a close, an HLS resource (<c>Cluster:ForwardTimeout</c>).</summary>
+    private readonly TimeSpan _timeout = options?.Value.ForwardTimeout ?? new ClusterOptions().ForwardTimeout;
+
+    /// <summary>
+    /// Time limit of an HLS open: the owner may wait up to the HLS viewer timeout for the camera's first key frame (its
+    /// multivariant playlist names the codec), so that comes on top of the forward timeout.
+    /// </summary>
+    private readonly TimeSpan _hlsOpenTimeout = (options?.Value.ForwardTimeout ?? new ClusterOptions().ForwardTimeout)
+        + (streamOptions?.Value.Hls ?? new HlsOptions()).ViewerTimeout;
+
     public async Task<ViewerOfferOutcome> ForwardOfferAsync(
         Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string sdp, string? quality, CancellationToken cancellationToken)
     {
@@ -42,6 +58,65 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     }
 
     /// <summary>
+    /// Opens an LL-HLS viewer on the owner (<c>POST /internal/cluster/cameras/{id}/hls</c>): the owner's session id and
+    /// the multivariant playlist it wrote for it. Failures as for <see cref="ForwardOfferAsync"/>; the owner's HLS
+    /// refusals without an offer code come back in <see cref="ViewerOfferOutcome.OwnerProblem"/>.
+    /// </summary>
+    public async Task<ViewerOfferOutcome> ForwardHlsAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeHlsRequest(quality), ClusterJson.Options);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.HlsOpenPath(cameraId), body, cancellationToken, timeout: _hlsOpenTimeout).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                NodeHlsAnswer? answer = await response.Content.ReadFromJsonAsync<NodeHlsAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
+                return answer is null
+                    ? OwnerUnavailable()
+                    : new ViewerOfferOutcome
+                    {
+                        SessionId = answer.SessionId,
+                        HlsPlaylistPath = HlsPaths.MediaPlaylist(answer.SessionId),
+                        HlsMultivariant = answer.Playlist,
+                        Quality = answer.Quality,
+                        OwnerNode = ownerNode,
+                    };
+            }
+
+            return await RefusalAsync(response, cancellationToken, hls: true).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogForwardFailed(logger, ownerNode, cameraId, ex.GetType().Name);
+            return OwnerUnavailable();
+        }
+    }
+
+    /// <summary>
+    /// One LL-HLS request of a forwarded session, sent to the owner with the browser's query (blocking reload
+    /// directives) and returned as soon as its headers arrive, so the body streams through. Null when the owner cannot be
+    /// reached; the caller disposes the response.
+    /// </summary>
+    public async Task<HttpResponseMessage?> GetHlsAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, string sessionId, string resource, string query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        try
+        {
+            return await SendAsync(ownerUrl, user, HttpMethod.Get, ClusterNodeApi.HlsResourcePath(sessionId, resource) + query, [],
+                cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogHlsFailed(logger, ownerNode, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Asks the owner to end the forwarded session <paramref name="sessionId"/> (<c>DELETE /internal/cluster/sessions/{id}</c>).
     /// True when the owner ended it or no longer has it (404: it ended there already); false when the owner could not be asked.
     /// </summary>
@@ -64,7 +139,7 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     /// <summary>A request to <paramref name="ownerUrl"/> with a node token minted for exactly this method, path and body.</summary>
     private async Task<HttpResponseMessage> SendAsync(
         Uri ownerUrl, ClaimsPrincipal user, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(ownerUrl, path));
         if (body.Length > 0)
@@ -77,29 +152,45 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
         string signedPath = path.Split('?', 2)[0];
         request.Headers.Authorization = new AuthenticationHeaderValue(NodeTokenService.HeaderScheme,
             tokens.Mint(identity, user, method.Method, signedPath, body));
-        return await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        // Until the headers (ResponseHeadersRead) or the whole body; a relayed body then streams under the caller's token.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? _timeout);
+        return await http.SendAsync(request, completion, limit.Token).ConfigureAwait(false);
     }
 
     /// <summary>The owner is unreachable, too slow or answered nonsense — not the caller giving up.</summary>
     private static bool IsOwnerFailure(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private static async Task<ViewerOfferOutcome> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ViewerOfferOutcome> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken, bool hls = false)
     {
         string? code = null;
+        string? title = null;
         string? detail = null;
         if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true)
         {
             using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             code = problem.RootElement.TryGetProperty("code", out JsonElement c) ? c.GetString() : null;
+            title = problem.RootElement.TryGetProperty("title", out JsonElement t) ? t.GetString() : null;
             detail = problem.RootElement.TryGetProperty("detail", out JsonElement d) ? d.GetString() : null;
         }
 
+        if (Enum.GetValues<ViewerOfferError>().FirstOrDefault(e => e.Code() == code) is var error && error.Code() == code)
+        {
+            return error == ViewerOfferError.OwnerUnavailable ? OwnerUnavailable() : ViewerOfferOutcome.Failed(error, detail ?? error.Title());
+        }
+
+        // The HLS endpoint's own refusals (not_streaming, hls_unsupported) are the owner's judgement of the stream: passed on.
+        if (hls && code is not null && code != ClusterNodeApi.NotOwnerCode && response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, detail ?? code) with
+            {
+                OwnerProblem = new OwnerProblem((int)response.StatusCode, code, title ?? code, detail ?? code),
+            };
+        }
+
         // not_owner, 401 (key rings out of step) and anything unknown: the browser can only wait for the leases to settle.
-        return Enum.GetValues<ViewerOfferError>().FirstOrDefault(e => e.Code() == code) is var error && error.Code() == code
-               && error != ViewerOfferError.OwnerUnavailable
-            ? ViewerOfferOutcome.Failed(error, detail ?? error.Title())
-            : OwnerUnavailable();
+        return OwnerUnavailable();
     }
 
     private static ViewerOfferOutcome OwnerUnavailable() => ViewerOfferService.NotServedHere();
@@ -109,4 +200,7 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Asking node {Node} to end a forwarded session failed ({Error}); it ends there when its viewer goes away.")]
     private static partial void LogCloseFailed(ILogger logger, string node, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying an HLS request to node {Node} failed ({Error}).")]
+    private static partial void LogHlsFailed(ILogger logger, string node, string error);
 }
