@@ -181,12 +181,24 @@ public sealed partial class ClusterRemoteOffers(
 
     private async Task CloseAtOwnerAsync(RemoteSession session)
     {
-        if (directory.AdvertisedUrl(session.OwnerNode) is { } url)
+        try
         {
-            await client.CloseSessionAsync(url, session.OwnerNode, session.User, session.SessionId, CancellationToken.None).ConfigureAwait(false);
+            if (directory.AdvertisedUrl(session.OwnerNode) is { } url)
+            {
+                await client.CloseSessionAsync(url, session.OwnerNode, session.User, session.SessionId, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        // Nobody awaits this task: whatever NodeClient does not turn into a result (a client disposed at shutdown) is
+        // logged here instead of becoming an unobserved exception. The owner's session ends with its peer connection.
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            LogCloseFailed(session.OwnerNode, ex.GetType().Name);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} could not take a viewer of camera {CameraId}; waiting for its lease to move.")]
     private partial void LogOwnerUnavailable(int cameraId, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending a forwarded session on node {Node} failed ({Error}).")]
+    private partial void LogCloseFailed(string node, string error);
 }
