@@ -19,14 +19,15 @@ namespace CamStudio.Tests.Web.Cluster;
 /// node and freed however the session ends (closed at the entry node, ended at the owner), and an offer for a camera
 /// whose owner died waits for the move instead of failing at once.
 /// </summary>
-public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<RedisServer>
+[Collection(PostgresServerCollection.Name)]
+public sealed class ClusterForwardingTests(PostgresServer postgres, RedisServer redis) : IClassFixture<RedisServer>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task An_offer_at_the_entry_node_is_answered_by_the_owner_and_the_cap_is_counted_once_at_the_entry_node()
     {
-        await using var nodes = new ForwardingNodes(redis.ConnectionString,
+        await using var nodes = new ForwardingNodes(redis, postgres,
             new Dictionary<string, string?> { ["Security:MaxViewerSessionsPerUser"] = "2" });
         await nodes.StartAsync();
         int cameraId = await nodes.CreateCameraAsync();
@@ -75,7 +76,7 @@ public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<Re
     [Fact]
     public async Task A_tile_closing_a_forwarded_session_ends_it_on_the_owner_and_another_users_delete_is_refused()
     {
-        await using var nodes = new ForwardingNodes(redis.ConnectionString);
+        await using var nodes = new ForwardingNodes(redis, postgres);
         await nodes.StartAsync();
         int cameraId = await nodes.CreateCameraAsync();
         nodes.Leases.Set(cameraId, "b");
@@ -98,7 +99,7 @@ public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<Re
     [Fact]
     public async Task An_offer_for_a_dead_owners_camera_waits_for_the_move_and_is_served_by_the_new_owner()
     {
-        await using var nodes = new ForwardingNodes(redis.ConnectionString);
+        await using var nodes = new ForwardingNodes(redis, postgres);
         await nodes.StartAsync();
         int cameraId = await nodes.CreateCameraAsync();
         nodes.Leases.Set(cameraId, "b");
@@ -127,7 +128,7 @@ public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<Re
     [Fact]
     public async Task An_offer_for_a_camera_nobody_takes_over_is_owner_unavailable_after_the_owner_wait()
     {
-        await using var nodes = new ForwardingNodes(redis.ConnectionString,
+        await using var nodes = new ForwardingNodes(redis, postgres,
             new Dictionary<string, string?> { ["Cluster:OwnerWait"] = "00:00:01.5" });
         await nodes.StartAsync();
         int cameraId = await nodes.CreateCameraAsync();
@@ -150,7 +151,7 @@ public sealed class ClusterForwardingTests(RedisServer redis) : IClassFixture<Re
     [Fact]
     public async Task An_hls_viewer_at_the_entry_node_plays_the_owners_stream_relayed_through_the_entry_node()
     {
-        await using var nodes = new ForwardingNodes(redis.ConnectionString);
+        await using var nodes = new ForwardingNodes(redis, postgres);
         await nodes.StartAsync();
         int cameraId = await nodes.CreateCameraAsync(new { name = "Demo", source = "demo" }); // real FFmpeg test pattern
         nodes.Leases.Set(cameraId, "b");

@@ -19,8 +19,8 @@ namespace CamStudio.Tests.Web.Cluster;
 /// <see cref="ClusterForwardingRegistration.AddClusterForwarding"/> and the Redis services on a real redis-server. What
 /// the coordinator would provide is the test's to set: <see cref="Leases"/> (one owner map both nodes read, like the
 /// shared lease table) and the node directory (http://{name}.test/, routed in memory to the node's test server, or
-/// refused when the node is <see cref="Kill">dead</see>). Both share one Data Protection key ring, as the cluster's
-/// database-backed ring makes them. Each node has its own SQLite database; cameras are created on both with the same id.
+/// refused when the node is <see cref="Kill">dead</see>). Both use one PostgreSQL database (one camera store, as in a
+/// cluster) and one Data Protection key ring (a shared directory here; the cluster's ring lives in the database).
 /// </summary>
 internal sealed class ForwardingNodes : IAsyncDisposable
 {
@@ -29,12 +29,18 @@ internal sealed class ForwardingNodes : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _dead = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.Ordinal);
 
-    public ForwardingNodes(string redis, IReadOnlyDictionary<string, string?>? settings = null)
+    public ForwardingNodes(RedisServer redis, PostgresServer postgres, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string prefix = "fwd" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(_keys);
-        B = Start("b", redis, prefix, settings);
-        A = Start("a", redis, prefix, settings);
+        var all = new Dictionary<string, string?>(TestDatabase.PostgreSql(postgres).Settings);
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        B = Start("b", redis.ConnectionString, prefix, all);
+        A = Start("a", redis.ConnectionString, prefix, all);
     }
 
     /// <summary>The entry node.</summary>
@@ -51,7 +57,7 @@ internal sealed class ForwardingNodes : IAsyncDisposable
 
     public void Kill(string node) => _dead[node] = true;
 
-    /// <summary>Starts both apps and their Redis subscriptions.</summary>
+    /// <summary>Starts both apps (the owner first: it creates the database) and their Redis subscriptions.</summary>
     public async Task StartAsync()
     {
         foreach (CamStudioAppFactory app in new[] { B, A })
@@ -61,7 +67,7 @@ internal sealed class ForwardingNodes : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the same camera (a closed loopback port unless given) on both nodes; returns its id.</summary>
+    /// <summary>Creates a camera (a closed loopback port unless given) through the entry node; returns its id.</summary>
     public async Task<int> CreateCameraAsync(object? camera = null)
     {
         camera ??= new
@@ -69,19 +75,11 @@ internal sealed class ForwardingNodes : IAsyncDisposable
             name = "Door", source = "rtsp", ip_address = "127.0.0.1", rtsp_port = 9, hd_path = "/stream1", sd_path = "/stream2",
             username = "admin", password = "secret", stream_quality = "stream2",
         };
-        int? id = null;
-        foreach (CamStudioAppFactory app in new[] { A, B })
-        {
-            using HttpClient client = app.CreateClient();
-            using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", camera);
-            string text = await response.Content.ReadAsStringAsync();
-            ((int)response.StatusCode).Should().Be(201, text);
-            int created = JsonDocument.Parse(text).RootElement.GetProperty("camera_id").GetInt32();
-            (id ?? created).Should().Be(created, "both nodes number their cameras alike");
-            id = created;
-        }
-
-        return id!.Value;
+        using HttpClient client = A.CreateClient();
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", camera);
+        string text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(201, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("camera_id").GetInt32();
     }
 
     public async ValueTask DisposeAsync()
