@@ -126,6 +126,30 @@ public sealed class ClusterForwardingTests(PostgresServer postgres, RedisServer 
     }
 
     [Fact]
+    public async Task An_owner_that_answers_not_owner_is_asked_again_once_its_view_of_the_leases_caught_up()
+    {
+        await using var nodes = new ForwardingNodes(redis, postgres);
+        await nodes.StartAsync();
+        int cameraId = await nodes.CreateCameraAsync();
+        nodes.Leases.Set(cameraId, "b");
+        nodes.Leases.Lag("b", cameraId, "a"); // b has not read its own claim yet: it answers not_owner
+        int notOwner = 0;
+        nodes.NodeAnswered += (node, status) =>
+        {
+            if (node == "b" && status == HttpStatusCode.Conflict && Interlocked.Increment(ref notOwner) == 1)
+            {
+                nodes.Leases.CatchUp("b", cameraId);
+            }
+        };
+        using HttpClient browser = nodes.A.CreateClient();
+
+        JsonElement answered = await OfferAsync(browser, cameraId, HttpStatusCode.OK);
+        notOwner.Should().Be(1, "the first try met not_owner");
+        answered.GetProperty("sdp").GetString().Should().Contain(Candidate(nodes.B));
+        nodes.B.Services.GetRequiredService<WebRtcServer>().SessionCount.Should().Be(1);
+    }
+
+    [Fact]
     public async Task An_offer_for_a_camera_nobody_takes_over_is_owner_unavailable_after_the_owner_wait()
     {
         await using var nodes = new ForwardingNodes(redis, postgres,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CamStudio.Core.Cluster;
@@ -54,6 +55,9 @@ internal sealed class ForwardingNodes : IAsyncDisposable
 
     /// <summary>Requests to a dead node fail like a refused connection; raised with the node's name on each attempt.</summary>
     public event Action<string>? DeadNodeCalled;
+
+    /// <summary>A node answered a node-to-node request (raised before the caller sees the answer).</summary>
+    public event Action<string, HttpStatusCode>? NodeAnswered;
 
     public void Kill(string node) => _dead[node] = true;
 
@@ -123,10 +127,21 @@ internal sealed class ForwardingNodes : IAsyncDisposable
         return app;
     }
 
-    /// <summary>The owner map both nodes read: camera → node name; absent = nobody (moving).</summary>
+    /// <summary>
+    /// The owner map both nodes read: camera → node name; absent = nobody (moving). One node's view may lag
+    /// (<see cref="Lag"/>), as a node's last lease read does during a move.
+    /// </summary>
     internal sealed class SharedLeases
     {
         private readonly ConcurrentDictionary<int, string> _owners = new();
+        private readonly ConcurrentDictionary<(string Node, int CameraId), string> _stale = new();
+
+        /// <summary><paramref name="node"/> believes <paramref name="owner"/> owns the camera until <see cref="CatchUp"/>.</summary>
+        public void Lag(string node, int cameraId, string owner) => _stale[(node, cameraId)] = owner;
+
+        public void CatchUp(string node, int cameraId) => _stale.TryRemove((node, cameraId), out _);
+
+        public string? Get(string node, int cameraId) => _stale.TryGetValue((node, cameraId), out string? seen) ? seen : Get(cameraId);
 
         public void Set(int cameraId, string? node)
         {
@@ -145,10 +160,10 @@ internal sealed class ForwardingNodes : IAsyncDisposable
 
     private sealed class NodeView(SharedLeases leases, string self) : ICameraOwnership
     {
-        public bool IsLocal(int cameraId) => leases.Get(cameraId) == self;
+        public bool IsLocal(int cameraId) => leases.Get(self, cameraId) == self;
 
         public CameraOwner? OwnerOf(int cameraId) =>
-            leases.Get(cameraId) is { } node ? new CameraOwner(node, string.Equals(node, self, StringComparison.Ordinal)) : null;
+            leases.Get(self, cameraId) is { } node ? new CameraOwner(node, string.Equals(node, self, StringComparison.Ordinal)) : null;
     }
 
     private sealed class TestDirectory : INodeDirectory
@@ -169,7 +184,9 @@ internal sealed class ForwardingNodes : IAsyncDisposable
             }
 
             HttpMessageInvoker invoker = nodes._invokers.GetOrAdd(node, _ => new HttpMessageInvoker(app.Server.CreateHandler()));
-            return await invoker.SendAsync(request, cancellationToken);
+            HttpResponseMessage response = await invoker.SendAsync(request, cancellationToken);
+            nodes.NodeAnswered?.Invoke(node, response.StatusCode);
+            return response;
         }
     }
 }

@@ -99,8 +99,18 @@ public sealed partial class ClusterRemoteOffers(
             }
         }
 
-        await using Stream body = await relayed.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
-        await body.CopyToAsync(response.Body, aborted).ConfigureAwait(false);
+        try
+        {
+            await using Stream body = await relayed.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            await body.CopyToAsync(response.Body, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when ((ex is IOException or HttpRequestException) && !aborted.IsCancellationRequested)
+        {
+            // The owner went away mid-body: the status is sent already, so only a cut connection tells the player the
+            // resource is incomplete (it retries, and the next request meets owner_unavailable or the new owner).
+            context.Abort();
+        }
+
         return true;
     }
 
