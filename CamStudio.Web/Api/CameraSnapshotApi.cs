@@ -57,7 +57,7 @@ public static class CameraSnapshotApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeApi.SnapshotPath(cameraId), cancellationToken) is { } forwarded)
+        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeEdgeApi.SnapshotPath(cameraId), cancellationToken) is { } forwarded)
         {
             return forwarded;
         }
@@ -107,7 +107,7 @@ public static class CameraSnapshotApi
     private static async Task<IResult> GetPosterAsync(
         [FromRoute(Name = "camera_id")] int cameraId, HttpContext context, PosterStore posters, CancellationToken cancellationToken)
     {
-        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeApi.PosterPath(cameraId), cancellationToken) is { } forwarded)
+        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeEdgeApi.PosterPath(cameraId), cancellationToken) is { } forwarded)
         {
             return forwarded;
         }

@@ -61,11 +61,14 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         routes.Select(r => r.Method + " " + r.Pattern).Should().Contain(
         [
             "POST internal/cluster/cameras/{camera_id:int}/offer",
+            "DELETE internal/cluster/sessions/{session_id}",
+            "POST internal/cluster/cameras/{camera_id:int}/hls",
+            "GET internal/cluster/hls/{session_id}/{resource}",
             "GET internal/cluster/cameras/{camera_id:int}/snapshot.jpg",
             "GET internal/cluster/cameras/{camera_id:int}/poster.jpg",
             "POST internal/cluster/cameras/{camera_id:int}/changed",
             "POST internal/cluster/cameras/{camera_id:int}/deleted",
-        ], "every node-to-node route is checked below: 401 anonymous and with a user's API token");
+        ], "every node-to-node route is checked below like every internal route: 401 anonymous and with a user's API token");
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();
