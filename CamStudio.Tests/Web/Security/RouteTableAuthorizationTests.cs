@@ -58,11 +58,17 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         routes.Should().Contain(r => r.Pattern.StartsWith("_blazor", StringComparison.Ordinal), "the Blazor circuit hub is in the table");
         routes.Should().Contain(r => r.Pattern == "cameras/new", "Razor component pages are in the table");
         routes.Should().Contain(r => r.Pattern == "api/cameras/{camera_id:int}/whep");
-        routes.Should().Contain(r => r.Pattern.StartsWith("internal/cluster/", StringComparison.Ordinal));
         routes.Select(r => r.Method + " " + r.Pattern).Should().Contain(
-            ["DELETE internal/cluster/sessions/{session_id}", "POST internal/cluster/cameras/{camera_id:int}/hls",
-             "GET internal/cluster/hls/{session_id}/{resource}"],
-            "the owner's forwarded-session endpoints are checked like every internal route (node token only)");
+        [
+            "POST internal/cluster/cameras/{camera_id:int}/offer",
+            "DELETE internal/cluster/sessions/{session_id}",
+            "POST internal/cluster/cameras/{camera_id:int}/hls",
+            "GET internal/cluster/hls/{session_id}/{resource}",
+            "GET internal/cluster/cameras/{camera_id:int}/snapshot.jpg",
+            "GET internal/cluster/cameras/{camera_id:int}/poster.jpg",
+            "POST internal/cluster/cameras/{camera_id:int}/changed",
+            "POST internal/cluster/cameras/{camera_id:int}/deleted",
+        ], "every node-to-node route is checked below like every internal route: 401 anonymous and with a user's API token");
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();

@@ -47,6 +47,7 @@ public static class ClusterNodeApi
         group.MapDelete("/sessions/{session_id}", DeleteSession);
         group.MapPost("/cameras/{camera_id:int}/hls", PostHlsAsync);
         group.MapGet("/hls/{session_id}/{resource}", GetHlsAsync);
+        group.MapClusterNodeEdges();
         return app;
     }
 
@@ -131,7 +132,7 @@ public static class ClusterNodeApi
             ? CameraHlsApi.GetMediaPlaylistAsync(sessionId, context, streams, NoRemoteOffers.Instance, options, cancellationToken)
             : CameraHlsApi.GetResourceAsync(sessionId, resource, context, streams, NoRemoteOffers.Instance, options, cancellationToken);
 
-    private static ProblemHttpResult NotOwner(int cameraId) => TypedResults.Problem(
+    internal static ProblemHttpResult NotOwner(int cameraId) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Not the camera's owner.",
         detail: string.Create(CultureInfo.InvariantCulture, $"This node does not serve camera {cameraId} now."),

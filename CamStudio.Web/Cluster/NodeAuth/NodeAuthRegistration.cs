@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using CamStudio.Web.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CamStudio.Web.Cluster.NodeAuth;
@@ -20,6 +21,9 @@ public static class NodeAuthRegistration
         services.AddSingleton<NodeTokenService>();
         services.TryAddSingleton<ClusterNodeIdentity>();
         services.TryAddSingleton<Forwarding.ForwardedSessions>();
+        // The snapshot/poster/camera-change edges (IRemoteCameraOwners): CameraCommands and the snapshot API use them
+        // when registered and serve everything locally when not (a single node).
+        services.TryAddSingleton<IRemoteCameraOwners, CameraOwnerRelay>();
         // The time limits are NodeClient's own per call (an HLS open may wait for a key frame); none on the client.
         services.AddHttpClient<NodeClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             // Relayed LL-HLS blocking reloads each hold a connection for up to a few seconds: no per-server cap, and

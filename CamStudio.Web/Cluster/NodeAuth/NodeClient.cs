@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -11,8 +12,9 @@ using Microsoft.Extensions.Options;
 namespace CamStudio.Web.Cluster.NodeAuth;
 
 /// <summary>
-/// The entry node's side of a forwarded offer: mints a node token for exactly this request and posts it to the owner's
-/// advertised URL. Every failure comes back as an outcome, never an exception: the owner's own refusals keep their code
+/// The entry node's side of a node-to-node call (offers, HLS, snapshots and posters, camera changes): mints a node token
+/// for exactly one request and sends it to the owner's advertised URL (<see cref="SendAsync"/>, the one place that
+/// signs). Every failure comes back as an outcome, never an exception: the owner's own refusals keep their code
 /// (a bad offer is a bad offer wherever it is judged); an owner that is unreachable, too slow
 /// (<c>Cluster:ForwardTimeout</c>; an HLS open also waits the HLS viewer timeout) or no longer the owner (<c>not_owner</c>) is
 /// <see cref="ViewerOfferError.OwnerUnavailable"/>, retryable.
@@ -136,10 +138,79 @@ public sealed partial class NodeClient(
         }
     }
 
+    /// <summary>
+    /// GETs one of the owner's internal pictures (<c>snapshot.jpg</c> / <c>poster.jpg</c>) for <paramref name="user"/>,
+    /// returned as soon as its headers arrive so the caller streams the JPEG. Null when the owner cannot answer for the
+    /// camera (unreachable, too slow, 401 or 409 <c>not_owner</c>): the caller answers <c>owner_unavailable</c>. The
+    /// caller disposes the response.
+    /// </summary>
+    /// <param name="query">The browser's query (e.g. <c>?quality=stream2</c>); not covered by the token, which binds the path.</param>
+    /// <param name="configure">Adds request headers (conditional GETs), or null.</param>
+    public async Task<HttpResponseMessage?> GetFromOwnerAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string path, string? query,
+        Action<HttpRequestHeaders>? configure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await SendAsync(ownerUrl, user, HttpMethod.Get, path + query, [], cancellationToken,
+                HttpCompletionOption.ResponseHeadersRead, configure: configure).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Conflict)
+            {
+                // 401: the key rings are out of step; 409: not_owner, the leases are moving. Either way: wait and retry.
+                LogEdgeFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                response.Dispose();
+                return null;
+            }
+
+            return response;
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            response?.Dispose();
+            LogEdgeFailed(logger, path, ownerNode, cameraId, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Tells the owner that a camera was edited (<paramref name="deleted"/> false: it restarts the camera's FFmpeg with
+    /// the stored settings before answering) or deleted (it stops the streams and removes the poster). The request is the
+    /// node's own, not a user's: the edit was authorised where it was made. False when the owner did not confirm; its
+    /// version poll (<see cref="CameraVersionWatch"/>) then applies an edit within a few seconds.
+    /// </summary>
+    public async Task<bool> NotifyCameraAsync(Uri ownerUrl, string ownerNode, int cameraId, bool deleted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        string path = deleted ? ClusterNodeEdgeApi.DeletedPath(cameraId) : ClusterNodeEdgeApi.ChangedPath(cameraId);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(ownerUrl, NodePrincipal(), HttpMethod.Post, path, [], cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            LogEdgeFailed(logger, path, ownerNode, cameraId, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+            return false;
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogEdgeFailed(logger, path, ownerNode, cameraId, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>The caller of a node's own request: the node itself (a token must name a user; no roles).</summary>
+    private ClaimsPrincipal NodePrincipal() =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "node:" + identity.Name)], NodeTokenService.HeaderScheme));
+
     /// <summary>A request to <paramref name="ownerUrl"/> with a node token minted for exactly this method, path and body.</summary>
     private async Task<HttpResponseMessage> SendAsync(
         Uri ownerUrl, ClaimsPrincipal user, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, TimeSpan? timeout = null)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, TimeSpan? timeout = null,
+        Action<HttpRequestHeaders>? configure = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(ownerUrl, path));
         if (body.Length > 0)
@@ -152,6 +223,7 @@ public sealed partial class NodeClient(
         string signedPath = path.Split('?', 2)[0];
         request.Headers.Authorization = new AuthenticationHeaderValue(NodeTokenService.HeaderScheme,
             tokens.Mint(identity, user, method.Method, signedPath, body));
+        configure?.Invoke(request.Headers);
         // Until the headers (ResponseHeadersRead) or the whole body; a relayed body then streams under the caller's token.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? _timeout);
@@ -200,6 +272,9 @@ public sealed partial class NodeClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Asking node {Node} to end a forwarded session failed ({Error}); it ends there when its viewer goes away.")]
     private static partial void LogCloseFailed(ILogger logger, string node, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Calling {Path} for camera {CameraId} on node {Node} failed ({Error}).")]
+    private static partial void LogEdgeFailed(ILogger logger, string path, string node, int cameraId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying an HLS request to node {Node} failed ({Error}).")]
     private static partial void LogHlsFailed(ILogger logger, string node, string error);
