@@ -16,8 +16,8 @@ namespace CamStudio.Media.Streaming;
 /// not collect the old generations for hours: after four cameras had run, the process kept ~11 MiB more than it needed
 /// (the benchmark's memory step, x64). One compacting, decommitting collection at that moment returns it. It runs once
 /// per idle transition (these are spaced out by the streams' grace period) and never while a camera streams or waits
-/// out its grace period; it is a blocking collection of a heap of ~10 MiB. Then, unless
-/// <see cref="MemoryReleaseOptions.ReleaseImagePagesWhenIdle"/> is off, the pages of the assemblies and libraries the
+/// out its grace period; it is a blocking collection of a heap of ~10 MiB. Then, if
+/// <see cref="MemoryReleaseOptions.ReleaseImagePagesWhenIdle"/> is on, the pages of the assemblies and libraries the
 /// streams (or start-up) touched are handed back too (<see cref="ImagePages"/>): the kernel reads back what the next
 /// page or stream touches.
 /// </remarks>

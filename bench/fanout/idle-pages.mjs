@@ -1,6 +1,6 @@
 // The image-page release at idle (issue 16, CamStudio.Media/Memory/ImagePages): what it saves and what it costs.
-// Per round, the same build twice on fresh instances, in a rotated order — release on (the default) and off
-// (Memory__ReleaseImagePagesWhenIdle=false) — each through:
+// Per round, the same build twice on fresh instances, in a rotated order — release on
+// (Memory__ReleaseImagePagesWhenIdle=true) and off (the default) — each through:
 //   settled     the start-up release has run (Memory:StartupSettleTime, shortened here for both variants alike)
 //   first view  one werift viewer opens the cold camera: offer until its first media packet, and the app's major
 //               page faults meanwhile (pages read back from disk: what the release costs the next viewer)
@@ -21,8 +21,8 @@ import { waitFor, delay } from '../lib/process.mjs';
 import { summarize, round } from '../lib/stats.mjs';
 
 const VARIANTS = [
-  { label: 'release on (default)', env: {} },
-  { label: 'release off', env: { Memory__ReleaseImagePagesWhenIdle: 'false' } },
+  { label: 'image pages released', env: { Memory__ReleaseImagePagesWhenIdle: 'true' } },
+  { label: 'kept (default)', env: { Memory__ReleaseImagePagesWhenIdle: 'false' } },
 ];
 const MIB = 1024 * 1024;
 

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace CamStudio.Tests.Media.Memory;
 
 /// <summary>
-/// The release on a real CamStudio process (the Release build, started as the scripts start it): once start-up has
+/// The release on a real CamStudio process (the Release build, started as the scripts start it, the release turned on): once start-up has
 /// settled, the file-backed part of its resident set (<c>RssFile</c> in <c>/proc/&lt;pid&gt;/status</c>) drops, and the
 /// app still serves its sign-in page afterwards (the kernel reads back what the page touches). A behaviour check, not a
 /// time budget. Guards against a release that advises nothing (a parsing or selection bug, the wrong advice) while its
@@ -49,7 +49,7 @@ public sealed class ImagePageReleaseProcessTests(ITestOutputHelper output) : IAs
         [
             dll, "--urls", baseUrl, "--contentRoot", Path.GetDirectoryName(dll)!, "--DataDirectory", _data,
             "--WebRtc:UdpPort", "0", "--WebRtc:BindAddress", "127.0.0.1", "--Health:Enabled", "false",
-            "--Memory:StartupSettleTime", SettleTime,
+            "--Memory:ReleaseImagePagesWhenIdle", "true", "--Memory:StartupSettleTime", SettleTime,
         ], line =>
         {
             if (line.Contains(ReleaseLogLine, StringComparison.Ordinal))
