@@ -18,14 +18,28 @@ public sealed class ImagePageReleaseProcessTests(ITestOutputHelper output) : IAs
     private const string ReleaseLogLine = "handed the pages of";
     private static readonly TimeSpan s_startDeadline = TimeSpan.FromSeconds(60);
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "camstudio-pages-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "camstudio-pages-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new();
     private volatile string? _releaseLine;
     private ChildProcess? _app;
 
+    private string Data => Path.Combine(_root, "data");
+
+    private string App => Path.Combine(_root, "app");
+
     public Task InitializeAsync()
     {
-        Directory.CreateDirectory(_data);
+        Directory.CreateDirectory(Data);
+        // A private copy of the build: the kernel does not page out what another process maps, and other tests start
+        // the same build (the account command line) at any moment. The RID folders of the build are not needed.
+        string build = Path.GetDirectoryName(WebAppBuild.Dll)!;
+        Directory.CreateDirectory(App);
+        foreach (string file in Directory.EnumerateFiles(build))
+        {
+            File.Copy(file, Path.Combine(App, Path.GetFileName(file)));
+        }
+
+        CopyTree(Path.Combine(build, "runtimes"), Path.Combine(App, "runtimes"));
         return Task.CompletedTask;
     }
 
@@ -37,17 +51,17 @@ public sealed class ImagePageReleaseProcessTests(ITestOutputHelper output) : IAs
             await _app.DisposeAsync();
         }
 
-        Directory.Delete(_data, recursive: true);
+        Directory.Delete(_root, recursive: true);
     }
 
     [Fact]
     public async Task After_start_up_settles_the_file_backed_resident_set_drops_and_the_app_still_serves()
     {
-        string dll = WebAppBuild.Dll;
+        string dll = Path.Combine(App, "CamStudio.Web.dll");
         string baseUrl = "http://127.0.0.1:" + FreePort.Tcp().ToString(CultureInfo.InvariantCulture);
         _app = ChildProcess.Start("dotnet",
         [
-            dll, "--urls", baseUrl, "--contentRoot", Path.GetDirectoryName(dll)!, "--DataDirectory", _data,
+            dll, "--urls", baseUrl, "--contentRoot", Path.GetDirectoryName(dll)!, "--DataDirectory", Data,
             "--WebRtc:UdpPort", "0", "--WebRtc:BindAddress", "127.0.0.1", "--Health:Enabled", "false",
             "--Memory:ReleaseImagePagesWhenIdle", "true", "--Memory:StartupSettleTime", SettleTime,
         ], line =>
@@ -71,6 +85,17 @@ public sealed class ImagePageReleaseProcessTests(ITestOutputHelper output) : IAs
         // alone are tens of MiB of mapped pages; a release that works drops far more than this.
         (before - after).Should().BeGreaterThan(8 * 1024, "the release hands mapped image pages back to the kernel");
         (await IsOkAsync(baseUrl + "/")).Should().BeTrue("what the page touches is read back");
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private async Task<bool> IsOkAsync(string url)
