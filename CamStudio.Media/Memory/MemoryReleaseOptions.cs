@@ -11,7 +11,7 @@ public sealed class MemoryReleaseOptions
     /// Whether the pages of the mapped assemblies and libraries are handed back (<see cref="ImagePages"/>) once
     /// start-up has settled and each time the last camera stops. Off by default: idle resident memory is 35–60 MiB
     /// lower with it, but the next page a browser opens reads its code back from disk (measured on x64: the sign-in
-    /// page 0.6–1.6 s slower the first time; docs/benchmarks/footprint.md). For memory-starved installations.
+    /// page 0.2–1.6 s slower the first time, more under disk contention; docs/benchmarks/footprint.md). For memory-starved installations.
     /// </summary>
     public bool ReleaseImagePagesWhenIdle { get; set; }
 
