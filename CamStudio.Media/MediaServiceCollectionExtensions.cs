@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CamStudio.Media.Ffmpeg;
+using CamStudio.Media.Memory;
 using CamStudio.Media.Snapshots;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
@@ -53,12 +54,17 @@ public static class MediaServiceCollectionExtensions
             .Validate(o => o.Hls is not null && IsValid(o.Hls),
                 "Streams:Hls is inconsistent: every value in range, SegmentSeconds ≥ PartTargetMilliseconds and ≤ TargetDurationSeconds.")
             .ValidateOnStart();
+        services.AddOptions<MemoryReleaseOptions>()
+            .Bind(configuration.GetSection(MemoryReleaseOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<IdleMemoryRelease>();
         // One node pulls every camera; a cluster replaces this with its lease-based admission.
         services.TryAddSingleton<IStreamAdmission>(AllowAllStreamAdmission.Instance);
         services.TryAddSingleton<CameraStreamHost>();
         // Registered after the registry and the WebRTC host, so it is stopped before them: streams end cleanly first.
         services.AddHostedService(sp => sp.GetRequiredService<CameraStreamHost>());
+        services.AddHostedService<StartupMemoryRelease>();
         return services;
     }
 

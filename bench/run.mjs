@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health,fixed,idlepages] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 //                      [--app-base ../wt-base/artifacts/publish/linux-x64[,DIR...]]   (more builds for the fixed part's A/B)
 //                      [--memory-cameras 4,8,16] [--rounds 3]   (the memory part's FFmpeg levels and their rounds)
@@ -64,6 +64,9 @@ if (args.rounds) plan.memory.rounds = Number(args.rounds);
 // Fixed cost per camera (issue 16): idle / running / one viewer per CamStudio build, and Janus, in rotated rounds.
 plan.fixed = args.smoke ? { rounds: 1, windowMs: 3000, settleMs: 1000 } : { rounds: 3, windowMs: 20000, settleMs: 3000 };
 if (args.rounds) plan.fixed.rounds = Number(args.rounds);
+// The image-page release at idle (issue 16): on/off on the same build, rotated rounds (not in the default set: opt in).
+plan.idlePages = args.smoke ? { rounds: 1, settleSeconds: 5 } : { rounds: 3, settleSeconds: 10 };
+if (args.rounds) plan.idlePages.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -172,6 +175,10 @@ try {
       apps.push({ label: `CamStudio (${name})`, dir: resolve(dir) });
     }
     await step('fixed.720p', async () => { await runFixedCost(ctx, { ...plan.fixed, apps }); });
+  }
+  if (parts.has('idlepages')) {
+    const { runIdlePages } = await import('./fanout/idle-pages.mjs');
+    await step('idlePages.720p', async () => { await runIdlePages(ctx, { ...plan.idlePages, appDir: resolve(args.app) }); });
   }
   reportFanout(ctx);
 } catch (e) {

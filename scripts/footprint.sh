@@ -16,6 +16,11 @@
 # to measure a build made by your own user.
 # In each phase: wait for /health/live, GET / (the sign-in/setup page), GET /health/ready, 10 s idle, then VmRSS and
 # its parts from /proc/<pid>/status, and (limited phase) the page's response time.
+# The restart phase then reads twice more (issue 16, docs/benchmarks/footprint.md "Issue 16: image pages at idle"):
+#   60 s after start - past the app's start-up memory release (Memory:StartupSettleTime, 30 s by default), which hands
+#                      the mapped images' pages back to the kernel; a build without it is read at the same moment
+#   after a page     - GET / again (timed; major page faults counted: the pages read back from disk), GET /health/ready,
+#                      10 s idle: how much comes back when someone opens the sign-in page
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=120
@@ -54,6 +59,7 @@ base="http://127.0.0.1:$port"
 
 start() { # $1 = cgroup.procs file or empty
   local procs="$1"
+  started_at=$(date +%s%N)
   bash -c 'if [[ -n "$1" ]]; then echo $$ > "$1" || exit 97; fi; shift; exec "$@"' _ "$procs" \
     env CAMSTUDIO_DATA="$data" WebRtc__UdpPort=0 WebRtc__BindAddress=127.0.0.1 \
     "$app/CamStudio.Web" --urls "$base" --contentRoot "$app" >"$data/app.log" 2>&1 &
@@ -81,14 +87,30 @@ report() { # $1 = phase label
 
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
+majflt() { awk '{print $12}' "/proc/$pid/stat"; }
+
 echo "CamStudio footprint: $app ($(git rev-parse --short HEAD 2>/dev/null || echo '?')), $(nproc) cores, $(uname -m), $(date -u +%FT%TZ)"
 echo
 echo "| phase | VmRSS MiB | anonymous | shmem (JIT code) | private (anon + shmem) | file-backed (mapped images) |"
 echo "|---|---:|---:|---:|---:|---:|"
 start ""; settle; report "first run (empty data directory)"; stop
-start ""; settle; report "restart (existing database)"; stop
+start ""; settle; report "restart (existing database)"
+# The same process, 60 s after it was started (the start-up release runs 30 s after start-up by default).
+wait_ms=$(( 60000 - ($(date +%s%N) - started_at) / 1000000 ))
+(( wait_ms > 0 )) && sleep "$(awk -v ms="$wait_ms" 'BEGIN {printf "%.3f", ms / 1000}')"
+report "restart, 60 s after start"
+faults_before=$(majflt)
+page_times=()
+for _ in 1 2 3; do page_times+=("$(curl -fsL -o /dev/null -w '%{time_total}' "$base/")"); done
+faults_after=$(majflt)
+curl -s -o /dev/null "$base/health/ready"
+sleep 10
+report "restart, then the sign-in page again (+10 s)"
+after_page="GET / 60 s after start took ${page_times[*]} s with $((faults_after - faults_before)) major page faults ($(majflt) since start)"
+stop
 
 # The limited phase: a memory cgroup of its own, v2 or v1.
+echo; echo "$after_page"
 if (( ! limited )); then
   echo; echo "limited phase left out (--no-limited)"; exit 0
 fi

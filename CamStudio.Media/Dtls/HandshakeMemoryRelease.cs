@@ -1,3 +1,4 @@
+using CamStudio.Media.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace CamStudio.Media.Dtls;
@@ -29,14 +30,6 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
     /// <summary>Growth of the GC's committed memory since the last release below which nothing is collected.</summary>
     public const long MinimumGrowthBytes = 4L << 20;
 
-    /// <summary>Committed GC memory above which nothing is collected.</summary>
-    /// <remarks>
-    /// The pause of a blocking compaction grows with the heap. CamStudio's own heap is 10–30 MiB (a pause of 15–24 ms);
-    /// in a process that hosts far more — the test host, ~1 GB — the same collection paused everything for 360–495 ms,
-    /// long enough to starve an LL-HLS player, while a few MiB of handshake garbage are nothing next to such a heap.
-    /// </remarks>
-    public const long MaximumHeapBytes = 256L << 20;
-
     private readonly TimeProvider _time;
     private readonly Func<long> _committedBytes;
     private readonly Action _collect;
@@ -55,12 +48,12 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
     /// handshake allocates ~0.4–0.8 MiB against the service's 4 MiB gen0 budget), so the figure is recent enough.
     /// </remarks>
     public HandshakeMemoryRelease(TimeProvider time)
-        : this(time, CommittedBytes, NativeHeap.CollectAndTrim)
+        : this(time, CollectionCeiling.CommittedBytes, NativeHeap.CollectAndTrim)
     {
     }
 
     /// <summary>Creates a release with its measurement and collection replaced (tests).</summary>
-    internal HandshakeMemoryRelease(TimeProvider time, Func<long> committedBytes, Action collect, long maximumHeapBytes = MaximumHeapBytes)
+    internal HandshakeMemoryRelease(TimeProvider time, Func<long> committedBytes, Action collect, long maximumHeapBytes = CollectionCeiling.MaximumCommittedBytes)
     {
         _maximumHeapBytes = maximumHeapBytes;
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -69,9 +62,6 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
         _baselineCommitted = committedBytes();
         _timer = time.CreateTimer(static self => ((HandshakeMemoryRelease)self!).OnQuiet(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
-
-    /// <summary>The GC's committed memory as of its last collection (what the release compares).</summary>
-    internal static long CommittedBytes() => GC.GetGCMemoryInfo().TotalCommittedBytes;
 
     /// <summary>The one every <see cref="DtlsServerSession"/> of the process reports to.</summary>
     public static HandshakeMemoryRelease Shared { get; } = new(TimeProvider.System);
@@ -108,7 +98,7 @@ public sealed partial class HandshakeMemoryRelease : IDisposable
         }
 
         long before = _committedBytes();
-        if (before - Volatile.Read(ref _baselineCommitted) < MinimumGrowthBytes || before > _maximumHeapBytes)
+        if (before - Volatile.Read(ref _baselineCommitted) < MinimumGrowthBytes || !CollectionCeiling.Allows(before, _maximumHeapBytes))
         {
             return;
         }

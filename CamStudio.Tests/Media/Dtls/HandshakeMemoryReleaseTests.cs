@@ -1,4 +1,5 @@
 using CamStudio.Media.Dtls;
+using CamStudio.Media.Memory;
 using CamStudio.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -75,7 +76,7 @@ public sealed class HandshakeMemoryReleaseTests : IDisposable
         // The GC's own committed figure (not a fake) must show a burst's growth. The collection itself is counted, not
         // run: in this ~1 GB test host a blocking compaction would pause every other test's app for hundreds of ms.
         int collections = 0;
-        using var release = new HandshakeMemoryRelease(_time, HandshakeMemoryRelease.CommittedBytes, () => collections++, long.MaxValue);
+        using var release = new HandshakeMemoryRelease(_time, CollectionCeiling.CommittedBytes, () => collections++, long.MaxValue);
         // 64 MiB more committed than at the start, as after a (large) burst; kept alive to the end, so that no collection
         // elsewhere in the test run can take the growth away before the release looks at it.
         var burst = new List<byte[]>();

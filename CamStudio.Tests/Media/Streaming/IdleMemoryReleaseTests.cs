@@ -1,7 +1,9 @@
+using CamStudio.Media.Memory;
 using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Ffmpeg;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,8 @@ namespace CamStudio.Tests.Media.Streaming;
 
 /// <summary>
 /// The memory of stopped streams goes back to the OS when the last running camera stops — not while any camera still
-/// streams or sits in its grace period, and again each time the server falls idle.
+/// streams or sits in its grace period, and again each time the server falls idle, and once after start-up. The mapped
+/// images' pages go with it once per idle transition when configured on, never when off.
 /// </summary>
 public sealed class IdleMemoryReleaseTests : IAsyncLifetime
 {
@@ -18,9 +21,13 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
 
     private readonly ManualTimeProvider _time = new();
     private readonly FakeLauncher _launcher = new();
-    private readonly IdleMemoryRelease _release = new(NullLogger<IdleMemoryRelease>.Instance);
+    private readonly IdleMemoryRelease _release;
+    private int _pageOuts;
     private WebRtcServer _webRtc = null!;
     private CameraStreamHost _host = null!;
+
+    public IdleMemoryReleaseTests() =>
+        _release = new IdleMemoryRelease(NullLogger.Instance, releaseImagePages: true, CountPageOut);
 
     public Task InitializeAsync()
     {
@@ -58,6 +65,7 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(20));
         await Eventually.WaitUntilAsync(() => _release.Releases == 1, s_wait, "released when the last camera stopped");
         _host.IsIdle.Should().BeTrue();
+        Volatile.Read(ref _pageOuts).Should().Be(1, "the image pages go once per idle transition");
 
         using IDisposable back = first.AddViewer();
         _host.IsIdle.Should().BeFalse("a viewer wants the camera even before its FFmpeg starts");
@@ -65,6 +73,87 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
         back.Dispose();
         _time.Advance(s_grace);
         await Eventually.WaitUntilAsync(() => _release.Releases == 2, s_wait, "released again at the next idle");
+        Volatile.Read(ref _pageOuts).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Configured_off_the_image_pages_stay_and_the_collection_still_runs()
+    {
+        int pageOuts = 0;
+        int collections = 0;
+        var release = new IdleMemoryRelease(NullLogger.Instance, releaseImagePages: false,
+            () => { pageOuts++; return default; }, committedBytes: () => 0, collect: () => collections++);
+
+        release.Request(() => true);
+
+        await Eventually.WaitUntilAsync(() => release.Releases == 1, s_wait, "the idle release ran");
+        collections.Should().Be(1);
+        pageOuts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_failed_page_out_is_logged_not_thrown_and_a_heap_above_the_ceiling_skips_only_the_collection()
+    {
+        int collections = 0;
+        var release = new IdleMemoryRelease(NullLogger.Instance, releaseImagePages: true,
+            () => new ImagePageOutcome(0, 0, 1, "the kernel does not support MADV_PAGEOUT (EINVAL)"),
+            committedBytes: () => CollectionCeiling.MaximumCommittedBytes + 1, collect: () => collections++);
+
+        release.Request(() => true);
+        await Eventually.WaitUntilAsync(() => release.Releases == 1, s_wait, "the idle release ran");
+        release.Request(() => true);
+        await Eventually.WaitUntilAsync(() => release.Releases == 2, s_wait, "and runs again at the next idle");
+
+        collections.Should().Be(0, "a heap above the ceiling is not collected (its pause would stall the streams)");
+    }
+
+    [Fact]
+    public async Task Start_up_counts_as_one_idle_transition_after_the_settle_time()
+    {
+        var time = new ManualTimeProvider();
+        var lifetime = new Lifetime();
+        using var startup = new StartupMemoryRelease(lifetime, _release, _host,
+            Options.Create(new MemoryReleaseOptions { StartupSettleTime = TimeSpan.FromSeconds(30) }), time);
+        await startup.StartAsync(CancellationToken.None);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        _release.Requests.Should().Be(0, "the settle time counts from the end of start-up");
+
+        lifetime.Started();
+        await Eventually.WaitUntilAsync(() => time.PendingDueTimes.Count == 1, s_wait, "the settle timer is set");
+        time.Advance(TimeSpan.FromSeconds(29));
+        _release.Requests.Should().Be(0);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(() => _release.Releases == 1, s_wait, "released once start-up settled");
+        Volatile.Read(ref _pageOuts).Should().Be(1);
+
+        time.Advance(TimeSpan.FromHours(1));
+        await startup.ExecuteTask!;
+        _release.Requests.Should().Be(1, "once per process, not periodically");
+        await startup.StopAsync(CancellationToken.None);
+    }
+
+    private ImagePageOutcome CountPageOut()
+    {
+        Interlocked.Increment(ref _pageOuts);
+        return new ImagePageOutcome(3, 3 * 4096, 0, null);
+    }
+
+    private sealed class Lifetime : IHostApplicationLifetime
+    {
+        private readonly CancellationTokenSource _started = new();
+
+        public CancellationToken ApplicationStarted => _started.Token;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void Started() => _started.Cancel();
+
+        public void StopApplication()
+        {
+        }
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CamStudio.Media.Dtls;
+namespace CamStudio.Media.Memory;
 
 /// <summary>
 /// Hands the free pages of the C heap back to the operating system (glibc's <c>malloc_trim</c>).
