@@ -12,7 +12,7 @@ namespace CamStudio.Web.Cluster;
 /// once. Disposing without <see cref="StopAsync"/> (a crash) releases nothing: peers wait for expiry + ClaimMargin.
 /// Answers <see cref="ICameraOwnership"/> and the admission from memory.
 /// </summary>
-public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership, INodeDirectory
+public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwnership, INodeDirectory, ICameraFencingTokens
 {
     /// <summary>A stream may start only with this much of the lease's valid-until left (§1.2).</summary>
     public static readonly TimeSpan StartMargin = TimeSpan.FromSeconds(1);
@@ -37,6 +37,10 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private int _fencing;
     private int _disposed;
     private long? _lastHandoff;
+    private long _lastRenewSentAt = -1;
+    private long _claims;
+    private long _fenced;
+    private long _renewFailures;
 
     public ClusterCoordinator(
         CameraLeaseStore leases, ClusterNodeStore nodes, IOptions<ClusterOptions> options, ICameraFence fence,
@@ -69,6 +73,38 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             {
                 return [.. _held.Where(h => h.Value.Deadline.IsValid).Select(h => h.Key).Order()];
             }
+        }
+    }
+
+    /// <summary>Claims won since start (metric <c>camstudio_cluster_claims_total</c>).</summary>
+    public long ClaimsTotal => Interlocked.Read(ref _claims);
+
+    /// <summary>Cameras fenced since start: lost, expired, handed off or stopped (<c>camstudio_cluster_fenced_total</c>).</summary>
+    public long FencedTotal => Interlocked.Read(ref _fenced);
+
+    /// <summary>Renewals (with their placement pass) that failed (<c>camstudio_cluster_lease_renew_failures_total</c>).</summary>
+    public long RenewFailuresTotal => Interlocked.Read(ref _renewFailures);
+
+    /// <summary>
+    /// Whether this node's last successful renewal still proves its leases: registered, and the renewal was sent less
+    /// than <c>LeaseTtl − FenceMargin</c> ago (the same valid-until its cameras are fenced at). A node with no camera
+    /// renews its heartbeat all the same, so this also says whether the node reaches the database in time.
+    /// </summary>
+    public bool IsRenewCurrent
+    {
+        get
+        {
+            long sentAt = Interlocked.Read(ref _lastRenewSentAt);
+            return IsRegistered && sentAt >= 0 && _time.GetElapsedTime(sentAt) < _options.LeaseTtl - _options.FenceMargin;
+        }
+    }
+
+    /// <summary>The fencing token of a camera this node holds now, else null (statuses carry it, plan §5).</summary>
+    public long? TokenOf(int cameraId)
+    {
+        lock (_lock)
+        {
+            return _held.TryGetValue(cameraId, out HeldCamera? held) && held.Deadline.IsValid ? held.FencingToken : null;
         }
     }
 
@@ -141,6 +177,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 // The database is unreachable or slow: keep trying; the fence timer stops the cameras on time.
+                Interlocked.Increment(ref _renewFailures);
                 Log.RenewFailed(_logger, exception.Message);
             }
         }
@@ -155,8 +192,19 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied.
-        await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. When the host's
+        // shutdown time runs out first (a renew hanging in a partition), the streams are still stopped below, but
+        // nothing is released: the leases expire as after a crash.
+        bool release = IsRegistered;
+        try
+        {
+            await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            release = false;
+        }
+
         int[] cameras;
         lock (_lock)
         {
@@ -165,8 +213,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         }
 
         _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Interlocked.Add(ref _fenced, cameras.Length);
         await Task.WhenAll(cameras.Select(_fence.FenceAsync)).ConfigureAwait(false);
-        if (!IsRegistered)
+        if (!release)
         {
             return;
         }
@@ -239,6 +288,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         {
             long sentAt = _time.GetTimestamp();
             IReadOnlyList<HeldLease> renewed = await _leases.RenewAsync(NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastRenewSentAt, sentAt);
             var confirmed = renewed.Select(l => l.CameraId).ToHashSet();
             List<int> lost = [];
             lock (_lock)
@@ -345,6 +395,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             }
 
             _lastHandoff = _time.GetTimestamp();
+            Interlocked.Increment(ref _fenced);
             await _fence.FenceAsync(cameraId).ConfigureAwait(false);
             await _leases.ReleaseAsync(cameraId, NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
             Log.HandedOff(_logger, cameraId);
@@ -381,6 +432,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
                     _held[claim.CameraId] = new HeldCamera(deadline, token.Value);
                 }
 
+                Interlocked.Increment(ref _claims);
                 Log.Claimed(_logger, claim.CameraId, token.Value);
             }
             finally
@@ -463,6 +515,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
     private void StartFence(int cameraId)
     {
+        Interlocked.Increment(ref _fenced);
         Interlocked.Increment(ref _fencing);
         _ = FenceAsync(cameraId);
     }

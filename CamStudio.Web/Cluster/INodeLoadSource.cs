@@ -36,6 +36,20 @@ internal sealed class StreamHostLoadSource(ICameraStore cameras, ICameraOwnershi
 }
 
 /// <summary>
+/// Cluster mode's load source: the coordinator's valid leases (no store read), streams and viewers from
+/// <see cref="CameraStreamHost"/>.
+/// </summary>
+internal sealed class CoordinatorLoadSource(ClusterCoordinator coordinator, CameraStreamHost streams) : INodeLoadSource
+{
+    public ValueTask<NodeLoad> GetLoadAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CameraStream> running = streams.Streams;
+        return ValueTask.FromResult(new NodeLoad(
+            [.. coordinator.LocalCameras], running.Count(s => s.IsRunning), running.Sum(s => s.ViewerCount)));
+    }
+}
+
+/// <summary>
 /// The fencing token of each camera this node holds (the coordinator's leases). Optional: without it statuses carry no
 /// token and the newest one wins.
 /// </summary>
