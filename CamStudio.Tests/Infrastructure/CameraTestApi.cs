@@ -8,8 +8,9 @@ namespace CamStudio.Tests.Infrastructure;
 public static class CameraTestApi
 {
     /// <summary>Creates a camera on <paramref name="camera"/> through the API and returns its id.</summary>
+    /// <param name="pinnedNode">Cluster mode: the node to serve it from (null = placed by load).</param>
     public static async Task<int> CreateRtspCameraAsync(this HttpClient client, RtspTestCamera camera, string name, string? password, string quality,
-        bool audio = false)
+        bool audio = false, string? pinnedNode = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(camera);
@@ -17,7 +18,7 @@ public static class CameraTestApi
         {
             name,
             source = "rtsp",
-            ip_address = "127.0.0.1",
+            ip_address = camera.Host,
             rtsp_port = camera.Port,
             hd_path = RtspTestCamera.MainStream,
             sd_path = RtspTestCamera.SubStream,
@@ -25,6 +26,7 @@ public static class CameraTestApi
             password = password ?? camera.Password,
             stream_quality = quality,
             audio,
+            pinned_node = pinnedNode,
         });
         string body = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().Be(201, body);

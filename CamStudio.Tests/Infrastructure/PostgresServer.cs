@@ -16,7 +16,19 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string ServiceUser = "postgres";
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "camstudio-pg-" + Guid.NewGuid().ToString("N"));
+    private readonly IPAddress? _alsoListenOn;
     private bool _started;
+
+    /// <summary>The shared server of the PostgreSQL tests: loopback only.</summary>
+    public PostgresServer()
+    {
+    }
+
+    /// <summary>
+    /// A server that also listens on <paramref name="alsoListenOn"/> (the cluster rig: 10.213.0.1, for a node in a child
+    /// namespace) and trusts the project's namespaces, 10.213.0.0/16, and nothing else.
+    /// </summary>
+    public PostgresServer(IPAddress alsoListenOn) => _alsoListenOn = alsoListenOn;
 
     public int Port { get; private set; }
 
@@ -45,11 +57,19 @@ public sealed class PostgresServer : IAsyncLifetime
         File.SetUnixFileMode(SocketDirectory, everyone);
         Port = FindFreePort();
         await RunAsync(initdb, ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        string listen = "127.0.0.1";
+        if (_alsoListenOn is not null)
+        {
+            listen += "," + _alsoListenOn;
+            // The file belongs to the postgres account (initdb ran as it); appending as root keeps its owner.
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), "host all all 10.213.0.0/16 trust\n");
+        }
+
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
         [
             "-D", DataDirectory, "-w", "-t", "60", "-l", Path.Combine(_root, "server.log"),
             "-o", string.Create(CultureInfo.InvariantCulture,
-                $"-p {Port} -k {SocketDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"),
+                $"-p {Port} -k {SocketDirectory} -c listen_addresses={listen} -c fsync=off -c full_page_writes=off"),
             "start",
         ]);
         _started = true;
@@ -74,8 +94,8 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>A connection string for <paramref name="database"/> (created by the app's migrations if missing).</summary>
-    public string ConnectionString(string database) =>
-        string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=30");
+    public string ConnectionString(string database, string host = "127.0.0.1") =>
+        string.Create(CultureInfo.InvariantCulture, $"Host={host};Port={Port};Username=postgres;Database={database};Timeout=30");
 
     /// <summary>A database name no other test uses.</summary>
     public static string NewDatabaseName() => "camstudio_test_" + Guid.NewGuid().ToString("N")[..16];

@@ -254,7 +254,21 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         long started = _time.GetTimestamp();
         while (true)
         {
-            string? refused = await _nodes.TryRegisterAsync(_registration, cancellationToken).ConfigureAwait(false);
+            string? refused;
+            try
+            {
+                refused = await _nodes.TryRegisterAsync(_registration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // PostgreSQL unreachable or slow at start (a node booting with its database): keep trying, like the renew
+                // loop; an unhandled exception here would stop the whole host. The node serves no camera meanwhile and
+                // its ready check says so.
+                Log.RegisterFailed(_logger, exception.Message);
+                await Task.Delay(_options.RenewInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (refused is null)
             {
                 return;
@@ -555,6 +569,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of camera {CameraId} not confirmed in time; stopping its streams before anyone may claim it")]
         public static partial void Expired(ILogger logger, int cameraId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster node registration failed, retrying: {Error}")]
+        public static partial void RegisterFailed(ILogger logger, string error);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal failed: {Error}")]
         public static partial void RenewFailed(ILogger logger, string error);
