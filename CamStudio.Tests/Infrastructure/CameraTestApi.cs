@@ -8,7 +8,7 @@ namespace CamStudio.Tests.Infrastructure;
 public static class CameraTestApi
 {
     /// <summary>Creates a camera on <paramref name="camera"/> through the API and returns its id.</summary>
-    /// <param name="pinnedNode">Cluster mode: the node to serve it from (null = placed by load).</param>
+    /// <param name="pinnedNode">Cluster mode: the node to serve it from (null: placed by load).</param>
     public static async Task<int> CreateRtspCameraAsync(this HttpClient client, RtspTestCamera camera, string name, string? password, string quality,
         bool audio = false, string? pinnedNode = null)
     {

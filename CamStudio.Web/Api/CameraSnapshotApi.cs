@@ -1,5 +1,7 @@
 using System.Globalization;
+using CamStudio.Core.Cameras;
 using CamStudio.Media.Snapshots;
+using CamStudio.Web.Cluster.NodeAuth;
 using CamStudio.Media.Streaming;
 using CamStudio.Web.Security;
 using CamStudio.Web.Services;
@@ -13,6 +15,8 @@ namespace CamStudio.Web.Api;
 /// One JPEG of a camera: <c>snapshot.jpg</c> takes it now (the running stream's last key frame, else a short grab; shared
 /// for a few seconds, rate-limited per user), <c>poster.jpg</c> serves the last one kept on disk and never grabs.
 /// Both take the cookie or a bearer token like the rest of the API, so Home Assistant's generic camera can poll them.
+/// In a cluster both are served by the camera's owner (it has the stream, the grab and the poster file): another node
+/// fetches them from the owner's internal endpoints and streams the answer back (<see cref="IRemoteCameraOwners"/>).
 /// </summary>
 public static class CameraSnapshotApi
 {
@@ -35,12 +39,13 @@ public static class CameraSnapshotApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        cameras.MapGet("/{camera_id:int}/poster.jpg", GetPoster)
+        cameras.MapGet("/{camera_id:int}/poster.jpg", GetPosterAsync)
             .WithName("GetCameraPoster")
             .WithSummary("The camera's last kept snapshot, from disk at once (never grabs); ETag and Last-Modified; 404 when there is none.")
             .Produces(StatusCodes.Status200OK, contentType: JpegContentType)
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -51,6 +56,18 @@ public static class CameraSnapshotApi
         SnapshotService snapshots,
         TimeProvider time,
         CancellationToken cancellationToken)
+    {
+        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeApi.SnapshotPath(cameraId), cancellationToken) is { } forwarded)
+        {
+            return forwarded;
+        }
+
+        return await GetLocalSnapshotAsync(cameraId, quality, context, snapshots, time, cancellationToken);
+    }
+
+    /// <summary>The snapshot as this node takes it (also the owner's internal endpoint).</summary>
+    internal static async Task<IResult> GetLocalSnapshotAsync(
+        int cameraId, string? quality, HttpContext context, SnapshotService snapshots, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!ViewerOfferService.MayWatch(context.User))
         {
@@ -87,7 +104,41 @@ public static class CameraSnapshotApi
         }
     }
 
-    private static IResult GetPoster([FromRoute(Name = "camera_id")] int cameraId, HttpContext context, PosterStore posters)
+    private static async Task<IResult> GetPosterAsync(
+        [FromRoute(Name = "camera_id")] int cameraId, HttpContext context, PosterStore posters, CancellationToken cancellationToken)
+    {
+        if (await RouteElsewhereAsync(context, cameraId, ClusterNodeApi.PosterPath(cameraId), cancellationToken) is { } forwarded)
+        {
+            return forwarded;
+        }
+
+        return GetLocalPoster(cameraId, context, posters);
+    }
+
+    /// <summary>
+    /// In a cluster, the answer for a camera this node does not serve: the owner's (forwarded), or <c>owner_unavailable</c>
+    /// while it moves; null when this node answers itself (a single node, an owned camera, or an unknown one: 404 here).
+    /// </summary>
+    private static async Task<IResult?> RouteElsewhereAsync(HttpContext context, int cameraId, string internalPath, CancellationToken cancellationToken)
+    {
+        if (context.RequestServices.GetService<IRemoteCameraOwners>() is not { } owners)
+        {
+            return null;
+        }
+
+        CameraRoute route = owners.Route(cameraId);
+        if (route.Kind == CameraRouteKind.Local
+            || (route.Kind == CameraRouteKind.Moving
+                && await context.RequestServices.GetRequiredService<ICameraStore>().GetAsync(cameraId, cancellationToken) is null))
+        {
+            return null;
+        }
+
+        return await owners.ForwardGetAsync(route, context, cameraId, internalPath, cancellationToken);
+    }
+
+    /// <summary>The poster kept on this node's disk (also the owner's internal endpoint).</summary>
+    internal static IResult GetLocalPoster(int cameraId, HttpContext context, PosterStore posters)
     {
         if (posters.Find(cameraId) is not { } poster)
         {

@@ -24,6 +24,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterCoordinator> _logger;
     private readonly ClusterNodeRegistration _registration;
+    private readonly INodeLoadHints? _loads;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, HeldCamera> _held = [];
     private readonly HashSet<int> _pendingClaims = [];
@@ -44,7 +45,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
     public ClusterCoordinator(
         CameraLeaseStore leases, ClusterNodeStore nodes, IOptions<ClusterOptions> options, ICameraFence fence,
-        ClusterNodeRegistration registration, TimeProvider time, ILogger<ClusterCoordinator> logger)
+        ClusterNodeRegistration registration, TimeProvider time, ILogger<ClusterCoordinator> logger, INodeLoadHints? loads = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _leases = leases;
@@ -54,6 +55,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         _registration = registration;
         _time = time;
         _logger = logger;
+        _loads = loads;
         _fenceTimer = time.CreateTimer(_ => FenceExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -99,15 +101,6 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         }
     }
 
-    /// <summary>The fencing token of a camera this node holds now, else null (statuses carry it, plan §5).</summary>
-    public long? TokenOf(int cameraId)
-    {
-        lock (_lock)
-        {
-            return _held.TryGetValue(cameraId, out HeldCamera? held) && held.Deadline.IsValid ? held.FencingToken : null;
-        }
-    }
-
     /// <summary>How many fences are running (tests wait for zero).</summary>
     public int FencesRunning => Volatile.Read(ref _fencing);
 
@@ -144,6 +137,15 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         // The node rows as last read (every renew interval); a URL only changes with a restart, which re-registers.
         ClusterNode? node = Volatile.Read(ref _nodeRows).FirstOrDefault(n => n.NodeName == nodeName);
         return node is not null && Uri.TryCreate(node.AdvertisedUrl, UriKind.Absolute, out Uri? url) ? url : null;
+    }
+
+    /// <summary>The fencing token of a camera this node holds (the status bus lets the newer lease's status win).</summary>
+    public long? TokenOf(int cameraId)
+    {
+        lock (_lock)
+        {
+            return _held.TryGetValue(cameraId, out HeldCamera? held) && held.Deadline.IsValid ? held.FencingToken : null;
+        }
     }
 
     /// <summary>The admission rule (<see cref="ClusterAdmission"/>).</summary>
@@ -192,17 +194,16 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. When the host's
-        // shutdown time runs out first (a renew hanging in a partition), the streams are still stopped below, but
-        // nothing is released: the leases expire as after a crash.
-        bool release = IsRegistered;
+        // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. A stop whose time is
+        // already up (the host passes a cancelled token: seen with WebApplicationFactory's Kestrel host) still fences
+        // every camera below; the release then fails on the token and the leases simply expire.
         try
         {
             await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            release = false;
+            Log.StopTimeUp(_logger);
         }
 
         int[] cameras;
@@ -215,7 +216,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Interlocked.Add(ref _fenced, cameras.Length);
         await Task.WhenAll(cameras.Select(_fence.FenceAsync)).ConfigureAwait(false);
-        if (!release)
+        if (!IsRegistered)
         {
             return;
         }
@@ -226,9 +227,10 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             await _nodes.MarkStoppedAsync(NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
             Log.Released(_logger, NodeName, cameras.Length);
         }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            // The streams are stopped; the leases simply expire.
+            // The streams are stopped; the leases simply expire. (Disposed: a second, concurrent stop of the host already
+            // tore the container down, as WebApplicationFactory's Kestrel host and Program's RunAsync both stop it.)
             Log.ReleaseFailed(_logger, exception.Message);
         }
     }
@@ -363,7 +365,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         // Claims due before the pass after next are scheduled at their time (claims happen at expiry + margin, not at
         // the next poll); later ones are planned again on a fresher snapshot.
         TimeSpan horizon = _options.RenewInterval * 2;
-        foreach (PlannedClaim claim in ClusterPlacement.Plan(NodeName, Incarnation, snapshot, nodes, pins, _options.ClaimMargin, horizon))
+        // Heartbeat loads when Redis is there (hints: a missing one falls back to lease counts inside the rule).
+        IReadOnlyDictionary<string, double>? loads = _loads?.FreshScores();
+        foreach (PlannedClaim claim in ClusterPlacement.Plan(NodeName, Incarnation, snapshot, nodes, pins, _options.ClaimMargin, horizon, loads))
         {
             lock (_lock)
             {
@@ -587,6 +591,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Cluster node {Node} stopped and released {Count} leases")]
         public static partial void Released(ILogger logger, string node, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping without waiting for a lease statement in flight (the stop's time is up); fencing every camera")]
+        public static partial void StopTimeUp(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the leases at stop failed (they expire instead): {Error}")]
         public static partial void ReleaseFailed(ILogger logger, string error);

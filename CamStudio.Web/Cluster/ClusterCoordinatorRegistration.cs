@@ -11,8 +11,9 @@ namespace CamStudio.Web.Cluster;
 public static class ClusterCoordinatorRegistration
 {
     /// <summary>
-    /// The coordinator as hosted service, <see cref="ICameraOwnership"/> and (through <see cref="ClusterAdmission"/>)
-    /// <see cref="IStreamAdmission"/>. Call before <c>AddCamStudioMedia</c>, whose allow-all admission is only a default.
+    /// The coordinator as hosted service, <see cref="ICameraOwnership"/>, <see cref="INodeDirectory"/>,
+    /// <see cref="ICameraFencingTokens"/>, <see cref="INodeLoadSource"/> (from its leases) and (through
+    /// <see cref="ClusterAdmission"/>) <see cref="IStreamAdmission"/>; plus <see cref="CameraVersionWatch"/>. Call before <c>AddCamStudioMedia</c>, whose allow-all admission is only a default.
     /// Needs the core's cluster stores (<c>Cluster:Enabled</c>).
     /// </summary>
     public static IServiceCollection AddClusterCoordinator(this IServiceCollection services)
@@ -34,6 +35,12 @@ public static class ClusterCoordinatorRegistration
         services.Replace(ServiceDescriptor.Singleton<ICameraOwnership>(provider => provider.GetRequiredService<ClusterCoordinator>()));
         services.TryAddSingleton<INodeDirectory>(provider => provider.GetRequiredService<ClusterCoordinator>());
         services.Replace(ServiceDescriptor.Singleton<IStreamAdmission, ClusterAdmission>());
+        // The load the heartbeat publishes comes from the leases (AddClusterRedis only adds its simple source when none
+        // is registered; Replace wins whichever is called first), and the status bus's fencing tokens from the leases.
+        services.Replace(ServiceDescriptor.Singleton<INodeLoadSource, CoordinatorLoadSource>());
+        services.TryAddSingleton<ICameraFencingTokens>(provider => provider.GetRequiredService<ClusterCoordinator>());
+        // The owner's fallback for a lost "camera changed" call.
+        services.AddHostedService<CameraVersionWatch>();
         return services;
     }
 }

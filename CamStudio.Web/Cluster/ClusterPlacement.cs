@@ -22,15 +22,19 @@ internal static class ClusterPlacement
     /// <param name="pins">Pinned node per camera (preferred, not strict).</param>
     /// <param name="claimMargin">How long past expiry a lease becomes claimable.</param>
     /// <param name="horizon">Only claims due before now + horizon are returned (later ones are planned on a later pass).</param>
+    /// <param name="loads">
+    /// Each node's load score from its fresh Redis heartbeat (<see cref="NodeLoad.Score"/>: 1·owned + 3·running streams +
+    /// 0.2·viewers), or null. Used only when it has a score for every node live now; otherwise (Redis down, a heartbeat
+    /// missing) the score is the count of leases held, for every node alike, so that scores stay comparable.
+    /// </param>
     public static IReadOnlyList<PlannedClaim> Plan(
         string self, Guid incarnation, LeaseSnapshot snapshot, IReadOnlyList<ClusterNode> nodes,
-        IReadOnlyDictionary<int, string> pins, TimeSpan claimMargin, TimeSpan horizon)
+        IReadOnlyDictionary<int, string> pins, TimeSpan claimMargin, TimeSpan horizon,
+        IReadOnlyDictionary<string, double>? loads = null)
     {
         DateTime now = snapshot.DatabaseNow;
         var moving = new List<(CameraLease Lease, DateTime Claimable)>();
-        // Load score = owned cameras, from the lease rows (the plan's fallback when Redis heartbeats are absent; S5
-        // adds running streams and viewers).
-        var scores = new Dictionary<string, int>(StringComparer.Ordinal);
+        var leaseCounts = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (CameraLease lease in snapshot.Leases)
         {
             // Only a live lease of this incarnation is renewed; once expired (a cut from PostgreSQL longer than the lease)
@@ -43,9 +47,14 @@ internal static class ClusterPlacement
             }
             else if (lease.NodeName is not null)
             {
-                scores[lease.NodeName] = scores.GetValueOrDefault(lease.NodeName) + 1;
+                leaseCounts[lease.NodeName] = leaseCounts.GetValueOrDefault(lease.NodeName) + 1;
             }
         }
+
+        // Heartbeats are hints each node hears at slightly different times, so two nodes may pick different targets for
+        // a camera; the claim statement lets exactly one of them win, and the other tries only NonTargetDelay later.
+        bool useLoads = loads is not null && nodes.Where(n => IsLive(nodes, n.NodeName, now)).All(n => loads.ContainsKey(n.NodeName));
+        Dictionary<string, double> scores = useLoads ? new Dictionary<string, double>(loads!, StringComparer.Ordinal) : leaseCounts;
 
         var claims = new List<PlannedClaim>();
         foreach ((CameraLease lease, DateTime claimable) in moving)

@@ -24,6 +24,9 @@ public static class ClusterRedisRegistration
         services.TryAddSingleton<INodeLoadSource, StreamHostLoadSource>();
         services.TryAddSingleton<NodeHeartbeatPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeatPublisher>());
+        // Placement by load (the coordinator reads it when registered); lazy: the publisher needs the coordinator's load.
+        services.TryAddSingleton<INodeLoadHints>(sp => new HeartbeatLoadHints(
+            sp.GetRequiredService<NodeHeartbeatPublisher>, sp.GetRequiredService<TimeProvider>()));
         // Before AddCamStudioUi's single-node default (TryAdd): the pages show the Node column and the Nodes table.
         services.TryAddSingleton<IClusterView, ClusterView>();
         services.TryAddSingleton(sp => new ClusterStatusBus(

@@ -23,10 +23,8 @@ public static class ClusterServiceCollectionExtensions
             return services;
         }
 
+        // The coordinator also provides the heartbeat's load and the fencing tokens that order statuses.
         services.AddClusterCoordinator();
-        // The coordinator's leases are what this node serves: its heartbeat load and the tokens that order statuses.
-        services.AddSingleton<INodeLoadSource, CoordinatorLoadSource>();
-        services.AddSingleton<ICameraFencingTokens>(provider => provider.GetRequiredService<ClusterCoordinator>());
         services.AddClusterRedis();
         services.AddClusterNodeAuth();
         services.AddHealthChecks().AddCheck<ClusterLeaseHealthCheck>("cluster_lease", tags: [OperationsServiceCollectionExtensions.ReadyTag]);

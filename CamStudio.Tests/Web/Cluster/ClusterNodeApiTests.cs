@@ -115,6 +115,42 @@ public sealed class ClusterNodeApiTests
     }
 
     [Fact]
+    public async Task Pictures_of_a_camera_whose_owner_cannot_answer_are_owner_unavailable_and_an_edit_still_saves()
+    {
+        var ownership = new SwitchableOwnership();
+        var directory = new FixedDirectory();
+        await using var app = new CamStudioAppFactory(configureServices: services =>
+        {
+            services.AddClusterNodeAuth();
+            services.AddSingleton(NodeA); // in a cluster: Cluster:NodeName
+            services.Replace(ServiceDescriptor.Singleton<ICameraOwnership>(ownership));
+            services.AddSingleton<INodeDirectory>(directory);
+        });
+        using HttpClient client = app.CreateClient();
+        int cameraId = await CreateLoopbackCameraAsync(client);
+        ownership.Local = false; // b serves it
+
+        foreach (Uri? ownerUrl in new[] { new Uri("http://127.0.0.1:9/"), null })
+        {
+            directory.Url = ownerUrl; // nothing listens there / b's URL is not known (yet)
+            foreach (string resource in new[] { "snapshot.jpg", "poster.jpg" })
+            {
+                using HttpResponseMessage response = await client.GetAsync($"/api/cameras/{cameraId}/{resource}");
+                response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, $"{resource} with owner URL {ownerUrl}: {await response.Content.ReadAsStringAsync()}");
+                JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString()
+                    .Should().Be("owner_unavailable", "the same retryable refusal the offer uses");
+            }
+        }
+
+        (await client.GetAsync($"/api/cameras/{cameraId + 100}/snapshot.jpg")).StatusCode
+            .Should().Be(HttpStatusCode.NotFound, "an unknown camera is still answered here");
+
+        directory.Url = new Uri("http://127.0.0.1:9/");
+        using HttpResponseMessage edited = await client.PutAsJsonAsync($"/api/cameras/{cameraId}", new { name = "Back door" });
+        edited.StatusCode.Should().Be(HttpStatusCode.OK, "the edit is stored; the owner's version poll applies it when it is back");
+    }
+
+    [Fact]
     public async Task Without_the_cluster_parts_the_internal_routes_do_not_exist()
     {
         await using var app = new CamStudioAppFactory();
@@ -143,6 +179,13 @@ public sealed class ClusterNodeApiTests
         string text = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().Be(201, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("camera_id").GetInt32();
+    }
+
+    private sealed class FixedDirectory : INodeDirectory
+    {
+        public volatile Uri? Url;
+
+        public Uri? AdvertisedUrl(string nodeName) => nodeName == "b" ? Url : null;
     }
 
     private sealed class SwitchableOwnership : ICameraOwnership

@@ -88,6 +88,31 @@ public sealed class ClusterPlacementTests
         ClusterPlacement.ChooseHandoff("a", s_self, Snapshot(mine), [Live("a")], NoPins, _ => true).Should().BeNull("nobody to hand to");
     }
 
+    [Fact]
+    public void Fresh_heartbeat_loads_pick_the_less_loaded_node_and_a_missing_heartbeat_falls_back_to_lease_counts()
+    {
+        // a holds one lease but streams it to many viewers (1 + 3·1 + 0.2·30 = 10); b holds three idle cameras (3).
+        CameraLease Held(int id, string node) => new() { CameraId = id, NodeName = node, Incarnation = Guid.NewGuid(), ExpiresAt = s_now.AddSeconds(9) };
+        LeaseSnapshot leases = Snapshot(Held(1, "a"), Held(2, "b"), Held(3, "b"), Held(4, "b"), Unowned(9));
+        ClusterNode[] nodes = [Live("a"), Live("b")];
+        var loads = new Dictionary<string, double>
+        {
+            ["a"] = new NodeLoad([1], RunningStreams: 1, Viewers: 30).Score,
+            ["b"] = new NodeLoad([2, 3, 4], RunningStreams: 0, Viewers: 0).Score,
+        };
+
+        ClusterPlacement.Plan("b", s_self, leases, nodes, NoPins, s_margin, s_horizon, loads)
+            .Should().Equal([new PlannedClaim(9, TimeSpan.Zero)], "b scores 3 against a's 10: b is the target and claims at once");
+        ClusterPlacement.Plan("a", s_self, leases, nodes, NoPins, s_margin, TimeSpan.FromSeconds(5), loads)
+            .Should().Equal([new PlannedClaim(9, ClusterPlacement.NonTargetDelay)], "a is not the target: it tries only 2 s later");
+
+        var onlyA = new Dictionary<string, double> { ["a"] = loads["a"] };
+        ClusterPlacement.Plan("a", s_self, leases, nodes, NoPins, s_margin, s_horizon, onlyA)
+            .Should().Equal([new PlannedClaim(9, TimeSpan.Zero)], "without b's heartbeat both count leases: a holds 1, b 3");
+        ClusterPlacement.Plan("a", s_self, leases, nodes, NoPins, s_margin, s_horizon)
+            .Should().Equal([new PlannedClaim(9, TimeSpan.Zero)], "no heartbeats at all (Redis down): lease counts");
+    }
+
     private static IReadOnlyDictionary<int, string> NoPins { get; } = new Dictionary<int, string>();
 
     private static CameraLease Unowned(int id) => new() { CameraId = id, ExpiresAt = s_now.AddSeconds(-5) };

@@ -58,7 +58,14 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
         routes.Should().Contain(r => r.Pattern.StartsWith("_blazor", StringComparison.Ordinal), "the Blazor circuit hub is in the table");
         routes.Should().Contain(r => r.Pattern == "cameras/new", "Razor component pages are in the table");
         routes.Should().Contain(r => r.Pattern == "api/cameras/{camera_id:int}/whep");
-        routes.Should().Contain(r => r.Pattern.StartsWith("internal/cluster/", StringComparison.Ordinal));
+        routes.Select(r => r.Method + " " + r.Pattern).Should().Contain(
+        [
+            "POST internal/cluster/cameras/{camera_id:int}/offer",
+            "GET internal/cluster/cameras/{camera_id:int}/snapshot.jpg",
+            "GET internal/cluster/cameras/{camera_id:int}/poster.jpg",
+            "POST internal/cluster/cameras/{camera_id:int}/changed",
+            "POST internal/cluster/cameras/{camera_id:int}/deleted",
+        ], "every node-to-node route is checked below: 401 anonymous and with a user's API token");
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CamStudio.Core.Cameras;
 using CamStudio.Core.Cluster;
+using CamStudio.Media.Snapshots;
 using CamStudio.Web.Api;
 using CamStudio.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,18 @@ public static class ClusterNodeApi
     /// <summary>The code an owner answers when the camera is not (or no longer) its own.</summary>
     public const string NotOwnerCode = "not_owner";
 
-    public static string OfferPath(int cameraId) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}/cameras/{cameraId}/offer");
+    public static string OfferPath(int cameraId) => CameraPath(cameraId, "offer");
+
+    public static string SnapshotPath(int cameraId) => CameraPath(cameraId, "snapshot.jpg");
+
+    public static string PosterPath(int cameraId) => CameraPath(cameraId, "poster.jpg");
+
+    public static string ChangedPath(int cameraId) => CameraPath(cameraId, "changed");
+
+    public static string DeletedPath(int cameraId) => CameraPath(cameraId, "deleted");
+
+    private static string CameraPath(int cameraId, string resource) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}/cameras/{cameraId}/{resource}");
 
     public static IEndpointRouteBuilder MapClusterNodeApi(this IEndpointRouteBuilder app)
     {
@@ -34,7 +46,47 @@ public static class ClusterNodeApi
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(NodeAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
             .ExcludeFromDescription();
         group.MapPost("/cameras/{camera_id:int}/offer", PostOffer);
+        group.MapGet("/cameras/{camera_id:int}/snapshot.jpg", GetSnapshotAsync);
+        group.MapGet("/cameras/{camera_id:int}/poster.jpg", GetPoster);
+        group.MapPost("/cameras/{camera_id:int}/changed", PostChangedAsync);
+        group.MapPost("/cameras/{camera_id:int}/deleted", PostDeletedAsync);
         return app;
+    }
+
+    /// <summary>The owner's snapshot for the forwarded user (role checked here, like the public endpoint; the entry node
+    /// charged the user's snapshot budget).</summary>
+    private static async Task<IResult> GetSnapshotAsync(
+        [FromRoute(Name = "camera_id")] int cameraId,
+        [FromQuery(Name = "quality")] string? quality,
+        HttpContext context,
+        ICameraOwnership ownership,
+        SnapshotService snapshots,
+        TimeProvider time,
+        CancellationToken cancellationToken) =>
+        ownership.IsLocal(cameraId)
+            ? await CameraSnapshotApi.GetLocalSnapshotAsync(cameraId, quality, context, snapshots, time, cancellationToken)
+            : NotOwner(cameraId);
+
+    /// <summary>The poster on the owner's disk (the owner keeps it: it has the stream and the grabs).</summary>
+    private static IResult GetPoster([FromRoute(Name = "camera_id")] int cameraId, HttpContext context, ICameraOwnership ownership, PosterStore posters) =>
+        ownership.IsLocal(cameraId) ? CameraSnapshotApi.GetLocalPoster(cameraId, context, posters) : NotOwner(cameraId);
+
+    /// <summary>
+    /// Another node saved the camera: restart its FFmpeg with the stored settings before answering, so the edit returns
+    /// once the stream runs with them (as on one node). Run even when this node no longer owns the camera: it then has no
+    /// stream of it, and whoever claims it reads the new settings at its start.
+    /// </summary>
+    private static async Task<NoContent> PostChangedAsync([FromRoute(Name = "camera_id")] int cameraId, CameraCommands commands, CancellationToken cancellationToken)
+    {
+        await commands.ApplyChangedAsync(cameraId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Another node deleted the camera: stop its streams and viewers and remove the poster kept here.</summary>
+    private static async Task<NoContent> PostDeletedAsync([FromRoute(Name = "camera_id")] int cameraId, CameraCommands commands, CancellationToken cancellationToken)
+    {
+        await commands.ApplyDeletedAsync(cameraId, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<NodeOfferAnswer>, ProblemHttpResult>> PostOffer(
@@ -47,13 +99,7 @@ public static class ClusterNodeApi
     {
         if (!ownership.IsLocal(cameraId))
         {
-            // The sender's view of the leases is stale (a move in progress): it must not get a session from a node that
-            // may not stream the camera. It answers the browser owner_unavailable (retryable).
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Not the camera's owner.",
-                detail: string.Create(CultureInfo.InvariantCulture, $"This node does not serve camera {cameraId} now."),
-                extensions: new Dictionary<string, object?> { ["code"] = NotOwnerCode, ["retryable"] = true });
+            return NotOwner(cameraId);
         }
 
         ViewerOfferOutcome outcome = await offers.OfferLocalAsync(context.User, cameraId, offer.Sdp, offer.Quality, cancellationToken);
@@ -64,6 +110,16 @@ public static class ClusterNodeApi
 
         return TypedResults.Ok(new NodeOfferAnswer(answer, sessionId, outcome.Quality));
     }
+
+    /// <summary>
+    /// The sender's view of the leases is stale (a move in progress): it must not get a session or a picture from a node
+    /// that may not stream the camera. It answers the browser owner_unavailable (retryable).
+    /// </summary>
+    private static ProblemHttpResult NotOwner(int cameraId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Not the camera's owner.",
+        detail: string.Create(CultureInfo.InvariantCulture, $"This node does not serve camera {cameraId} now."),
+        extensions: new Dictionary<string, object?> { ["code"] = NotOwnerCode, ["retryable"] = true });
 }
 
 /// <summary>Body of the internal offer: the browser's SDP and quality, exactly as the entry node received them.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using CamStudio.Core.Cluster;
+using CamStudio.Web.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,9 @@ public static class NodeAuthRegistration
         services.TryAddSingleton<ClusterNodeIdentity>();
         services.AddHttpClient<NodeClient>((provider, client) =>
             client.Timeout = provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ForwardTimeout);
+        // The snapshot/poster/camera-change edges (IRemoteCameraOwners): CameraCommands and the snapshot API use them
+        // when registered and serve everything locally when not (a single node).
+        services.TryAddSingleton<IRemoteCameraOwners, CameraOwnerRelay>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, NodeAuthenticationHandler>(NodeAuthenticationHandler.SchemeName, null);
         return services;
