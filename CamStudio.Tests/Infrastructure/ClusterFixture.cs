@@ -24,7 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private ChromiumBrowser? _chromium;
     private string _token = string.Empty;
 
-    public PostgresServer Postgres { get; } = new(NetworkNamespace.WebRtcHost);
+    public PostgresServer Postgres { get; } = new() { AlsoListenOn = NetworkNamespace.WebRtcHost };
 
     public RedisServer Redis { get; } = new() { AlsoBind = NetworkNamespace.WebRtcHost.ToString() };
 
@@ -78,6 +78,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             // A one-shot poster grab is a second FFmpeg on the owner; the census counts stream pulls only.
             ["Posters:GrabMissingAtStart"] = "false",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            // Both nodes' logs are read side by side after a failover.
+            ["Logging:Console:TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging:Console:UseUtcTimestamp"] = "true",
             // Every unready probe would be logged as an error while a node waits for its registration.
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         };

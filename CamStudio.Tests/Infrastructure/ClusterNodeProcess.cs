@@ -50,7 +50,9 @@ public sealed class ClusterNodeProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         CultureInfo c = CultureInfo.InvariantCulture;
-        List<string> app = ["dotnet", WebAppBuild.Dll, "--urls", spec.BaseAddress.ToString().TrimEnd('/')];
+        // Content root = the project, as with scripts/run.sh's `dotnet run`: the player scripts are served from ../wwwroot-js.
+        List<string> app = ["dotnet", WebAppBuild.Dll, "--urls", spec.BaseAddress.ToString().TrimEnd('/'),
+            "--contentRoot", Path.Combine(RepositoryPaths.Root, "CamStudio.Web")];
         var settings = new Dictionary<string, string?>(spec.Settings)
         {
             ["DataDirectory"] = spec.DataDirectory,

@@ -16,19 +16,13 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string ServiceUser = "postgres";
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "camstudio-pg-" + Guid.NewGuid().ToString("N"));
-    private readonly IPAddress? _alsoListenOn;
     private bool _started;
 
-    /// <summary>The shared server of the PostgreSQL tests: loopback only.</summary>
-    public PostgresServer()
-    {
-    }
-
     /// <summary>
-    /// A server that also listens on <paramref name="alsoListenOn"/> (the cluster rig: 10.213.0.1, for a node in a child
-    /// namespace) and trusts the project's namespaces, 10.213.0.0/16, and nothing else.
+    /// Also listen on this address (the cluster rig: 10.213.0.1, for a node in a child namespace) and trust the project's
+    /// namespaces, 10.213.0.0/16, and nothing else. Set before <see cref="InitializeAsync"/>; null = loopback only.
     /// </summary>
-    public PostgresServer(IPAddress alsoListenOn) => _alsoListenOn = alsoListenOn;
+    public IPAddress? AlsoListenOn { get; init; }
 
     public int Port { get; private set; }
 
@@ -58,9 +52,9 @@ public sealed class PostgresServer : IAsyncLifetime
         Port = FindFreePort();
         await RunAsync(initdb, ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
         string listen = "127.0.0.1";
-        if (_alsoListenOn is not null)
+        if (AlsoListenOn is not null)
         {
-            listen += "," + _alsoListenOn;
+            listen += "," + AlsoListenOn;
             // The file belongs to the postgres account (initdb ran as it); appending as root keeps its owner.
             await File.AppendAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), "host all all 10.213.0.0/16 trust\n");
         }

@@ -192,6 +192,13 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            // A second stop after the container was torn down (WebApplicationFactory's Kestrel host and the app's own
+            // lifetime both stop it): the first stop, or the "crash" of Dispose, already did everything there is.
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. A stop whose time is
