@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CamStudio.Web.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CamStudio.Web.Api;
 
@@ -14,6 +15,8 @@ public static class CameraApiServiceCollectionExtensions
         services.AddCameraApiDocument(configuration);
         services.AddScoped<CameraCommands>();
         services.AddSingleton<ViewerOfferService>();
+        // A single node serves every camera itself; the cluster's forwarding replaces this (AddClusterForwarding).
+        services.TryAddSingleton<IRemoteOffers>(NoRemoteOffers.Instance);
         services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PosterStore>();
         services.AddHostedService<PosterService>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using CamStudio.Media.Hls;
 using CamStudio.Media.Streaming;
@@ -59,21 +60,51 @@ public static class CameraHlsApi
         CancellationToken cancellationToken)
     {
         ViewerOfferOutcome outcome = await offers.OpenHlsAsync(context.User, cameraId, quality, cancellationToken);
+        if (outcome.OwnerProblem is { } owner)
+        {
+            // In a cluster the camera's owner judged its stream (not sending yet, not packageable): its words, unchanged.
+            return owner.Status == StatusCodes.Status503ServiceUnavailable
+                ? Unavailable(context.Response, owner.Code, owner.Detail)
+                : Problem(owner.Status, owner.Code, owner.Title, owner.Detail);
+        }
+
         if (outcome.SessionId is not { } sessionId || outcome.HlsPlaylistPath is not { } path)
         {
             return ViewerOfferProblems.From(outcome, context.Response);
         }
 
-        // CODECS and RESOLUTION come from the camera's SPS, so wait (bounded) for the stream's first key frame; a
-        // camera that sends nothing in that time gets its session closed and a 503 the client may retry.
-        HlsViewer? viewer = streams.FindHlsViewer(sessionId, ViewerOfferService.UserKey(context.User));
+        string? text = outcome.HlsMultivariant; // a session on another node comes with the playlist its owner wrote
+        if (text is null)
+        {
+            (text, IResult? problem) = await MultivariantAsync(offers, streams, options.Value.Hls, context.User, cameraId, sessionId, path,
+                context.Response, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        context.Response.Headers.CacheControl = "no-store"; // every fetch is a new viewer
+        return Results.Text(text, PlaylistContentType, Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// The multivariant playlist of a viewer just opened on this node: CODECS and RESOLUTION come from the camera's SPS, so
+    /// it waits (bounded) for the stream's first key frame; a camera that sends nothing in that time gets its session
+    /// closed and a problem the client may retry. Also the owner's half of a forwarded HLS open (cluster).
+    /// </summary>
+    internal static async Task<(string? Playlist, IResult? Problem)> MultivariantAsync(
+        ViewerOfferService offers, CameraStreamHost streams, HlsOptions options, ClaimsPrincipal user, int cameraId, string sessionId,
+        string path, HttpResponse response, CancellationToken cancellationToken)
+    {
+        HlsViewer? viewer = streams.FindHlsViewer(sessionId, ViewerOfferService.UserKey(user));
         HlsPartStore? store = viewer is null ? null
-            : await viewer.Stream.WaitForHlsStoreAsync(options.Value.Hls.ViewerTimeout, cancellationToken);
+            : await viewer.Stream.WaitForHlsStoreAsync(options.ViewerTimeout, cancellationToken);
         if (viewer is null || store is null)
         {
             string? problem = viewer?.Stream.Hls?.Problem;
             offers.Close(cameraId, sessionId);
-            return problem is not null ? Unsupported(problem) : NotStarted(context.Response);
+            return (null, problem is not null ? Unsupported(problem) : NotStarted(response));
         }
 
         StreamStatus status = viewer.Stream.GetStatus();
@@ -92,17 +123,22 @@ public static class CameraHlsApi
         }
 
         text.Append('\n').Append(path).Append('\n');
-        context.Response.Headers.CacheControl = "no-store"; // every fetch is a new viewer
-        return Results.Text(text.ToString(), PlaylistContentType, Encoding.UTF8);
+        return (text.ToString(), null);
     }
 
-    private static async Task<IResult> GetMediaPlaylistAsync(
+    internal static async Task<IResult> GetMediaPlaylistAsync(
         [FromRoute(Name = "session_id")] string sessionId,
         HttpContext context,
         CameraStreamHost streams,
+        IRemoteOffers remote,
         IOptions<CameraStreamOptions> options,
         CancellationToken cancellationToken)
     {
+        if (await remote.ProxyHlsAsync(context, sessionId, HlsPaths.PlaylistName))
+        {
+            return Results.Empty; // relayed from the session's owner (cluster)
+        }
+
         using IDisposable? request = BeginRequest(streams, sessionId, context, out HlsViewer? viewer);
         if (request is null || viewer is null)
         {
@@ -144,14 +180,20 @@ public static class CameraHlsApi
         }
     }
 
-    private static async Task<IResult> GetResourceAsync(
+    internal static async Task<IResult> GetResourceAsync(
         [FromRoute(Name = "session_id")] string sessionId,
         [FromRoute(Name = "resource")] string resource,
         HttpContext context,
         CameraStreamHost streams,
+        IRemoteOffers remote,
         IOptions<CameraStreamOptions> options,
         CancellationToken cancellationToken)
     {
+        if (await remote.ProxyHlsAsync(context, sessionId, resource))
+        {
+            return Results.Empty;
+        }
+
         using IDisposable? request = BeginRequest(streams, sessionId, context, out HlsViewer? viewer);
         if (request is null || viewer is null)
         {
@@ -194,8 +236,10 @@ public static class CameraHlsApi
         return Media(part.Data);
     }
 
-    private static IResult DeleteSession([FromRoute(Name = "session_id")] string sessionId, HttpContext context, CameraStreamHost streams) =>
-        Find(streams, sessionId, context) is { } viewer && viewer.Stream.CloseHlsViewer(viewer.Id)
+    private static IResult DeleteSession(
+        [FromRoute(Name = "session_id")] string sessionId, HttpContext context, CameraStreamHost streams, IRemoteOffers remote) =>
+        (remote.Close(ViewerOfferService.UserKey(context.User), cameraId: null, sessionId)
+         ?? (Find(streams, sessionId, context) is { } viewer && viewer.Stream.CloseHlsViewer(viewer.Id)))
             ? Results.Ok()
             : SessionExpired();
 

@@ -100,6 +100,27 @@ public sealed class ViewerSessionLimiter(IOptionsMonitor<SecurityOptions> option
         viewer.Closed += (_, _) => held.Dispose(); // runs at once when it already ended
     }
 
+    /// <summary>
+    /// Keeps the count of a session that lives on another node (a forwarded offer, cluster): takes over
+    /// <paramref name="lease"/> like <see cref="Hold(IDisposable, ViewerSession?)"/>, but there is no local session to
+    /// watch, so the returned hold is released by whoever learns that the remote session ended.
+    /// </summary>
+    public IDisposable HoldRemote(IDisposable lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (lease is not Lease owned)
+        {
+            throw new ArgumentException("Not a lease of this limiter.", nameof(lease));
+        }
+
+        lock (_lock)
+        {
+            _open[owned.User] = _open.GetValueOrDefault(owned.User) + 1;
+        }
+
+        return new Lease(this, owned.User);
+    }
+
     public int OpenSessions(string user)
     {
         lock (_lock)

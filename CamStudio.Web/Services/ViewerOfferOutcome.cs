@@ -110,6 +110,9 @@ public static class ViewerOfferErrors
     };
 }
 
+/// <summary>A problem document another node answered, kept to be answered again unchanged.</summary>
+public sealed record OwnerProblem(int Status, string Code, string Title, string Detail);
+
 /// <summary>An RTCIceServer for the browser's RTCPeerConnection configuration (null members are left out of the JSON).</summary>
 public sealed record IceServer(
     IReadOnlyList<string> Urls,
@@ -138,6 +141,18 @@ public sealed record ViewerOfferOutcome
 
     /// <summary>An HLS viewer: the site-relative path of its LL-HLS media playlist (<c>/hls/{session}/index.m3u8</c>).</summary>
     public string? HlsPlaylistPath { get; init; }
+
+    /// <summary>
+    /// An HLS viewer on another node (cluster): the multivariant playlist its owner wrote (codec and size come from the
+    /// owner's stream). Null for a local viewer, whose playlist the HLS endpoint writes itself.
+    /// </summary>
+    public string? HlsMultivariant { get; init; }
+
+    /// <summary>
+    /// With <see cref="ViewerOfferError.Unavailable"/>: the owner's own HLS refusal that has no offer code (e.g.
+    /// <c>not_streaming</c>, <c>hls_unsupported</c>), for the HLS endpoint to pass on as the owner wrote it.
+    /// </summary>
+    public OwnerProblem? OwnerProblem { get; init; }
 
     public string? AnswerSdp { get; init; }
 

@@ -17,8 +17,12 @@ namespace CamStudio.Web.Services;
 /// drift apart again.
 /// </summary>
 public sealed class ViewerOfferService(
-    CameraStreamHost streams, WebRtcServer webRtc, ViewerSessionLimiter sessions, OfferRateLimiter rate, TimeProvider time)
+    CameraStreamHost streams, WebRtcServer webRtc, ViewerSessionLimiter sessions, OfferRateLimiter rate, TimeProvider time,
+    IRemoteOffers? remoteOffers = null)
 {
+    /// <summary>Where a camera another node owns is answered; a container without the seam (one node, tests) serves all here.</summary>
+    private readonly IRemoteOffers _remote = remoteOffers ?? NoRemoteOffers.Instance;
+
     /// <summary>A browser offer is 3–8 KB; 16 KiB leaves room and keeps a hostile offer from costing parser time.</summary>
     public const int MaxSdpBytes = 16 * 1024;
 
@@ -48,6 +52,13 @@ public sealed class ViewerOfferService(
         if (lease is null)
         {
             return ViewerLimitReached();
+        }
+
+        // Cluster (plan §5): a camera another node owns is answered by that node, with its own SDP; the cap slot taken
+        // above stays here, held by the remote session. The ICE servers are this node's (the same configuration everywhere).
+        if (await _remote.ForwardOfferAsync(user, cameraId, sdp!, quality, lease, cancellationToken).ConfigureAwait(false) is { } forwarded)
+        {
+            return forwarded.Error is null ? forwarded with { IceServers = GetIceServers(user) } : forwarded;
         }
 
         return await OpenLocalAsync(user, cameraId, sdp!, selected, lease, cancellationToken).ConfigureAwait(false);
@@ -158,6 +169,35 @@ public sealed class ViewerOfferService(
             return ViewerLimitReached();
         }
 
+        if (await _remote.ForwardHlsAsync(user, cameraId, quality, lease, cancellationToken).ConfigureAwait(false) is { } forwarded)
+        {
+            return forwarded;
+        }
+
+        return await OpenHlsLocalAsync(cameraId, selected, userKey, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The owner's half of a forwarded HLS open (cluster): like <see cref="OfferLocalAsync"/>, the entry node charged the
+    /// budget and counts the session, so only the role and quality are checked again before the same local path.
+    /// </summary>
+    public async Task<ViewerOfferOutcome> OpenHlsLocalAsync(ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!MayWatch(user))
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Forbidden, "This account has no role that may watch cameras.");
+        }
+
+        return StreamVariantNames.TryParse(quality, out StreamVariant? selected)
+            ? await OpenHlsLocalAsync(cameraId, selected, UserKey(user), lease: null, cancellationToken).ConfigureAwait(false)
+            : ViewerOfferOutcome.Failed(ViewerOfferError.InvalidQuality, QualityHint);
+    }
+
+    /// <summary>Opens the HLS viewer on this node; <paramref name="lease"/> is null when another node counts the session.</summary>
+    private async Task<ViewerOfferOutcome> OpenHlsLocalAsync(
+        int cameraId, StreamVariant? selected, string userKey, IDisposable? lease, CancellationToken cancellationToken)
+    {
         HlsViewer? viewer;
         try
         {
@@ -183,7 +223,11 @@ public sealed class ViewerOfferService(
             return CameraAuthFailed();
         }
 
-        sessions.Hold(lease, viewer);
+        if (lease is not null)
+        {
+            sessions.Hold(lease, viewer);
+        }
+
         return new ViewerOfferOutcome
         {
             SessionId = viewer.Id,
@@ -254,7 +298,8 @@ public sealed class ViewerOfferService(
     /// Ends a viewer (WebRTC or HLS) of <paramref name="cameraId"/> that the caller opened itself (a live tile's
     /// circuit); false when no such session belongs to that camera. Requests from outside use the overload with the user.
     /// </summary>
-    public bool Close(int cameraId, string sessionId) => streams.CloseViewer(cameraId, sessionId);
+    public bool Close(int cameraId, string sessionId) =>
+        _remote.Close(userKey: null, cameraId, sessionId) ?? streams.CloseViewer(cameraId, sessionId);
 
     /// <summary>
     /// Ends <paramref name="user"/>'s WebRTC session <paramref name="sessionId"/> of <paramref name="cameraId"/>. Another
@@ -264,7 +309,8 @@ public sealed class ViewerOfferService(
     public bool Close(ClaimsPrincipal user, int cameraId, string sessionId)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return sessions.IsOwner(sessionId, UserKey(user)) && streams.CloseViewer(cameraId, sessionId);
+        string userKey = UserKey(user);
+        return _remote.Close(userKey, cameraId, sessionId) ?? (sessions.IsOwner(sessionId, userKey) && streams.CloseViewer(cameraId, sessionId));
     }
 
     /// <summary>

@@ -66,6 +66,10 @@ public sealed partial class RouteTableAuthorizationTests(ITestOutputHelper outpu
             "POST internal/cluster/cameras/{camera_id:int}/changed",
             "POST internal/cluster/cameras/{camera_id:int}/deleted",
         ], "every node-to-node route is checked below: 401 anonymous and with a user's API token");
+        routes.Select(r => r.Method + " " + r.Pattern).Should().Contain(
+            ["DELETE internal/cluster/sessions/{session_id}", "POST internal/cluster/cameras/{camera_id:int}/hls",
+             "GET internal/cluster/hls/{session_id}/{resource}"],
+            "the owner's forwarded-session endpoints are checked like every internal route (node token only)");
 
         var failures = new List<string>();
         var anonymousEndpoints = new List<string>();

@@ -3,28 +3,43 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using CamStudio.Core.Cluster;
+using CamStudio.Media.Streaming;
 using CamStudio.Web.Services;
+using Microsoft.Extensions.Options;
 
 namespace CamStudio.Web.Cluster.NodeAuth;
 
 /// <summary>
 /// The entry node's side of a node-to-node call: mints a node token for exactly one request and sends it to the owner's
-/// advertised URL (<see cref="SendSignedAsync"/>, the one place that signs). Every failure comes back as an outcome,
-/// never an exception: the owner's own refusals keep their code (a bad offer is a bad offer wherever it is judged); an
-/// owner that is unreachable, too slow (<c>Cluster:ForwardTimeout</c>, the HttpClient's timeout) or no longer the owner
-/// (<c>not_owner</c>) is <see cref="ViewerOfferError.OwnerUnavailable"/>, retryable.
+/// advertised URL (<see cref="SendAsync"/>, the one place that signs). Every failure comes back as an outcome, never an
+/// exception: the owner's own refusals keep their code (a bad offer is a bad offer wherever it is judged); an owner that
+/// is unreachable, too slow (<c>Cluster:ForwardTimeout</c>; an HLS open also waits the HLS viewer timeout) or no longer
+/// the owner (<c>not_owner</c>) is <see cref="ViewerOfferError.OwnerUnavailable"/>, retryable.
 /// </summary>
-public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens, ClusterNodeIdentity identity, ILogger<NodeClient> logger)
+public sealed partial class NodeClient(
+    HttpClient http, NodeTokenService tokens, ClusterNodeIdentity identity, ILogger<NodeClient> logger,
+    IOptions<ClusterOptions>? options = null, IOptions<CameraStreamOptions>? streamOptions = null)
 {
+    /// <summary>Time limit of an offer, a close, an HLS resource (<c>Cluster:ForwardTimeout</c>).</summary>
+    private readonly TimeSpan _timeout = options?.Value.ForwardTimeout ?? new ClusterOptions().ForwardTimeout;
+
+    /// <summary>
+    /// Time limit of an HLS open: the owner may wait up to the HLS viewer timeout for the camera's first key frame (its
+    /// multivariant playlist names the codec), so that comes on top of the forward timeout.
+    /// </summary>
+    private readonly TimeSpan _hlsOpenTimeout = (options?.Value.ForwardTimeout ?? new ClusterOptions().ForwardTimeout)
+        + (streamOptions?.Value.Hls ?? new HlsOptions()).ViewerTimeout;
+
     public async Task<ViewerOfferOutcome> ForwardOfferAsync(
         Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string sdp, string? quality, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeOfferRequest(sdp, quality), ClusterJson.Options);
         try
         {
-            using HttpResponseMessage response = await SendSignedAsync(
-                ownerUrl, HttpMethod.Post, ClusterNodeApi.OfferPath(cameraId), query: null, user, body, configure: null,
-                HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.OfferPath(cameraId), body, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 NodeOfferAnswer? answer = await response.Content.ReadFromJsonAsync<NodeOfferAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
@@ -43,6 +58,65 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     }
 
     /// <summary>
+    /// Opens an LL-HLS viewer on the owner (<c>POST /internal/cluster/cameras/{id}/hls</c>): the owner's session id and
+    /// the multivariant playlist it wrote for it. Failures as for <see cref="ForwardOfferAsync"/>; the owner's HLS
+    /// refusals without an offer code come back in <see cref="ViewerOfferOutcome.OwnerProblem"/>.
+    /// </summary>
+    public async Task<ViewerOfferOutcome> ForwardHlsAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeHlsRequest(quality), ClusterJson.Options);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.HlsOpenPath(cameraId), body, cancellationToken, timeout: _hlsOpenTimeout).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                NodeHlsAnswer? answer = await response.Content.ReadFromJsonAsync<NodeHlsAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
+                return answer is null
+                    ? OwnerUnavailable()
+                    : new ViewerOfferOutcome
+                    {
+                        SessionId = answer.SessionId,
+                        HlsPlaylistPath = HlsPaths.MediaPlaylist(answer.SessionId),
+                        HlsMultivariant = answer.Playlist,
+                        Quality = answer.Quality,
+                        OwnerNode = ownerNode,
+                    };
+            }
+
+            return await RefusalAsync(response, cancellationToken, hls: true).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogForwardFailed(logger, "an HLS open", ownerNode, cameraId, ex.GetType().Name);
+            return OwnerUnavailable();
+        }
+    }
+
+    /// <summary>
+    /// One LL-HLS request of a forwarded session, sent to the owner with the browser's query (blocking reload
+    /// directives) and returned as soon as its headers arrive, so the body streams through. Null when the owner cannot be
+    /// reached; the caller disposes the response.
+    /// </summary>
+    public async Task<HttpResponseMessage?> GetHlsAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, string sessionId, string resource, string query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        try
+        {
+            return await SendAsync(ownerUrl, user, HttpMethod.Get, ClusterNodeApi.HlsResourcePath(sessionId, resource) + query, [],
+                cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogHlsFailed(logger, ownerNode, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// GETs one of the owner's internal resources (a snapshot or poster JPEG) for <paramref name="user"/>, with only the
     /// response headers read, so the caller streams the body. Null when the owner cannot answer for the camera
     /// (unreachable, too slow, 401 or <c>not_owner</c>): the caller answers <c>owner_unavailable</c>. The caller
@@ -57,8 +131,9 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
         HttpResponseMessage? response = null;
         try
         {
-            response = await SendSignedAsync(ownerUrl, HttpMethod.Get, path, query, user, [], configure,
-                HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(ownerUrl);
+            response = await SendAsync(ownerUrl, user, HttpMethod.Get, path + query, [], cancellationToken,
+                HttpCompletionOption.ResponseHeadersRead, configure: configure).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Conflict)
             {
                 // 401: the key rings are out of step; 409: not_owner, the leases are moving. Either way: wait and retry.
@@ -78,6 +153,26 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     }
 
     /// <summary>
+    /// Asks the owner to end the forwarded session <paramref name="sessionId"/> (<c>DELETE /internal/cluster/sessions/{id}</c>).
+    /// True when the owner ended it or no longer has it (404: it ended there already); false when the owner could not be asked.
+    /// </summary>
+    public async Task<bool> CloseSessionAsync(Uri ownerUrl, string ownerNode, ClaimsPrincipal user, string sessionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUrl);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(
+                ownerUrl, user, HttpMethod.Delete, ClusterNodeApi.SessionPath(sessionId), [], cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound;
+        }
+        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
+        {
+            LogCloseFailed(logger, ownerNode, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Tells the owner that a camera was edited (<paramref name="deleted"/> false: it restarts the camera's FFmpeg with
     /// the new settings before answering) or deleted (it stops the streams and removes the poster). The request is the
     /// node's own, not a user's: the edit was authorised where it was made. False when the owner did not confirm; the
@@ -88,8 +183,8 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
         string path = deleted ? ClusterNodeApi.DeletedPath(cameraId) : ClusterNodeApi.ChangedPath(cameraId);
         try
         {
-            using HttpResponseMessage response = await SendSignedAsync(ownerUrl, HttpMethod.Post, path, query: null, NodePrincipal(), [],
-                configure: null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await SendAsync(ownerUrl, NodePrincipal(), HttpMethod.Post, path, [], cancellationToken)
+                .ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return true;
@@ -106,29 +201,35 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     }
 
     /// <summary>
-    /// Sends one request to <paramref name="ownerUrl"/> with a node token minted for exactly its method, path and body
-    /// (a JSON body when not empty). Throws what <see cref="HttpClient"/> throws; <see cref="IsOwnerFailure"/> tells the
-    /// caller which exceptions mean "the owner cannot answer".
+    /// A request to <paramref name="ownerUrl"/> with a node token minted for exactly this method, path (without the query)
+    /// and body (a JSON body when not empty). Throws what <see cref="HttpClient"/> throws; <see cref="IsOwnerFailure"/>
+    /// tells the caller which exceptions mean "the owner cannot answer".
     /// </summary>
-    private async Task<HttpResponseMessage> SendSignedAsync(
-        Uri ownerUrl, HttpMethod method, string path, string? query, ClaimsPrincipal user, byte[] body,
-        Action<HttpRequestHeaders>? configure, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <param name="configure">Adds request headers (conditional GETs), or null.</param>
+    private async Task<HttpResponseMessage> SendAsync(
+        Uri ownerUrl, ClaimsPrincipal user, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, TimeSpan? timeout = null,
+        Action<HttpRequestHeaders>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(ownerUrl);
-        using var request = new HttpRequestMessage(method, new Uri(ownerUrl, path + query));
+        using var request = new HttpRequestMessage(method, new Uri(ownerUrl, path));
         if (body.Length > 0 || method == HttpMethod.Post)
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
+        // The token binds the path without the query (the handler checks Request.Path).
+        string signedPath = path.Split('?', 2)[0];
         request.Headers.Authorization = new AuthenticationHeaderValue(NodeTokenService.HeaderScheme,
-            tokens.Mint(identity, user, method.Method, path, body));
+            tokens.Mint(identity, user, method.Method, signedPath, body));
         configure?.Invoke(request.Headers);
-        return await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        // Until the headers (ResponseHeadersRead) or the whole body; a relayed body then streams under the caller's token.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? _timeout);
+        return await http.SendAsync(request, completion, limit.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Unreachable, refused, unreadable or timed out (a cancellation that is not the caller's own is the timeout).</summary>
+    /// <summary>The owner is unreachable, too slow or answered nonsense — not the caller giving up.</summary>
     private static bool IsOwnerFailure(Exception ex, CancellationToken cancellationToken) =>
         ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
@@ -136,26 +237,45 @@ public sealed partial class NodeClient(HttpClient http, NodeTokenService tokens,
     private ClaimsPrincipal NodePrincipal() =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "node:" + identity.Name)], NodeTokenService.HeaderScheme));
 
-    private static async Task<ViewerOfferOutcome> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ViewerOfferOutcome> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken, bool hls = false)
     {
         string? code = null;
+        string? title = null;
         string? detail = null;
         if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true)
         {
             using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             code = problem.RootElement.TryGetProperty("code", out JsonElement c) ? c.GetString() : null;
+            title = problem.RootElement.TryGetProperty("title", out JsonElement t) ? t.GetString() : null;
             detail = problem.RootElement.TryGetProperty("detail", out JsonElement d) ? d.GetString() : null;
         }
 
+        if (Enum.GetValues<ViewerOfferError>().FirstOrDefault(e => e.Code() == code) is var error && error.Code() == code)
+        {
+            return error == ViewerOfferError.OwnerUnavailable ? OwnerUnavailable() : ViewerOfferOutcome.Failed(error, detail ?? error.Title());
+        }
+
+        // The HLS endpoint's own refusals (not_streaming, hls_unsupported) are the owner's judgement of the stream: passed on.
+        if (hls && code is not null && code != ClusterNodeApi.NotOwnerCode && response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return ViewerOfferOutcome.Failed(ViewerOfferError.Unavailable, detail ?? code) with
+            {
+                OwnerProblem = new OwnerProblem((int)response.StatusCode, code, title ?? code, detail ?? code),
+            };
+        }
+
         // not_owner, 401 (key rings out of step) and anything unknown: the browser can only wait for the leases to settle.
-        return Enum.GetValues<ViewerOfferError>().FirstOrDefault(e => e.Code() == code) is var error && error.Code() == code
-               && error != ViewerOfferError.OwnerUnavailable
-            ? ViewerOfferOutcome.Failed(error, detail ?? error.Title())
-            : OwnerUnavailable();
+        return OwnerUnavailable();
     }
 
     private static ViewerOfferOutcome OwnerUnavailable() => ViewerOfferService.NotServedHere();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {What} for camera {CameraId} to node {Node} failed ({Error}).")]
     private static partial void LogForwardFailed(ILogger logger, string what, string node, int cameraId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking node {Node} to end a forwarded session failed ({Error}); it ends there when its viewer goes away.")]
+    private static partial void LogCloseFailed(ILogger logger, string node, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying an HLS request to node {Node} failed ({Error}).")]
+    private static partial void LogHlsFailed(ILogger logger, string node, string error);
 }
