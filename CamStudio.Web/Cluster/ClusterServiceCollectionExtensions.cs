@@ -1,5 +1,5 @@
 using CamStudio.Core.Cluster;
-using CamStudio.Web.Cluster.NodeAuth;
+using CamStudio.Web.Cluster.Forwarding;
 using CamStudio.Web.Operations;
 
 namespace CamStudio.Web.Cluster;
@@ -9,7 +9,7 @@ public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
     /// Cluster mode: the coordinator (leases, fencing, placement), the Redis side (heartbeats, status fan-out), node-to-node
-    /// authentication and the <c>cluster_lease</c> ready check. Call after <c>AddCamStudioCore</c> (its cluster stores and
+    /// authentication and forwarding (offers, HLS, sessions, pictures, camera changes) and the <c>cluster_lease</c> ready check. Call after <c>AddCamStudioCore</c> (its cluster stores and
     /// the start-up validation of <see cref="ClusterOptions"/>) and <b>before</b> <c>AddCamStudioMedia</c>: the media
     /// library's allow-all admission and the core's single-node ownership are only defaults the coordinator replaces.
     /// <c>MapClusterNodeApi</c> maps the internal endpoints once the node authentication is registered here.
@@ -26,7 +26,8 @@ public static class ClusterServiceCollectionExtensions
         // The coordinator also provides the heartbeat's load and the fencing tokens that order statuses.
         services.AddClusterCoordinator();
         services.AddClusterRedis();
-        services.AddClusterNodeAuth();
+        // Node authentication, the owner's endpoints and the entry node's forwarding of offers, HLS and sessions.
+        services.AddClusterForwarding();
         services.AddHealthChecks().AddCheck<ClusterLeaseHealthCheck>("cluster_lease", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
         return services;
     }
