@@ -53,7 +53,7 @@ public sealed class FfmpegCensusRecorder : IAsyncDisposable
             .Select(c => string.Create(CultureInfo.InvariantCulture,
                 $"{s.At.TotalSeconds:0.0} s: camera :{c.Key} pulled by {string.Join(", ", c.Value.Select(e => $"ffmpeg {e.Pid} of group {e.Group}"))}")))];
 
-    /// <summary>Whether the last sample shows the camera pulled by exactly this node's group.</summary>
+    /// <summary>The FFmpeg processes pulling the camera at the last sample taken.</summary>
     public IReadOnlyList<CensusEntry> Latest(int cameraPort)
     {
         lock (_lock)
