@@ -10,7 +10,27 @@ namespace CamStudio.Core.Cluster;
 /// </summary>
 public sealed class ClusterDatabase : IAsyncDisposable, IDisposable
 {
-    public ClusterDatabase(string connectionString)
+    // Created on first use, not in the constructor: the host builds its hosted services (the coordinator, hence this)
+    // before the start-up validation runs, and a misconfigured node (e.g. Database:Provider=Sqlite) must fail with the
+    // validator's one-line messages, not with a connection-string exception.
+    private readonly Lazy<NpgsqlDataSource> _dataSource;
+
+    public ClusterDatabase(string connectionString) =>
+        _dataSource = new Lazy<NpgsqlDataSource>(() => Create(connectionString), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public NpgsqlDataSource DataSource => _dataSource.Value;
+
+    public ValueTask DisposeAsync() => _dataSource.IsValueCreated ? _dataSource.Value.DisposeAsync() : ValueTask.CompletedTask;
+
+    public void Dispose()
+    {
+        if (_dataSource.IsValueCreated)
+        {
+            _dataSource.Value.Dispose();
+        }
+    }
+
+    private static NpgsqlDataSource Create(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -22,12 +42,6 @@ public sealed class ClusterDatabase : IAsyncDisposable, IDisposable
             MaxPoolSize = 4,
             ApplicationName = "CamStudio cluster",
         };
-        DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
-
-    public NpgsqlDataSource DataSource { get; }
-
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
-
-    public void Dispose() => DataSource.Dispose();
 }

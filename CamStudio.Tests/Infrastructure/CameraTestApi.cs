@@ -18,7 +18,7 @@ public static class CameraTestApi
         {
             name,
             source = "rtsp",
-            ip_address = "127.0.0.1",
+            ip_address = camera.Host,
             rtsp_port = camera.Port,
             hd_path = RtspTestCamera.MainStream,
             sd_path = RtspTestCamera.SubStream,

@@ -18,6 +18,12 @@ public sealed class PostgresServer : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "camstudio-pg-" + Guid.NewGuid().ToString("N"));
     private bool _started;
 
+    /// <summary>
+    /// Also listen on this address (the cluster rig: 10.213.0.1, for a node in a child namespace) and trust the project's
+    /// namespaces, 10.213.0.0/16, and nothing else. Set before <see cref="InitializeAsync"/>; null = loopback only.
+    /// </summary>
+    public IPAddress? AlsoListenOn { get; init; }
+
     public int Port { get; private set; }
 
     private string DataDirectory => Path.Combine(_root, "data");
@@ -45,11 +51,19 @@ public sealed class PostgresServer : IAsyncLifetime
         File.SetUnixFileMode(SocketDirectory, everyone);
         Port = FindFreePort();
         await RunAsync(initdb, ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        string listen = "127.0.0.1";
+        if (AlsoListenOn is not null)
+        {
+            listen += "," + AlsoListenOn;
+            // The file belongs to the postgres account (initdb ran as it); appending as root keeps its owner.
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), "host all all 10.213.0.0/16 trust\n");
+        }
+
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
         [
             "-D", DataDirectory, "-w", "-t", "60", "-l", Path.Combine(_root, "server.log"),
             "-o", string.Create(CultureInfo.InvariantCulture,
-                $"-p {Port} -k {SocketDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"),
+                $"-p {Port} -k {SocketDirectory} -c listen_addresses={listen} -c fsync=off -c full_page_writes=off"),
             "start",
         ]);
         _started = true;
@@ -74,8 +88,8 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>A connection string for <paramref name="database"/> (created by the app's migrations if missing).</summary>
-    public string ConnectionString(string database) =>
-        string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=30");
+    public string ConnectionString(string database, string host = "127.0.0.1") =>
+        string.Create(CultureInfo.InvariantCulture, $"Host={host};Port={Port};Username=postgres;Database={database};Timeout=30");
 
     /// <summary>A database name no other test uses.</summary>
     public static string NewDatabaseName() => "camstudio_test_" + Guid.NewGuid().ToString("N")[..16];

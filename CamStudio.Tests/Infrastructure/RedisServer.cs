@@ -25,6 +25,12 @@ public sealed class RedisServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>
+    /// Where the server listens besides 127.0.0.1 (the cluster rig: 10.213.0.1, for a node in a child namespace); set
+    /// before <see cref="InitializeAsync"/>.
+    /// </summary>
+    public string? AlsoBind { get; init; }
+
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
@@ -47,7 +53,7 @@ public sealed class RedisServer : IAsyncLifetime
 
         _process = ChildProcess.Start(Executable,
         [
-            "--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no",
+            "--bind", "127.0.0.1", .. (AlsoBind is null ? (string[])[] : [AlsoBind]), "--port", Port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no",
             "--protected-mode", "no", "--dir", _directory, "--daemonize", "no",
         ], line =>
         {

@@ -4,7 +4,8 @@ using CamStudio.Media.Ffmpeg;
 namespace CamStudio.Tests.Infrastructure;
 
 /// <summary>
-/// A real RTSP camera for tests: scripts/rtsp-test-camera.py (GStreamer RTSP server) on 127.0.0.1 with two H.264
+/// A real RTSP camera for tests: scripts/rtsp-test-camera.py (GStreamer RTSP server) on 127.0.0.1 (or
+/// <see cref="RtspTestCameraOptions.Host"/>) with two H.264
 /// mounts, /stream1 (main) and /stream2 (sub), behind Basic/Digest authentication.
 /// <see cref="KillAsync"/> simulates a crash and <see cref="RestartAsync"/> a reboot on the same port.
 /// </summary>
@@ -30,8 +31,11 @@ public sealed class RtspTestCamera : IAsyncDisposable
         Port = port;
     }
 
-    /// <summary>TCP port on 127.0.0.1.</summary>
+    /// <summary>TCP port on <see cref="Host"/>.</summary>
     public int Port { get; }
+
+    /// <summary>The address the camera listens on (127.0.0.1 unless the options say otherwise).</summary>
+    public string Host => _options.Host;
 
     /// <summary>User name the camera accepts.</summary>
     public string User => _options.User;
@@ -62,7 +66,7 @@ public sealed class RtspTestCamera : IAsyncDisposable
         }
     }
 
-    /// <summary>rtsp://user:password@127.0.0.1:port/path with the camera's credentials.</summary>
+    /// <summary>rtsp://user:password@host:port/path with the camera's credentials.</summary>
     public string Url(string path = MainStream) => Url(path, User, Password);
 
     /// <summary>An URL with other credentials, e.g. wrong ones; null user gives an URL without credentials.</summary>
@@ -71,11 +75,11 @@ public sealed class RtspTestCamera : IAsyncDisposable
         string credentials = user is null
             ? ""
             : Uri.EscapeDataString(user) + ":" + Uri.EscapeDataString(password ?? "") + "@";
-        return string.Create(CultureInfo.InvariantCulture, $"rtsp://{credentials}127.0.0.1:{Port}{path}");
+        return string.Create(CultureInfo.InvariantCulture, $"rtsp://{credentials}{Host}:{Port}{path}");
     }
 
     /// <summary>The camera as production code sees it: host, port, path and the camera's credentials.</summary>
-    public RtspSource Source(string path = MainStream) => new("127.0.0.1", Port, path, User, Password);
+    public RtspSource Source(string path = MainStream) => new(Host, Port, path, User, Password);
 
     /// <summary>Kills the camera without warning, like a power cut. The port stops answering.</summary>
     public async Task KillAsync(CancellationToken cancellationToken = default)
@@ -116,7 +120,7 @@ public sealed class RtspTestCamera : IAsyncDisposable
         return
         [
             scriptPath,
-            "--host", "127.0.0.1",
+            "--host", options.Host,
             "--port", port.ToString(c),
             "--user", options.User,
             "--password", options.Password,

@@ -58,6 +58,12 @@ public enum RtspTestAudio
 /// <summary>Settings of <see cref="RtspTestCamera"/>; the defaults are a typical 720p camera.</summary>
 public sealed record RtspTestCameraOptions
 {
+    /// <summary>
+    /// Address the camera listens on; the cluster rig uses the namespace address 10.213.0.1, which a node in a child
+    /// namespace can reach (its loopback is its own).
+    /// </summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>User name the camera requires.</summary>
     public string User { get; init; } = "admin";
 

@@ -38,6 +38,10 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     private int _fencing;
     private int _disposed;
     private long? _lastHandoff;
+    private long _lastRenewSentAt = -1;
+    private long _claims;
+    private long _fenced;
+    private long _renewFailures;
 
     public ClusterCoordinator(
         CameraLeaseStore leases, ClusterNodeStore nodes, IOptions<ClusterOptions> options, ICameraFence fence,
@@ -71,6 +75,29 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             {
                 return [.. _held.Where(h => h.Value.Deadline.IsValid).Select(h => h.Key).Order()];
             }
+        }
+    }
+
+    /// <summary>Claims won since start (metric <c>camstudio_cluster_claims_total</c>).</summary>
+    public long ClaimsTotal => Interlocked.Read(ref _claims);
+
+    /// <summary>Cameras fenced since start: lost, expired, handed off or stopped (<c>camstudio_cluster_fenced_total</c>).</summary>
+    public long FencedTotal => Interlocked.Read(ref _fenced);
+
+    /// <summary>Renewals (with their placement pass) that failed (<c>camstudio_cluster_lease_renew_failures_total</c>).</summary>
+    public long RenewFailuresTotal => Interlocked.Read(ref _renewFailures);
+
+    /// <summary>
+    /// Whether this node's last successful renewal still proves its leases: registered, and the renewal was sent less
+    /// than <c>LeaseTtl − FenceMargin</c> ago (the same valid-until its cameras are fenced at). A node with no camera
+    /// renews its heartbeat all the same, so this also says whether the node reaches the database in time.
+    /// </summary>
+    public bool IsRenewCurrent
+    {
+        get
+        {
+            long sentAt = Interlocked.Read(ref _lastRenewSentAt);
+            return IsRegistered && sentAt >= 0 && _time.GetElapsedTime(sentAt) < _options.LeaseTtl - _options.FenceMargin;
         }
     }
 
@@ -152,6 +179,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 // The database is unreachable or slow: keep trying; the fence timer stops the cameras on time.
+                Interlocked.Increment(ref _renewFailures);
                 Log.RenewFailed(_logger, exception.Message);
             }
         }
@@ -164,6 +192,13 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            // A second stop after the container was torn down (WebApplicationFactory's Kestrel host and the app's own
+            // lifetime both stop it): the first stop, or the "crash" of Dispose, already did everything there is.
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         // Wait for a claim or renewal in flight, so no claim lands after the held set was emptied. A stop whose time is
@@ -186,6 +221,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         }
 
         _fenceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Interlocked.Add(ref _fenced, cameras.Length);
         await Task.WhenAll(cameras.Select(_fence.FenceAsync)).ConfigureAwait(false);
         if (!IsRegistered)
         {
@@ -227,7 +263,21 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         long started = _time.GetTimestamp();
         while (true)
         {
-            string? refused = await _nodes.TryRegisterAsync(_registration, cancellationToken).ConfigureAwait(false);
+            string? refused;
+            try
+            {
+                refused = await _nodes.TryRegisterAsync(_registration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // PostgreSQL unreachable or slow at start (a node booting with its database): keep trying, like the renew
+                // loop; an unhandled exception here would stop the whole host. The node serves no camera meanwhile and
+                // its ready check says so.
+                Log.RegisterFailed(_logger, exception.Message);
+                await Task.Delay(_options.RenewInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (refused is null)
             {
                 return;
@@ -261,6 +311,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
         {
             long sentAt = _time.GetTimestamp();
             IReadOnlyList<HeldLease> renewed = await _leases.RenewAsync(NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastRenewSentAt, sentAt);
             var confirmed = renewed.Select(l => l.CameraId).ToHashSet();
             List<int> lost = [];
             lock (_lock)
@@ -369,6 +420,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
             }
 
             _lastHandoff = _time.GetTimestamp();
+            Interlocked.Increment(ref _fenced);
             await _fence.FenceAsync(cameraId).ConfigureAwait(false);
             await _leases.ReleaseAsync(cameraId, NodeName, Incarnation, cancellationToken).ConfigureAwait(false);
             Log.HandedOff(_logger, cameraId);
@@ -405,6 +457,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
                     _held[claim.CameraId] = new HeldCamera(deadline, token.Value);
                 }
 
+                Interlocked.Increment(ref _claims);
                 Log.Claimed(_logger, claim.CameraId, token.Value);
             }
             finally
@@ -487,6 +540,7 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
     private void StartFence(int cameraId)
     {
+        Interlocked.Increment(ref _fenced);
         Interlocked.Increment(ref _fencing);
         _ = FenceAsync(cameraId);
     }
@@ -526,6 +580,9 @@ public sealed partial class ClusterCoordinator : BackgroundService, ICameraOwner
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of camera {CameraId} not confirmed in time; stopping its streams before anyone may claim it")]
         public static partial void Expired(ILogger logger, int cameraId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster node registration failed, retrying: {Error}")]
+        public static partial void RegisterFailed(ILogger logger, string error);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal failed: {Error}")]
         public static partial void RenewFailed(ILogger logger, string error);

@@ -16,7 +16,7 @@ internal static class ClusterPlacement
     public static readonly TimeSpan NonTargetDelay = TimeSpan.FromSeconds(2);
 
     /// <param name="self">This node's name.</param>
-    /// <param name="incarnation">This process's incarnation: its own leases are renewed, not claimed.</param>
+    /// <param name="incarnation">This process's incarnation: its own live leases are renewed, not claimed.</param>
     /// <param name="snapshot">All lease rows and the database's now.</param>
     /// <param name="nodes">All node rows.</param>
     /// <param name="pins">Pinned node per camera (preferred, not strict).</param>
@@ -37,7 +37,9 @@ internal static class ClusterPlacement
         var leaseCounts = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (CameraLease lease in snapshot.Leases)
         {
-            bool ours = lease.NodeName == self && lease.Incarnation == incarnation;
+            // Only a live lease of this incarnation is renewed; once expired (a cut from PostgreSQL longer than the lease)
+            // no renewal revives it, so it is placed like anyone's, or a node alone would never serve the camera again.
+            bool ours = lease.NodeName == self && lease.Incarnation == incarnation && lease.ExpiresAt > now;
             DateTime claimable = lease.NodeName is null ? lease.ExpiresAt : lease.ExpiresAt + claimMargin;
             if (!ours && (lease.NodeName is null || claimable <= now + horizon))
             {

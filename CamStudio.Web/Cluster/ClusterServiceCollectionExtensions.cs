@@ -1,5 +1,6 @@
 using CamStudio.Core.Cluster;
-using Microsoft.Extensions.Options;
+using CamStudio.Web.Cluster.Forwarding;
+using CamStudio.Web.Operations;
 
 namespace CamStudio.Web.Cluster;
 
@@ -7,30 +8,27 @@ namespace CamStudio.Web.Cluster;
 public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
-    /// While the coordinator (leases, fencing, placement, forwarding) is not built, cluster mode is refused at start with
-    /// one clear line, after the configuration's own problems: a half-built cluster would let two nodes pull the same
-    /// camera, which is exactly what it exists to prevent.
+    /// Cluster mode: the coordinator (leases, fencing, placement), the Redis side (heartbeats, status fan-out), node-to-node
+    /// authentication and forwarding (offers, HLS, sessions, pictures, camera changes) and the <c>cluster_lease</c> ready check. Call after <c>AddCamStudioCore</c> (its cluster stores and
+    /// the start-up validation of <see cref="ClusterOptions"/>) and <b>before</b> <c>AddCamStudioMedia</c>: the media
+    /// library's allow-all admission and the core's single-node ownership are only defaults the coordinator replaces.
+    /// <c>MapClusterNodeApi</c> maps the internal endpoints once the node authentication is registered here.
     /// </summary>
     public static IServiceCollection AddCamStudioCluster(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration.GetValue<bool>(ClusterOptions.EnabledKey))
+        if (!configuration.GetValue<bool>(ClusterOptions.EnabledKey))
         {
-            services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterNotYetAvailable>();
-            services.AddClusterRedis();
+            return services;
         }
 
+        // The coordinator also provides the heartbeat's load and the fencing tokens that order statuses.
+        services.AddClusterCoordinator();
+        services.AddClusterRedis();
+        // Node authentication, the owner's endpoints and the entry node's forwarding of offers, HLS and sessions.
+        services.AddClusterForwarding();
+        services.AddHealthChecks().AddCheck<ClusterLeaseHealthCheck>("cluster_lease", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
         return services;
-    }
-
-    private sealed class ClusterNotYetAvailable : IValidateOptions<ClusterOptions>
-    {
-        public const string Message =
-            "Cluster:Enabled=true is not available yet: this version has the cluster's configuration, tables, leases and coordinator but "
-            + "not yet the node-to-node forwarding and shared status that make one dashboard of them (issue 18); set Cluster:Enabled=false.";
-
-        public ValidateOptionsResult Validate(string? name, ClusterOptions options) =>
-            options.Enabled ? ValidateOptionsResult.Fail(Message) : ValidateOptionsResult.Success;
     }
 }

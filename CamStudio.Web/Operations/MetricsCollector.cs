@@ -31,6 +31,11 @@ public sealed class MetricsCollector(
             writer.Single("camstudio_redis_connected", "gauge", "1 while this node's Redis connection is up (cluster mode).", redis.IsConnected ? 1 : 0);
         }
 
+        if (services.GetService<Cluster.ClusterCoordinator>() is { } coordinator)
+        {
+            WriteCluster(writer, coordinator);
+        }
+
         WriteProcess(writer);
         return writer.ToString();
     }
@@ -165,6 +170,25 @@ public sealed class MetricsCollector(
         writer.Sample("camstudio_webrtc_udp_errors_total", mux.ReceiveErrors, ("kind", "receive"));
         writer.Sample("camstudio_webrtc_udp_errors_total", mux.HandlerErrors, ("kind", "handler"));
         writer.Single("camstudio_webrtc_consent_expired_total", "counter", "Sessions closed because ICE consent expired.", mux.ConsentExpired);
+    }
+
+    /// <summary>
+    /// Cluster mode: the node's own leases and lease events, labelled with the node, so a Prometheus scraping every node
+    /// sums them without double counting (each camera is held by one node).
+    /// </summary>
+    private static void WriteCluster(PrometheusTextWriter writer, Cluster.ClusterCoordinator coordinator)
+    {
+        (string, string) node = ("node", coordinator.NodeName);
+        writer.Declare("camstudio_node_info", "gauge", "This cluster node (value always 1); the node label of the series below.");
+        writer.Sample("camstudio_node_info", 1, node);
+        writer.Declare("camstudio_cluster_leases", "gauge", "Camera leases this node holds now (the cameras it serves).");
+        writer.Sample("camstudio_cluster_leases", coordinator.LocalCameras.Count, node);
+        writer.Declare("camstudio_cluster_lease_renew_failures_total", "counter", "Lease renewals that failed (database unreachable or slow).");
+        writer.Sample("camstudio_cluster_lease_renew_failures_total", coordinator.RenewFailuresTotal, node);
+        writer.Declare("camstudio_cluster_fenced_total", "counter", "Cameras this node stopped because it no longer held their lease (lost, expired, handed off, stopped).");
+        writer.Sample("camstudio_cluster_fenced_total", coordinator.FencedTotal, node);
+        writer.Declare("camstudio_cluster_claims_total", "counter", "Camera leases this node claimed.");
+        writer.Sample("camstudio_cluster_claims_total", coordinator.ClaimsTotal, node);
     }
 
     private static void WriteProcess(PrometheusTextWriter writer)

@@ -11,7 +11,7 @@ namespace CamStudio.Tests.Web.Cluster;
 /// <summary>
 /// One whole CamStudio node of a two-node cluster in this process: the app (Program) on a real Kestrel port, which is its
 /// advertised URL, on the shared PostgreSQL database and Redis, with the coordinator and node-to-node authentication
-/// registered (what <c>AddCamStudioCluster</c> registers once cluster mode is no longer refused at start).
+/// registered (what <c>AddCamStudioCluster</c> registers with <c>Cluster:Enabled=true</c>).
 /// </summary>
 internal sealed class ClusterAppNode : IAsyncDisposable
 {
@@ -52,24 +52,6 @@ internal sealed class ClusterAppNode : IAsyncDisposable
             ["Cluster:Redis"] = redis,
             ["Cluster:ChannelPrefix"] = channelPrefix,
             ["WebRtc:AdvertisedAddresses:0"] = "127.0.0.1",
-        }, services =>
-        {
-            // Until cluster mode is wired at start (another slice), the app refuses Cluster:Enabled=true; the test
-            // registers the parts that wiring will register, and only those not registered already.
-            foreach (ServiceDescriptor refusal in services.Where(d => d.ServiceType == typeof(IValidateOptions<CamStudio.Core.Cluster.ClusterOptions>)
-                                                                      && d.ImplementationType?.Name == "ClusterNotYetAvailable").ToList())
-            {
-                services.Remove(refusal);
-            }
-            if (!services.Any(d => d.ServiceType == typeof(ClusterCoordinator)))
-            {
-                services.AddClusterCoordinator();
-            }
-
-            if (!services.Any(d => d.ServiceType == typeof(NodeTokenService)))
-            {
-                services.AddClusterNodeAuth();
-            }
         });
         app.UseKestrel(port);
         app.StartServer();

@@ -13,8 +13,8 @@ namespace CamStudio.Tests.Web.Cluster;
 /// <summary>
 /// The coordinator's wiring (slice S4) on the app's own registrations: it becomes the ownership and, through
 /// <see cref="ClusterAdmission"/>, the stream admission of a cluster node, and the stream host it fences resolves
-/// without a constructor cycle. <c>AddCamStudioCluster</c> does not call it yet: the app still refuses
-/// <c>Cluster:Enabled=true</c> until the node-to-node slices exist.
+/// without a constructor cycle. <c>AddCamStudioCluster</c> calls it with <c>Cluster:Enabled=true</c> (the whole app in
+/// cluster mode: <see cref="ClusterModeAppTests"/>).
 /// </summary>
 public sealed class ClusterCoordinatorRegistrationTests
 {

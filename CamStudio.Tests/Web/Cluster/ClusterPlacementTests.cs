@@ -53,12 +53,23 @@ public sealed class ClusterPlacementTests
     }
 
     [Fact]
-    public void Own_leases_are_renewed_not_claimed_and_far_expiries_are_planned_later()
+    public void Own_live_leases_are_renewed_not_claimed_and_far_expiries_are_planned_later()
     {
-        var mine = new CameraLease { CameraId = 1, NodeName = "a", Incarnation = s_self, ExpiresAt = s_now.AddSeconds(-1) };
+        var mine = new CameraLease { CameraId = 1, NodeName = "a", Incarnation = s_self, ExpiresAt = s_now.AddSeconds(1) };
         var healthy = new CameraLease { CameraId = 2, NodeName = "b", Incarnation = Guid.NewGuid(), ExpiresAt = s_now.AddSeconds(9) };
 
         ClusterPlacement.Plan("a", s_self, Snapshot(mine, healthy), [Live("a"), Live("b")], NoPins, s_margin, s_horizon).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_own_lease_that_expired_in_a_partition_is_claimed_again_like_any_other()
+    {
+        // A renewal never revives an expired lease, so without a claim a node alone in its cluster would never serve the
+        // camera again after a cut from PostgreSQL longer than the lease (found by ClusterModeAppTests).
+        var lapsed = new CameraLease { CameraId = 1, NodeName = "a", Incarnation = s_self, FencingToken = 4, ExpiresAt = s_now.AddSeconds(-1) };
+
+        ClusterPlacement.Plan("a", s_self, Snapshot(lapsed), [Live("a")], NoPins, s_margin, s_horizon)
+            .Should().Equal(new PlannedClaim(1, TimeSpan.Zero));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ using CamStudio.Web.Cluster;
 namespace CamStudio.Tests.Web.Cluster;
 
 /// <summary>
-/// The whole app with its Redis side (AddClusterRedis; the rest of cluster mode is not built yet, so the app runs with
-/// Cluster:Enabled unset and a single node's ownership): <c>/health/ready</c> and <c>/metrics</c> follow the Redis
+/// The whole app with only its Redis side (AddClusterRedis, with Cluster:Enabled unset and a single node's ownership;
+/// the whole cluster mode: <see cref="ClusterModeAppTests"/>): <c>/health/ready</c> and <c>/metrics</c> follow the Redis
 /// connection, a Redis outage is Degraded (200) rather than 503, the app keeps serving, and statuses name the node.
 /// </summary>
 public sealed class ClusterRedisReadyTests

@@ -12,7 +12,8 @@ namespace CamStudio.Tests.Web.Cluster;
 
 /// <summary>
 /// A single node carries nothing of the cluster (no options, no validators, no Redis or database key ring types), and
-/// <c>Cluster:Enabled=true</c> is refused at start with one clear line per problem while the coordinator is not built.
+/// <c>Cluster:Enabled=true</c> with a wrong configuration is refused at start with one clear line per problem
+/// (the cluster-mode app on PostgreSQL and Redis: <see cref="ClusterModeAppTests"/>).
 /// </summary>
 public sealed class ClusterRegistrationTests
 {
@@ -60,7 +61,7 @@ public sealed class ClusterRegistrationTests
     }
 
     [Fact]
-    public async Task Enabled_on_sqlite_fails_start_up_naming_each_problem_and_that_the_cluster_is_not_available_yet()
+    public async Task Enabled_on_sqlite_without_redis_fails_start_up_naming_each_problem()
     {
         await using var factory = new CamStudioAppFactory(new Dictionary<string, string?>
         {
@@ -73,10 +74,30 @@ public sealed class ClusterRegistrationTests
         Action start = () => factory.CreateClient().Dispose();
 
         OptionsValidationException failure = start.Should().Throw<OptionsValidationException>().Which;
-        failure.Failures.Should().HaveCount(3);
-        failure.Failures.Should().Contain("Cluster:Enabled requires Database:Provider=PostgreSQL (now Sqlite).");
-        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled requires Cluster:Redis", StringComparison.Ordinal));
-        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled=true is not available yet", StringComparison.Ordinal));
+        failure.Failures.Should().BeEquivalentTo(
+            "Cluster:Enabled requires Database:Provider=PostgreSQL (now Sqlite).",
+            "Cluster:Enabled requires Cluster:Redis (a StackExchange.Redis configuration string such as 10.0.0.5:6379).");
+    }
+
+    [Fact]
+    public async Task Enabled_without_a_media_address_or_node_url_fails_start_up_naming_them()
+    {
+        // The PostgreSQL provider is configured but never reached: validation runs before any hosted service.
+        await using var factory = new CamStudioAppFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:CamStudio"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=unused",
+            ["Cluster:Enabled"] = "true",
+            ["Cluster:NodeName"] = "a",
+            ["Cluster:Redis"] = "127.0.0.1:1",
+        });
+
+        Action start = () => factory.CreateClient().Dispose();
+
+        OptionsValidationException failure = start.Should().Throw<OptionsValidationException>().Which;
+        failure.Failures.Should().HaveCount(2, string.Join(" | ", failure.Failures));
+        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:AdvertisedUrl must be", StringComparison.Ordinal));
+        failure.Failures.Should().Contain(f => f.StartsWith("Cluster:Enabled requires WebRtc:AdvertisedAddresses", StringComparison.Ordinal));
     }
 
     /// <summary>
