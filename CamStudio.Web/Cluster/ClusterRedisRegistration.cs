@@ -43,7 +43,7 @@ public static class ClusterRedisRegistration
             sp.GetRequiredService<ClusterStatusBus>(),
             sp.GetRequiredService<ICameraOwnership>(),
             sp.GetRequiredService<ClusterNodeIdentity>()));
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [OperationsServiceCollectionExtensions.ReadyTag], timeout: OperationsServiceCollectionExtensions.ReadyCheckTimeout);
         return services;
     }
 }

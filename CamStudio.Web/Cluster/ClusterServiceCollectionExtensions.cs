@@ -28,7 +28,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddClusterRedis();
         // Node authentication, the owner's endpoints and the entry node's forwarding of offers, HLS and sessions.
         services.AddClusterForwarding();
-        services.AddHealthChecks().AddCheck<ClusterLeaseHealthCheck>("cluster_lease", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<ClusterLeaseHealthCheck>("cluster_lease", tags: [OperationsServiceCollectionExtensions.ReadyTag], timeout: OperationsServiceCollectionExtensions.ReadyCheckTimeout);
         return services;
     }
 }

@@ -11,6 +11,13 @@ public static class OperationsServiceCollectionExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
+    /// Time limit of each readiness check. A probe must get an answer: cut off from its database or Redis (packets
+    /// dropped, not refused), a check would otherwise wait on the driver's own timeouts (tens of seconds), and a load
+    /// balancer's probe gives up without ever seeing the 503. A check that runs out of time reports Unhealthy.
+    /// </summary>
+    public static readonly TimeSpan ReadyCheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Registers the readiness checks (database, FFmpeg, UDP media port), the metrics collector, console log
     /// defaults (one line per entry, UTC timestamps; <c>Logging:Console:FormatterName=json</c> switches to JSON) and the
     /// <c>Operations:VerifyData</c> check mode used by scripts/restore.sh.
@@ -21,9 +28,9 @@ public static class OperationsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<FfmpegHealthCheck>("ffmpeg", tags: [ReadyTag])
-            .AddCheck<MediaPortHealthCheck>("media_udp_port", tags: [ReadyTag]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: ReadyCheckTimeout)
+            .AddCheck<FfmpegHealthCheck>("ffmpeg", tags: [ReadyTag], timeout: ReadyCheckTimeout)
+            .AddCheck<MediaPortHealthCheck>("media_udp_port", tags: [ReadyTag], timeout: ReadyCheckTimeout);
         services.AddSingleton<FfmpegVersionProbe>();
         services.AddSingleton<MetricsCollector>();
 
