@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CamStudio system benchmark (issue 7). Run it through scripts/bench.sh, which installs the parts, publishes
 // CamStudio and enters the project's network namespace. Directly (inside the namespace):
-//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health,fixed,idlepages] [--out artifacts/bench]
+//   node bench/run.mjs [--smoke] [--only memory,fanout,hls,browser,janus,jpeg,audio,sync,health,fixed,idlepages,failover] [--out artifacts/bench]
 //                      [--app artifacts/publish/linux-x64]   (folder with CamStudio.Web: a publish or a build output)
 //                      [--app-base ../wt-base/artifacts/publish/linux-x64[,DIR...]]   (more builds for the fixed part's A/B)
 //                      [--memory-cameras 4,8,16] [--rounds 3]   (the memory part's FFmpeg levels and their rounds)
@@ -67,6 +67,9 @@ if (args.rounds) plan.fixed.rounds = Number(args.rounds);
 // The image-page release at idle (issue 16): on/off on the same build, rotated rounds (not in the default set: opt in).
 plan.idlePages = args.smoke ? { rounds: 1, settleSeconds: 5 } : { rounds: 3, settleSeconds: 10 };
 if (args.rounds) plan.idlePages.rounds = Number(args.rounds);
+// Cluster failover (issue 18): rounds of the two-node scenario (not in the default set: opt in; ~2 min per round).
+plan.failover = { rounds: args.smoke ? 1 : 5 };
+if (args.rounds) plan.failover.rounds = Number(args.rounds);
 // Narrowing for investigations: --cameras 720p --levels 1,50 --workers 4.
 if (args.cameras) {
   plan.cameras = args.cameras.split(',');
@@ -91,13 +94,17 @@ results.set('plan', 'config', plan);
 let failed = false;
 let camstudio;
 try {
+  // The failover part brings its own rig (two nodes, databases, cameras): alone, it needs none of the shared ones.
+  const needsApp = [...parts].some((p) => p !== 'failover');
   const cameras = [];
-  for (const name of plan.cameras) cameras.push(await startTestCamera({ name, repoRoot, logDir }));
-  camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir });
-  for (const camera of cameras) camera.cameraId = await createCamera(camstudio.api, camera);
+  if (needsApp) {
+    for (const name of plan.cameras) cameras.push(await startTestCamera({ name, repoRoot, logDir }));
+    camstudio = await startCamStudio({ publishDir: resolve(args.app), advertisedAddress: args.address, logDir });
+    for (const camera of cameras) camera.cameraId = await createCamera(camstudio.api, camera);
+  }
   const ctx = createContext({ repoRoot, outDir, logDir, smoke: args.smoke, address: args.address, camstudio, cameras,
     results, windowMs: plan.windowMs, settleMs: plan.settleMs, viewerWorkers: plan.viewerWorkers });
-  ctx.log(`CamStudio pid ${camstudio.pid} at ${camstudio.baseUrl}, media ${args.address}:${camstudio.udpPort}; cameras ${cameras.map((c) => `${c.name} (#${c.cameraId})`).join(', ')}`);
+  if (needsApp) ctx.log(`CamStudio pid ${camstudio.pid} at ${camstudio.baseUrl}, media ${args.address}:${camstudio.udpPort}; cameras ${cameras.map((c) => `${c.name} (#${c.cameraId})`).join(', ')}`);
   const byName = (name) => cameras.find((c) => c.name === name);
 
   const step = async (metric, fn) => {
@@ -180,7 +187,11 @@ try {
     const { runIdlePages } = await import('./fanout/idle-pages.mjs');
     await step('idlePages.720p', async () => { await runIdlePages(ctx, { ...plan.idlePages, appDir: resolve(args.app) }); });
   }
-  reportFanout(ctx);
+  if (parts.has('failover')) {
+    const { runFailover } = await import('./cluster/failover.mjs');
+    await step('cluster.failover', async () => { await runFailover(ctx, plan.failover); });
+  }
+  if (needsApp) reportFanout(ctx);
 } catch (e) {
   results.fail('harness', e);
   console.error(e);

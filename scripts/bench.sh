@@ -9,6 +9,7 @@
 #   scripts/bench.sh --only health [--rounds 3]  # issue 17: CPU of background health checks, 30 idle cameras (off/60 s/5 s)
 #   scripts/bench.sh --only fixed --cameras 720p [--rounds 3] [--app-base <other build>]   # issue 16: one camera's fixed
 #                                    # CPU (idle / running / 1 viewer; app and FFmpeg split) vs Janus, optionally A/B
+#   scripts/bench.sh --only failover [--rounds 5]   # issue 18: cluster failover, owner killed -> tile resumes (the two-node test scenario per round)
 #   scripts/bench.sh --only idlepages [--rounds 3]   # issue 16: the image-page release at idle, on vs off (RSS, major faults, first view)
 #   scripts/bench.sh --only memory [--memory-cameras 4,8,16] [--rounds 3]  # idle/per-camera RSS, and FFmpeg PSS next
 #                                    # to RSS with 4, 8 and 16 running cameras (issue 16)
@@ -34,6 +35,12 @@ app="${CAMSTUDIO_BENCH_APP:-}"
 if [[ -z "$app" ]]; then
   bash scripts/publish.sh linux-x64
   app=artifacts/publish/linux-x64
+fi
+
+# The failover part runs the two-node scenario of the test suite: build it here, where NuGet is reachable.
+if [[ " $* " == *failover* ]]; then
+  bash scripts/install-deps.sh test
+  dotnet build CamStudio.sln -c Release -warnaserror -v quiet -nologo
 fi
 
 netns=(unshare -n)

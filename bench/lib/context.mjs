@@ -19,8 +19,8 @@ export function createContext({ repoRoot, outDir, logDir, smoke, address, camstu
   return {
     repoRoot, outDir, logDir, smoke, address, cameras, results, windowMs, settleMs, viewerWorkers,
     camstudio,
-    baseUrl: camstudio.baseUrl,
-    api: camstudio.api,
+    baseUrl: camstudio?.baseUrl,
+    api: camstudio?.api,
     cpu: (pidsFn, opts) => startCpuSampler(pidsFn, opts),
     serverCpu: (opts) => startCpuSampler(() => [camstudio.pid], opts),
     rss: (pids) => treeRss(pids),
