@@ -28,6 +28,33 @@ public static class CameraTestApi
             audio,
             pinned_node = pinnedNode,
         });
+        return await CreatedIdAsync(response);
+    }
+
+    /// <summary>
+    /// Creates a camera on a documentation address (192.0.2.10, RFC 5737) and returns its id: nothing contacts it as long
+    /// as health checks are off and nobody watches it.
+    /// </summary>
+    public static async Task<int> CreateUnreachableCameraAsync(this HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", new
+        {
+            name = "Door",
+            source = "rtsp",
+            ip_address = "192.0.2.10",
+            rtsp_port = 554,
+            hd_path = "/stream1",
+            sd_path = "/stream2",
+            username = "admin",
+            password = "secret",
+            stream_quality = "stream2",
+        });
+        return await CreatedIdAsync(response);
+    }
+
+    private static async Task<int> CreatedIdAsync(HttpResponseMessage response)
+    {
         string body = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().Be(201, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();

@@ -32,7 +32,7 @@ public sealed class ClusterModeAppTests(PostgresServer postgres)
         using HttpClient probe = app.CreateClient();
         probe.DefaultRequestHeaders.Authorization = null;
 
-        int cameraId = await CreateCameraAsync(client);
+        int cameraId = await client.CreateUnreachableCameraAsync();
 
         await client.WaitForStatusAsync(cameraId, s => s.TryGetProperty("node", out JsonElement node) && node.GetString() == "a",
             s_wait, "the node claims the new camera and names itself in its status");
@@ -91,25 +91,5 @@ public sealed class ClusterModeAppTests(PostgresServer postgres)
         using HttpResponseMessage response = await client.GetAsync("/health/ready");
         JsonElement body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return (response.StatusCode, body.GetProperty("checks").Clone());
-    }
-
-    /// <summary>A camera on a documentation address: nothing contacts it (health checks are off, nobody watches it).</summary>
-    private static async Task<int> CreateCameraAsync(HttpClient client)
-    {
-        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", new
-        {
-            name = "Door",
-            source = "rtsp",
-            ip_address = "192.0.2.10",
-            rtsp_port = 554,
-            hd_path = "/stream1",
-            sd_path = "/stream2",
-            username = "admin",
-            password = "secret",
-            stream_quality = "stream2",
-        });
-        string body = await response.Content.ReadAsStringAsync();
-        ((int)response.StatusCode).Should().Be(201, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
     }
 }

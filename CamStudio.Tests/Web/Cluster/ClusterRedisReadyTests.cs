@@ -25,7 +25,7 @@ public sealed class ClusterRedisReadyTests
             ["Cluster:ChannelPrefix"] = "camstudio-test-" + Guid.NewGuid().ToString("N")[..8],
         }, services => services.AddClusterRedis());
         using HttpClient client = app.CreateClient();
-        int cameraId = await CreateCameraAsync(client);
+        int cameraId = await client.CreateUnreachableCameraAsync();
 
         await Eventually.WaitUntilAsync(async () => await RedisCheckAsync(client) == (HttpStatusCode.OK, "healthy"),
             TimeSpan.FromSeconds(10), "ready reports Redis healthy");
@@ -55,7 +55,7 @@ public sealed class ClusterRedisReadyTests
     {
         await using var app = new CamStudioAppFactory();
         using HttpClient client = app.CreateClient();
-        int cameraId = await CreateCameraAsync(client);
+        int cameraId = await client.CreateUnreachableCameraAsync();
 
         string ready = await client.GetStringAsync("/health/ready");
         JsonDocument.Parse(ready).RootElement.GetProperty("checks").TryGetProperty("redis", out _).Should().BeFalse(ready);
@@ -71,25 +71,5 @@ public sealed class ClusterRedisReadyTests
         return (response.StatusCode, body.GetProperty("checks").TryGetProperty("redis", out JsonElement check)
             ? check.GetProperty("status").GetString()
             : null);
-    }
-
-    /// <summary>A camera on a documentation address: nothing contacts it (health checks are off in the test app).</summary>
-    private static async Task<int> CreateCameraAsync(HttpClient client)
-    {
-        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/cameras/create", new
-        {
-            name = "Door",
-            source = "rtsp",
-            ip_address = "192.0.2.10",
-            rtsp_port = 554,
-            hd_path = "/stream1",
-            sd_path = "/stream2",
-            username = "admin",
-            password = "secret",
-            stream_quality = "stream2",
-        });
-        string body = await response.Content.ReadAsStringAsync();
-        ((int)response.StatusCode).Should().Be(201, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("camera_id").GetInt32();
     }
 }
