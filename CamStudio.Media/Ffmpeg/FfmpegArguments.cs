@@ -68,7 +68,7 @@ public static partial class FfmpegArguments
 
         if (hlsAudio is { } h)
         {
-            AddAudioOutput(args, h with { Codec = Audio.AudioCodec.Aac });
+            AddAudioOutput(args, h with { Codec = Audio.AudioCodec.Aac }, start);
         }
 
         return args;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using CamStudio.Media.Audio;
+using CamStudio.Media.Rtcp;
 
 namespace CamStudio.Media.Hls;
 
@@ -29,6 +30,21 @@ public sealed partial class HlsPackager : IAudioPacketSink, IAacFrameSink
     private long _lastAudioTime;
     private long _audioFrames, _droppedAudioFrames;
 
+    // Whether the anchor came from FFmpeg's sender reports (media time) rather than arrival (a guess), whether any of
+    // this generation's sound is in a part already (then it can no longer move), and the generation's first picture.
+    private bool _audioOnReports;
+    private bool _generationAudioWritten;
+    private long _generationStartTime;
+
+    /// <summary>
+    /// FFmpeg's latest sender report for the video output (<c>VideoRtpSource.ClockAnchor</c>); with
+    /// <see cref="AudioClock"/> it places the sound on the pictures' timeline by media time. Null: none (arrival only).
+    /// </summary>
+    public Func<RtpClockAnchor?>? VideoClock { get; init; }
+
+    /// <summary>FFmpeg's latest sender report for the HLS audio output; see <see cref="VideoClock"/>.</summary>
+    public Func<RtpClockAnchor?>? AudioClock { get; init; }
+
     /// <summary>
     /// The camera's AAC as FFmpeg described it, or null when there is none to carry. It takes effect at the next
     /// generation (the init segment is fixed): a change starts one at the next key frame.
@@ -39,8 +55,15 @@ public sealed partial class HlsPackager : IAudioPacketSink, IAacFrameSink
         set { lock (_lock) { _audioConfig = value is { IsValid: true } ? value : null; } }
     }
 
-    /// <summary>AAC frames muxed into parts, and frames dropped (no generation with audio yet, overflow, out of order).</summary>
-    public (long Muxed, long Dropped) AudioStats { get { lock (_lock) { return (_audioFrames, _droppedAudioFrames + _aac.Dropped); } } }
+    /// <summary>
+    /// AAC frames muxed into parts, frames dropped (no generation with audio yet, before its first picture, overflow, out
+    /// of order), and whether the current sound sits on the pictures' timeline by FFmpeg's sender reports (media time)
+    /// rather than by when it arrived.
+    /// </summary>
+    public (long Muxed, long Dropped, bool PlacedByReports) AudioStats
+    {
+        get { lock (_lock) { return (_audioFrames, _droppedAudioFrames + _aac.Dropped, _audioAnchored && _audioOnReports); } }
+    }
 
     /// <inheritdoc/>
     public void OnAudioPacket(ReadOnlySpan<byte> rtpPacket, in AudioPacketInfo info)
@@ -83,10 +106,15 @@ public sealed partial class HlsPackager : IAudioPacketSink, IAacFrameSink
 
     /// <summary>
     /// The frame's decode time in the audio timescale. FFmpeg's RTP outputs each start their timestamps at a random
-    /// value, so the first frame (and the first of a new SSRC) is placed where the video is now: the newest picture's
-    /// decode time plus the time since it arrived. Both leave the same FFmpeg interleaved as read from the camera, so
-    /// the anchor is off by the arrival jitter between them (milliseconds on loopback). Later frames follow their own
-    /// RTP timestamps, so audio never drifts from itself; a step back (reordering, duplicate) drops the frame.
+    /// value, so the first frame (and the first of a new SSRC) needs an anchor on the video's timeline. The right one
+    /// comes from FFmpeg's sender reports of both outputs (one clock for the run, see FfmpegArguments.StartTimeRealtime):
+    /// they map the frame's RTP timestamp onto the video's, so the sound sits with the pictures FFmpeg read with it.
+    /// Arrival is only the fallback (no reports yet): FFmpeg releases what it buffered while probing the camera as a
+    /// burst, the whole video half first (measured: 21 pictures, 0.85 s, within 30 ms, then the audio), so "the video
+    /// now" at the first audio frame is the end of that burst and the sound would trail the pictures by it for the whole
+    /// session. A frame anchored by arrival moves to the reports' place when they come, as long as none of this
+    /// generation's sound is in a part yet. Later frames follow their own RTP timestamps, so audio never drifts from
+    /// itself; a step back (reordering, duplicate) drops the frame, and so does sound from before the first picture.
     /// </summary>
     private bool TryGetAudioTime(AacConfig config, uint rtpTimestamp, uint ssrc, out long time)
     {
@@ -98,24 +126,83 @@ public sealed partial class HlsPackager : IAudioPacketSink, IAacFrameSink
             {
                 return false;
             }
+
+            if (!_audioOnReports && !_generationAudioWritten && TryPlaceByReports(config, rtpTimestamp, ssrc, out long placed))
+            {
+                MovePendingAudio(placed - time, config);
+                _audioOnReports = true;
+                time = placed;
+            }
         }
         else
         {
-            long elapsed = (long)(_timeProvider.GetElapsedTime(_lastVideoArrival).TotalSeconds * HlsPartStoreOptions.Clock);
-            long videoNow = _lastDecodeTime + Math.Clamp(elapsed, 0, MaxAnchorExtrapolation);
-            time = videoNow * config.SampleRate / HlsPartStoreOptions.Clock;
+            bool onReports = TryPlaceByReports(config, rtpTimestamp, ssrc, out time);
+            if (!onReports)
+            {
+                long elapsed = (long)(_timeProvider.GetElapsedTime(_lastVideoArrival).TotalSeconds * HlsPartStoreOptions.Clock);
+                long videoNow = _lastDecodeTime + Math.Clamp(elapsed, 0, MaxAnchorExtrapolation);
+                time = videoNow * config.SampleRate / HlsPartStoreOptions.Clock;
+            }
+
             if (_audioAnchored)
             {
                 time = Math.Max(time, _lastAudioTime + AacConfig.SamplesPerFrame); // a new FFmpeg run never goes back
             }
+
+            _audioOnReports = onReports;
         }
 
         _audioAnchored = true;
         _lastAudioSsrc = ssrc;
         _lastAudioTimestamp = rtpTimestamp;
         _lastAudioTime = time;
+        // Sound FFmpeg read before the generation's first picture (it passes audio on before the video's first key
+        // frame): no part starts before that picture, so it is dropped; the frames after it follow from this anchor.
+        return time >= StartInAudioTime(config);
+    }
+
+    /// <summary>
+    /// The frame's decode time from FFmpeg's sender reports: its RTP timestamp mapped onto the video's clock, then onto
+    /// the newest picture's decode time. False without both reports of the current runs (SSRCs), or out of their reach.
+    /// </summary>
+    private bool TryPlaceByReports(AacConfig config, uint rtpTimestamp, uint ssrc, out long time)
+    {
+        time = 0;
+        if (VideoClock?.Invoke() is not { } video || AudioClock?.Invoke() is not { } audio
+            || audio.Ssrc != ssrc || video.Ssrc != _lastSsrc
+            || !RtpClockAnchor.TryMap(audio, config.SampleRate, rtpTimestamp, video, (int)HlsPartStoreOptions.Clock, out uint videoTimestamp))
+        {
+            return false;
+        }
+
+        long decodeTime = _lastDecodeTime + unchecked((int)(videoTimestamp - _lastTimestamp));
+        time = decodeTime * config.SampleRate / HlsPartStoreOptions.Clock;
         return true;
     }
+
+    /// <summary>
+    /// Moves the frames waiting for a part by <paramref name="delta"/> (audio timescale); those that now fall before the
+    /// generation's first picture are dropped.
+    /// </summary>
+    private void MovePendingAudio(long delta, AacConfig config)
+    {
+        for (int i = 0; i < _audioCount; i++)
+        {
+            _audioTimes[i] += delta;
+        }
+
+        long start = StartInAudioTime(config);
+        int early = 0;
+        while (early < _audioCount && _audioTimes[early] < start)
+        {
+            early++;
+        }
+
+        RemoveAudio(early);
+        _droppedAudioFrames += early;
+    }
+
+    private long StartInAudioTime(AacConfig config) => _generationStartTime * config.SampleRate / HlsPartStoreOptions.Clock;
 
     /// <summary>Remembers when the newest picture arrived, the anchor for audio that starts now.</summary>
     private void NoteVideoArrival() => _lastVideoArrival = _timeProvider.GetTimestamp();
@@ -174,7 +261,8 @@ public sealed partial class HlsPackager : IAudioPacketSink, IAacFrameSink
     {
         _generationAudio = generationAudio;
         _audioCount = _audioLength = 0;
-        _audioAnchored = false;
+        _audioAnchored = _audioOnReports = _generationAudioWritten = false;
+        _generationStartTime = _lastDecodeTime; // called at the generation's first key frame, whose time that is
         _aac.Reset();
     }
 }

@@ -131,6 +131,7 @@ public sealed partial class HlsPackager
             _parts++;
             _bytes += written;
             _audioFrames += audioCount;
+            _generationAudioWritten |= audioCount > 0;
         }
         else
         {

@@ -20,7 +20,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     private readonly ILogger<AudioRtpSource> _logger;
     private readonly TimeProvider _time;
     private readonly UdpReceiveThread _receiver;
-    private readonly FfmpegRtcpReceiver? _rtcp;
+    private readonly FfmpegRtcpReceiver _rtcp;
     private readonly Lock _lock = new();
     private Subscription[] _subscriptions = [];
     private AudioCodec? _codec;
@@ -30,12 +30,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     /// <param name="logger">For receive errors and sink failures.</param>
     /// <param name="timeProvider">Stamps <see cref="LastPacketTime"/>.</param>
     /// <param name="threadName">The receive thread's name (15 characters show in <c>/proc</c>).</param>
-    /// <param name="senderReports">
-    /// Whether FFmpeg's sender reports for this output are received (<see cref="RtcpPort"/>, <see cref="ClockAnchor"/>);
-    /// an output that is not given <c>?rtcpport=</c> (the HLS audio) needs no socket or thread for them.
-    /// </param>
-    public AudioRtpSource(ILogger<AudioRtpSource> logger, TimeProvider timeProvider, string threadName = "camstudio-audio",
-        bool senderReports = true)
+    public AudioRtpSource(ILogger<AudioRtpSource> logger, TimeProvider timeProvider, string threadName = "camstudio-audio")
     {
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -44,7 +39,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
         _receiver = new UdpReceiveThread(socket, VideoRtpSource.ReceiveBufferSize, threadName, (datagram, _) => OnDatagram(datagram), logger);
         try
         {
-            _rtcp = senderReports ? new FfmpegRtcpReceiver(_logger, "camstudio-artcp") : null;
+            _rtcp = new FfmpegRtcpReceiver(_logger, "camstudio-artcp");
         }
         catch
         {
@@ -56,11 +51,11 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     /// <summary>The bound UDP port on 127.0.0.1, for FFmpeg's audio <c>rtp://127.0.0.1:PORT</c>.</summary>
     public int Port { get; }
 
-    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>); 0 without them.</summary>
-    public int RtcpPort => _rtcp?.Port ?? 0;
+    /// <summary>The loopback UDP port for FFmpeg's sender reports on this output (<c>?rtcpport=</c>).</summary>
+    public int RtcpPort => _rtcp.Port;
 
     /// <inheritdoc/>
-    public RtpClockAnchor? ClockAnchor => _rtcp?.Latest;
+    public RtpClockAnchor? ClockAnchor => _rtcp.Latest;
 
     /// <inheritdoc/>
     public AudioCodec? Codec { get { lock (_lock) { return _codec; } } }
@@ -102,7 +97,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
 
     /// <summary>Receives until <paramref name="ct"/> is cancelled or the source is disposed; the task never faults.</summary>
     public Task RunAsync(CancellationToken ct) =>
-        _rtcp is null ? _receiver.Start(ct) : Task.WhenAll(_receiver.Start(ct), _rtcp.RunAsync(ct));
+        Task.WhenAll(_receiver.Start(ct), _rtcp.RunAsync(ct));
 
     /// <summary>Handles one datagram (internal for tests that feed packets without a socket).</summary>
     internal void OnDatagram(ReadOnlySpan<byte> packet)
@@ -139,7 +134,7 @@ public sealed partial class AudioRtpSource : IAudioStreamSource, IAsyncDisposabl
     public ValueTask DisposeAsync()
     {
         _receiver.Dispose();
-        _rtcp?.Dispose();
+        _rtcp.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -58,11 +58,12 @@ public sealed partial class CameraStream
             hls = _hlsAudioPlanned;
         }
 
-        // With audio, FFmpeg's sender reports for the video and the WebRTC audio come to the sources' own RTCP ports:
-        // they place both on the camera's one timeline for the sessions' sender reports (lip sync).
+        // With audio, FFmpeg's sender reports for the video, the WebRTC audio and the HLS audio come to the sources' own
+        // RTCP ports: they place the sound on the camera's one timeline for the sessions' sender reports and for the
+        // HLS packager (lip sync).
         return CameraStreamArguments.Build(feed, Quality, Source.Port,
             audio is { } codec ? new AudioOutput(AudioSource.Port, codec, AudioSource.RtcpPort) : null,
-            audio is not null && hls ? new AudioOutput(HlsAudioSource.Port, AudioCodec.Aac) : null, out secrets,
+            audio is not null && hls ? new AudioOutput(HlsAudioSource.Port, AudioCodec.Aac, HlsAudioSource.RtcpPort) : null, out secrets,
             videoRtcpPort: audio is not null ? Source.RtcpPort : 0);
     }
 

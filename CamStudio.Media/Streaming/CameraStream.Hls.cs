@@ -49,6 +49,8 @@ public sealed partial class CameraStream
                 created = new HlsPackager(_options.Hls.ToStoreOptions(), _time, _loggerFactory.CreateLogger<HlsPackager>(), Key)
                 {
                     AudioConfig = HlsAudioConfig,
+                    VideoClock = () => Source.ClockAnchor,
+                    AudioClock = () => HlsAudioSource.ClockAnchor,
                 };
                 created.StoreChanged += OnStoreChanged;
                 _packager = created;

@@ -50,9 +50,9 @@ public sealed partial class CameraStream : IAsyncDisposable
         try
         {
             AudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider);
-            // FFmpeg's HLS audio output is not given ?rtcpport= (the HLS packager has no use for its sender reports).
-            HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider, "camstudio-aac",
-                senderReports: false);
+            // FFmpeg's sender reports for the HLS audio output place the camera's sound on the pictures' timeline in
+            // the packager (HlsPackager.TryGetAudioTime), as the WebRTC audio's do for the sessions.
+            HlsAudioSource = new AudioRtpSource(loggerFactory.CreateLogger<AudioRtpSource>(), timeProvider, "camstudio-aac");
             _supervisor = CreateSupervisor(source);
             _feed = source;
         }

@@ -47,12 +47,12 @@ public sealed class CameraStreamAudioTests : IAsyncLifetime
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
         _launcher.Last.Arguments.Should().ContainInConsecutiveOrder("-c:a", "libopus");
         _launcher.Last.Arguments.Should().Contain($"rtp://127.0.0.1:{stream.AudioSource.Port}?rtcpport={stream.AudioSource.RtcpPort}");
-        // Lip sync: FFmpeg's sender reports of the video and the audio come back on the sources' own ports, and both
-        // outputs report on one clock (the same -start_time_realtime).
+        // Lip sync: FFmpeg's sender reports of the video and the audio come back on the sources' own ports, and every
+        // output (video, WebRTC audio, the AAC copy for HLS) reports on one clock (the same -start_time_realtime).
         _launcher.Last.Arguments.Should().Contain($"rtp://127.0.0.1:{stream.Source.Port}?rtcpport={stream.Source.RtcpPort}");
         List<string> starts = _launcher.Last.Arguments.Select((a, i) => (a, i))
             .Where(x => x.a == "-start_time_realtime").Select(x => _launcher.Last.Arguments[x.i + 1]).ToList();
-        starts.Should().HaveCount(2).And.OnlyContain(s => s == starts[0]);
+        starts.Should().HaveCount(3).And.OnlyContain(s => s == starts[0]);
 
         _launcher.Last.Emit("[info]   Stream #0:1: Audio: pcm_alaw, 8000 Hz, mono, s16, 64 kb/s");
 
@@ -106,8 +106,14 @@ public sealed class CameraStreamAudioTests : IAsyncLifetime
         CameraStream stream = Create(audio: true);
         using IDisposable viewer = stream.AddViewer();
         await Eventually.WaitUntilAsync(() => _launcher.LaunchCount == 1, s_wait, "FFmpeg launched");
-        string hlsOutput = "rtp://127.0.0.1:" + stream.HlsAudioSource.Port;
-        _launcher.Last.Arguments.Should().ContainInConsecutiveOrder("-c:a", "copy", "-muxdelay", "0", "-f", "rtp", "-payload_type", "97", hlsOutput);
+        string hlsOutput = $"rtp://127.0.0.1:{stream.HlsAudioSource.Port}?rtcpport={stream.HlsAudioSource.RtcpPort}";
+        List<string> starts = _launcher.Last.Arguments.Select((a, i) => (a, i))
+            .Where(x => x.a == "-start_time_realtime").Select(x => _launcher.Last.Arguments[x.i + 1]).ToList();
+        // Its sender reports come back too, on the clock of the video's and the WebRTC audio's: they place the sound on
+        // the pictures' timeline in the HLS packager (HlsPackagerAudioTests).
+        _launcher.Last.Arguments.Should().ContainInConsecutiveOrder(
+            "-c:a", "copy", "-muxdelay", "0", "-f", "rtp", "-payload_type", "97", "-start_time_realtime", starts[0], hlsOutput);
+        starts.Should().HaveCount(3).And.OnlyContain(s => s == starts[0]);
         stream.HlsAudioSource.Codec.Should().BeNull("nothing is forwarded before FFmpeg said what the camera sends");
 
         _launcher.Last.Emit("[info]   Stream #0:1: Audio: aac (LC), 16000 Hz, mono, fltp");
