@@ -10,7 +10,7 @@
 #   scripts/bench.sh --only fixed --cameras 720p [--rounds 3] [--app-base <other build>]   # issue 16: one camera's fixed
 #                                    # CPU (idle / running / 1 viewer; app and FFmpeg split) vs Janus, optionally A/B
 #   scripts/bench.sh --only failover [--rounds 5]   # issue 18: cluster failover, owner killed -> tile resumes (the two-node test scenario per round)
-#   scripts/bench.sh --only idlepages [--rounds 3]   # issue 16: the image-page release at idle, on vs off (RSS, major faults, first view)
+#   scripts/bench.sh --only idlepages [--rounds 3]   # issue 16: the image-page release at idle, Unmap/Evict/Keep (RSS, major faults, first view)
 #   scripts/bench.sh --only memory [--memory-cameras 4,8,16] [--rounds 3]  # idle/per-camera RSS, and FFmpeg PSS next
 #                                    # to RSS with 4, 8 and 16 running cameras (issue 16)
 # 1. installs the parts (FFmpeg, the GStreamer RTSP test camera, Chromium, Janus) and the Node dependencies of bench/

@@ -32,32 +32,62 @@ namespace CamStudio.Media.Memory;
 /// </remarks>
 public sealed class ImagePages
 {
-    // Linux's MADV_PAGEOUT (include/uapi/asm-generic/mman-common.h); older kernels answer EINVAL.
+    // Linux's MADV_WILLNEED and MADV_PAGEOUT (include/uapi/asm-generic/mman-common.h); older kernels answer EINVAL to
+    // the second.
+    private const int MadvWillNeed = 3;
     private const int MadvPageOut = 21;
     private const int EInval = 22;
 
+    /// <summary>Pages looked at per <c>mincore</c> call: 16 MiB of address space with 4 KiB pages, a 4 KiB vector.</summary>
+    private const int ChunkPages = 4096;
+
     private readonly Func<string> _readMaps;
     private readonly Func<nint, nuint, int> _pageOut;
+    private readonly Residency _residency;
+    private readonly Func<nint, nuint, int> _willNeed;
+    private readonly int _pageSize;
     private volatile bool _unavailable;
 
-    /// <summary>Creates a release with the maps and the system call replaced (tests).</summary>
+    /// <summary>Fills one byte per page of the range (bit 0: in memory); returns 0 or the errno (<c>mincore</c>).</summary>
+    internal delegate int Residency(nint start, nuint length, Span<byte> pages);
+
+    /// <summary>Creates a release with the maps and the system calls replaced (tests).</summary>
     /// <param name="readMaps">Returns the text of <c>/proc/self/maps</c>; may throw.</param>
-    /// <param name="pageOut">Advises one range; returns 0 or the errno.</param>
-    internal ImagePages(Func<string> readMaps, Func<nint, nuint, int> pageOut)
+    /// <param name="pageOut">Advises one range out; returns 0 or the errno.</param>
+    /// <param name="residency">Which pages of a range are in memory (for <see cref="ReleaseMode.Unmap"/>).</param>
+    /// <param name="willNeed">Asks for a range to be read into the page cache; returns 0 or the errno.</param>
+    /// <param name="pageSize">The page size the ranges are counted in.</param>
+    internal ImagePages(Func<string> readMaps, Func<nint, nuint, int> pageOut, Residency? residency = null,
+        Func<nint, nuint, int>? willNeed = null, int pageSize = 4096)
     {
         _readMaps = readMaps ?? throw new ArgumentNullException(nameof(readMaps));
         _pageOut = pageOut ?? throw new ArgumentNullException(nameof(pageOut));
+        _residency = residency ?? ((_, _, _) => EInval);
+        _willNeed = willNeed ?? ((_, _) => 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        _pageSize = pageSize;
         _unavailable = !OperatingSystem.IsLinux();
     }
 
-    /// <summary>The process's own images, through the real <c>/proc/self/maps</c> and <c>madvise</c>.</summary>
-    public static ImagePages Self { get; } = new(static () => File.ReadAllText("/proc/self/maps"), MAdvisePageOut);
+    /// <summary>The process's own images, through the real <c>/proc/self/maps</c>, <c>mincore</c> and <c>madvise</c>.</summary>
+    public static ImagePages Self { get; } = new(static () => File.ReadAllText("/proc/self/maps"), MAdvisePageOut,
+        MIncore, MAdviseWillNeed, Environment.SystemPageSize);
 
     /// <summary>False once the kernel (or the platform) turned the advice down for good; nothing is tried again.</summary>
     public bool IsAvailable => !_unavailable;
 
+    /// <summary>Advises every eligible mapping once, with the pages evicted (<see cref="ReleaseMode.Evict"/>).</summary>
+    public ImagePageOutcome PageOut() => Release(ReleaseMode.Evict);
+
     /// <summary>Advises every eligible mapping once. Never throws: a failure is in the result.</summary>
-    public ImagePageOutcome PageOut()
+    /// <summary>
+    /// Takes the pages of every eligible mapping out of the process's resident set. <see cref="ReleaseMode.Unmap"/>
+    /// first notes which pages were in memory and, once they are paged out, asks for exactly those to be read back into
+    /// the page cache (<c>MADV_WILLNEED</c>: read-ahead, nothing mapped): the process's page tables lose them, the
+    /// machine's cache keeps them, and the next touch is a minor fault instead of a disk read. A range whose residency
+    /// cannot be read is left alone in that mode. Never throws: a failure is in the result.
+    /// </summary>
+    public ImagePageOutcome Release(ReleaseMode mode)
     {
         if (_unavailable)
         {
@@ -77,6 +107,7 @@ public sealed class ImagePages
         int advised = 0;
         int failed = 0;
         long bytes = 0;
+        byte[] residency = mode == ReleaseMode.Unmap ? new byte[ChunkPages] : [];
         foreach (ReadOnlySpan<char> line in maps.AsSpan().EnumerateLines())
         {
             if (!TryReadImageMapping(line, out nint start, out nuint length))
@@ -87,12 +118,12 @@ public sealed class ImagePages
             int error;
             try
             {
-                error = _pageOut(start, length);
+                error = mode == ReleaseMode.Unmap ? UnmapKeepingCached(start, length, residency) : _pageOut(start, length);
             }
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
                 _unavailable = true;
-                return new ImagePageOutcome(advised, bytes, failed, "madvise is not available: " + e.Message);
+                return new ImagePageOutcome(advised, bytes, failed, "madvise or mincore is not available: " + e.Message);
             }
 
             if (error == EInval && advised == 0)
@@ -115,6 +146,54 @@ public sealed class ImagePages
         }
 
         return new ImagePageOutcome(advised, bytes, failed, null);
+    }
+
+    /// <summary>
+    /// Pages one mapping out in chunks, each chunk's resident pages read back into the cache right after: between the two
+    /// calls a page is at most briefly out of memory, and only a page nothing else maps. 0 or the first errno.
+    /// </summary>
+    private int UnmapKeepingCached(nint start, nuint length, byte[] residency)
+    {
+        nuint chunk = (nuint)ChunkPages * (nuint)_pageSize;
+        for (nuint offset = 0; offset < length; offset += chunk)
+        {
+            nuint size = Math.Min(chunk, length - offset);
+            int pages = (int)((size + (nuint)_pageSize - 1) / (nuint)_pageSize);
+            Span<byte> resident = residency.AsSpan(0, pages);
+            nint at = start + (nint)offset;
+            int error = _residency(at, size, resident);
+            if (error == 0)
+            {
+                error = _pageOut(at, size);
+            }
+
+            if (error != 0)
+            {
+                return error;
+            }
+
+            // Read back each run of pages that was in memory (bit 0), as one request per run.
+            int page = 0;
+            while (page < pages)
+            {
+                if ((resident[page] & 1) == 0)
+                {
+                    page++;
+                    continue;
+                }
+
+                int run = page;
+                while (page < pages && (resident[page] & 1) != 0)
+                {
+                    page++;
+                }
+
+                // Failing read-ahead only means the next touch reads from disk, as without this; not an error.
+                _ = _willNeed(at + (nint)(run * (long)_pageSize), (nuint)((page - run) * (long)_pageSize));
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>
@@ -155,12 +234,32 @@ public sealed class ImagePages
     private static int MAdvisePageOut(nint start, nuint length) =>
         MAdvise(start, length, MadvPageOut) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
+    private static int MAdviseWillNeed(nint start, nuint length) =>
+        MAdvise(start, length, MadvWillNeed) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    private static int MIncore(nint start, nuint length, Span<byte> pages) =>
+        MIncoreNative(start, length, ref MemoryMarshal.GetReference(pages)) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    [DllImport("libc", EntryPoint = "mincore", ExactSpelling = true, SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MIncoreNative(nint address, nuint length, ref byte vector);
+
     [DllImport("libc", EntryPoint = "madvise", ExactSpelling = true, SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MAdvise(nint address, nuint length, int advice);
 }
 
-/// <summary>What one <see cref="ImagePages.PageOut"/> did.</summary>
+/// <summary>How <see cref="ImagePages.Release"/> takes image pages out of the resident set.</summary>
+public enum ReleaseMode
+{
+    /// <summary>Out of the process's page tables, kept in the page cache (read back at once if paged out).</summary>
+    Unmap,
+
+    /// <summary>Out of memory: the next touch reads the page from disk.</summary>
+    Evict,
+}
+
+/// <summary>What one <see cref="ImagePages.Release"/> did.</summary>
 /// <param name="Mappings">Mappings advised.</param>
 /// <param name="Bytes">Their address space (not all of it was resident).</param>
 /// <param name="Failures">Mappings the kernel refused (e.g. unmapped meanwhile).</param>

@@ -16,16 +16,17 @@ namespace CamStudio.Media.Streaming;
 /// not collect the old generations for hours: after four cameras had run, the process kept ~11 MiB more than it needed
 /// (the benchmark's memory step, x64). One compacting, decommitting collection at that moment returns it. It runs once
 /// per idle transition (these are spaced out by the streams' grace period) and never while a camera streams or waits
-/// out its grace period; it is a blocking collection of a heap of ~10 MiB. Then, if
-/// <see cref="MemoryReleaseOptions.ReleaseImagePagesWhenIdle"/> is on, the pages of the assemblies and libraries the
-/// streams (or start-up) touched are handed back too (<see cref="ImagePages"/>): the kernel reads back what the next
-/// page or stream touches.
+/// out its grace period; it is a blocking collection of a heap of ~10 MiB. Then, unless
+/// <see cref="MemoryReleaseOptions.ImagePagesWhenIdle"/> says Keep, the pages of the assemblies and libraries the
+/// streams (or start-up) touched leave the resident set too (<see cref="ImagePages"/>): by default unmapped and kept in
+/// the page cache, so what the next page or stream touches comes back without a disk read.
 /// </remarks>
 public sealed partial class IdleMemoryRelease
 {
     private readonly ILogger _logger;
     private readonly bool _releaseImagePages;
     private readonly Func<ImagePageOutcome> _pageOutImages;
+    private readonly string _imagePagesHow;
     private readonly Func<long> _committedBytes;
     private readonly Action _collect;
     private int _scheduled;
@@ -36,20 +37,28 @@ public sealed partial class IdleMemoryRelease
     /// <summary>Creates the release the app uses: the real GC and <see cref="ImagePages.Self"/>, as configured.</summary>
     [ActivatorUtilitiesConstructor]
     public IdleMemoryRelease(ILogger<IdleMemoryRelease> logger, IOptions<MemoryReleaseOptions> options)
-        : this(logger, options?.Value.ReleaseImagePagesWhenIdle ?? throw new ArgumentNullException(nameof(options)), ImagePages.Self.PageOut)
+        : this(logger, options?.Value.ImagePagesWhenIdle ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    private IdleMemoryRelease(ILogger logger, IdleImagePages imagePages)
+        : this(logger, imagePages != IdleImagePages.Keep,
+            () => ImagePages.Self.Release(imagePages == IdleImagePages.Evict ? ReleaseMode.Evict : ReleaseMode.Unmap),
+            imagePages == IdleImagePages.Evict ? "evicted" : "unmapped, kept in the page cache")
     {
     }
 
     /// <summary>Creates a release that only collects (the image pages are the host's, e.g. in tests).</summary>
     public IdleMemoryRelease(ILogger<IdleMemoryRelease> logger)
-        : this(logger, releaseImagePages: false, ImagePages.Self.PageOut)
+        : this(logger, releaseImagePages: false, ImagePages.Self.PageOut, "evicted")
     {
     }
 
     /// <summary>Creates a release with the page-out, the measurement and the collection replaced (tests).</summary>
     internal IdleMemoryRelease(ILogger logger, bool releaseImagePages, Func<ImagePageOutcome> pageOutImages,
-        Func<long>? committedBytes = null, Action? collect = null)
+        string imagePagesHow = "evicted", Func<long>? committedBytes = null, Action? collect = null)
     {
+        _imagePagesHow = imagePagesHow;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _releaseImagePages = releaseImagePages;
         _pageOutImages = pageOutImages ?? throw new ArgumentNullException(nameof(pageOutImages));
@@ -127,7 +136,7 @@ public sealed partial class IdleMemoryRelease
             ImagePageOutcome outcome = _pageOutImages();
             if (outcome.Error is null)
             {
-                LogImagePages(_logger, outcome.Mappings, (beforePages - Environment.WorkingSet) >> 20, Environment.WorkingSet >> 20, outcome.Failures);
+                LogImagePages(_logger, outcome.Mappings, _imagePagesHow, (beforePages - Environment.WorkingSet) >> 20, Environment.WorkingSet >> 20, outcome.Failures);
             }
             else
             {
@@ -141,8 +150,8 @@ public sealed partial class IdleMemoryRelease
     [LoggerMessage(Level = LogLevel.Information, Message = "No camera is streaming: released {ReleasedMiB} MiB of stream buffers, resident now {ResidentMiB} MiB")]
     private static partial void LogReleased(ILogger logger, long releasedMiB, long residentMiB);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Idle: handed the pages of {Mappings} mapped images back to the kernel ({ReleasedMiB} MiB), resident now {ResidentMiB} MiB ({Failures} mappings refused)")]
-    private static partial void LogImagePages(ILogger logger, int mappings, long releasedMiB, long residentMiB, int failures);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Idle: handed the pages of {Mappings} mapped images back to the kernel ({How}; {ReleasedMiB} MiB), resident now {ResidentMiB} MiB ({Failures} mappings refused)")]
+    private static partial void LogImagePages(ILogger logger, int mappings, string how, long releasedMiB, long residentMiB, int failures);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idle: the pages of the mapped images stay resident: {Reason}")]
     private static partial void LogImagePagesKept(ILogger logger, string reason);

@@ -11,7 +11,7 @@ namespace CamStudio.Media.Streaming;
 /// <remarks>
 /// Start-up leaves garbage the GC would not collect for hours in an idle server (EF Core's model and migrations check,
 /// the DI container, the first requests: ~4 MiB resident on x64) and touches far more code than an idle server runs
-/// again (~100 MiB of mapped images; with <see cref="MemoryReleaseOptions.ReleaseImagePagesWhenIdle"/> those go too).
+/// again (~100 MiB of mapped images, which leave the resident set too unless <see cref="MemoryReleaseOptions.ImagePagesWhenIdle"/> says Keep).
 /// A server that starts and is left alone never has a camera stop, so without this it would never reach the idle
 /// release. Once per process: one blocking collection of a heap of ~10 MiB.
 /// </remarks>

@@ -44,10 +44,10 @@ public sealed class CamStudioAppFactory : WebApplicationFactory<Program>
             // The background health checks would DESCRIBE every camera a test creates, and most tests use documentation
             // addresses (192.168.1.64) that tests must never send to; the health tests turn it on for loopback cameras.
             ["Health:Enabled"] = "false",
-            // The mapped images are the test host's (xunit, every test assembly, all apps in the process): paging them
-            // out when one app goes idle would make the others read them back from disk mid-test. The tests of the
-            // release start CamStudio as a process of its own (ImagePageReleaseProcessTests).
-            ["Memory:ReleaseImagePagesWhenIdle"] = "false",
+            // The mapped images are the test host's (xunit, every test assembly, all apps in the process, ~1 GB): one
+            // app going idle would page out and read back the whole host's. The tests of the release start CamStudio
+            // as a process of its own, with the default (ImagePageReleaseProcessTests).
+            ["Memory:ImagePagesWhenIdle"] = "Keep",
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

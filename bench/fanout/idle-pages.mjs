@@ -1,6 +1,6 @@
 // The image-page release at idle (issue 16, CamStudio.Media/Memory/ImagePages): what it saves and what it costs.
-// Per round, the same build twice on fresh instances, in a rotated order — release on
-// (Memory__ReleaseImagePagesWhenIdle=true) and off (the default) — each through:
+// Per round, the same build three times on fresh instances, in a rotated order — Memory__ImagePagesWhenIdle=Unmap
+// (the default: out of the resident set, kept in the page cache), Evict (out of memory) and Keep — each through:
 //   settled     the start-up release has run (Memory:StartupSettleTime, shortened here for both variants alike)
 //   first view  one werift viewer opens the cold camera: offer until its first media packet, and the app's major
 //               page faults meanwhile (pages read back from disk: what the release costs the next viewer)
@@ -21,8 +21,9 @@ import { waitFor, delay } from '../lib/process.mjs';
 import { summarize, round } from '../lib/stats.mjs';
 
 const VARIANTS = [
-  { label: 'image pages released', env: { Memory__ReleaseImagePagesWhenIdle: 'true' } },
-  { label: 'kept (default)', env: { Memory__ReleaseImagePagesWhenIdle: 'false' } },
+  { label: 'unmapped, kept cached (default)', env: { Memory__ImagePagesWhenIdle: 'Unmap' } },
+  { label: 'evicted', env: { Memory__ImagePagesWhenIdle: 'Evict' } },
+  { label: 'kept mapped', env: { Memory__ImagePagesWhenIdle: 'Keep' } },
 ];
 const MIB = 1024 * 1024;
 

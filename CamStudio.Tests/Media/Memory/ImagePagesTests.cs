@@ -53,6 +53,54 @@ public sealed class ImagePagesTests
     }
 
     [Fact]
+    public void Unmap_pages_out_and_reads_back_into_the_cache_exactly_the_pages_that_were_in_memory()
+    {
+        // One mapping of 6 pages, 0x1000 each: pages 1–2 and 5 are in memory.
+        const string oneMapping = "7f5000000000-7f5000006000 r--p 00000000 08:01 99 /opt/camstudio/A.dll";
+        List<string> calls = [];
+        var pages = new ImagePages(() => oneMapping,
+            (start, length) => { calls.Add($"out {start:x}+{length:x}"); return 0; },
+            (start, length, vector) =>
+            {
+                calls.Add($"residency {start:x}+{length:x}");
+                vector.Clear();
+                vector[1] = vector[2] = 1;
+                vector[5] = 0x81; // only bit 0 means resident
+                return 0;
+            },
+            (start, length) => { calls.Add($"willneed {start:x}+{length:x}"); return 0; },
+            pageSize: 0x1000);
+
+        ImagePageOutcome outcome = pages.Release(ReleaseMode.Unmap);
+
+        calls.Should().Equal(
+            "residency 7f5000000000+6000", "out 7f5000000000+6000", "willneed 7f5000001000+2000", "willneed 7f5000005000+1000");
+        outcome.Should().Be(new ImagePageOutcome(1, 0x6000, 0, null));
+    }
+
+    [Fact]
+    public void Unmap_leaves_a_mapping_whose_residency_cannot_be_read_and_large_mappings_go_in_chunks()
+    {
+        // 4096 pages per residency call: a 4097-page mapping takes two; a refused one is not paged out at all.
+        const string maps = """
+            7f5000000000-7f5001001000 r--p 00000000 08:01 99 /opt/camstudio/Big.dll
+            7f6000000000-7f6000001000 r--p 00000000 08:01 98 /opt/camstudio/Refused.dll
+            """;
+        List<(long Start, ulong Length)> pagedOut = [];
+        int residencyCalls = 0;
+        var pages = new ImagePages(() => maps,
+            (start, length) => { pagedOut.Add((start, length)); return 0; },
+            (start, _, vector) => { residencyCalls++; vector.Fill(1); return start == 0x7f6000000000 ? ENoMem : 0; },
+            (_, _) => 0, pageSize: 0x1000);
+
+        ImagePageOutcome outcome = pages.Release(ReleaseMode.Unmap);
+
+        residencyCalls.Should().Be(3);
+        pagedOut.Should().Equal((0x7f5000000000, 0x1000000UL), (0x7f5001000000, 0x1000UL));
+        outcome.Should().Be(new ImagePageOutcome(1, 0x1001000, 1, null));
+    }
+
+    [Fact]
     public void The_processs_own_maps_offer_the_runtime_library_and_never_the_double_mapped_code()
     {
         string maps = File.ReadAllText("/proc/self/maps");

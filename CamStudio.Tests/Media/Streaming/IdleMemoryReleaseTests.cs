@@ -3,6 +3,9 @@ using CamStudio.Media.Streaming;
 using CamStudio.Media.WebRtc;
 using CamStudio.Tests.Infrastructure;
 using CamStudio.Tests.Media.Ffmpeg;
+using CamStudio.Media;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -174,5 +177,29 @@ public sealed class IdleMemoryReleaseTests : IAsyncLifetime
             Task.FromResult<CameraFeed?>(cameraId is 1 or 2
                 ? CameraStreamLifecycleTests.Camera(cameraId: cameraId)
                 : null);
+    }
+
+    [Theory]
+    [InlineData("Unmap", true)]
+    [InlineData("Evict", true)]
+    [InlineData("Keep", true)]
+    [InlineData("7", false)] // binds to an undefined value: refused at start, not treated as some mode
+    public void The_image_page_mode_is_one_of_the_three(string configured, bool valid)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Memory:ImagePagesWhenIdle"] = configured }).Build();
+        using ServiceProvider services = new ServiceCollection().AddLogging().AddCameraStreams(configuration).BuildServiceProvider();
+
+        Action read = () => _ = services.GetRequiredService<IOptions<MemoryReleaseOptions>>().Value;
+
+        if (valid)
+        {
+            read.Should().NotThrow();
+            new MemoryReleaseOptions().ImagePagesWhenIdle.Should().Be(IdleImagePages.Unmap, "the default");
+        }
+        else
+        {
+            read.Should().Throw<OptionsValidationException>().WithMessage("*ImagePagesWhenIdle*");
+        }
     }
 }
