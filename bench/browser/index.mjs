@@ -8,14 +8,15 @@ import { launchChromium, newBenchContext } from './browser.mjs';
 import { measureGlassToGlass } from './latency.mjs';
 import { measureTiles } from './tiles.mjs';
 import { measureColdStart, measureLateJoin, SPLIT_STEPS } from './ttff.mjs';
+import { measureFallback } from './fallback.mjs';
 
 export { measureColdStart, measureGlassToGlass, measureLateJoin, measureTiles };
 
 /** How much of each metric a run does; smoke = CI's "cannot rot" version. */
 export function browserPlan(smoke) {
   return smoke
-    ? { lateJoins: 3, coldJoins: 1, latencyFrames: 100, tiles: 4, tileSeconds: 8 }
-    : { lateJoins: 24, coldJoins: 6, latencyFrames: 500, tiles: 16, tileSeconds: 30 };
+    ? { lateJoins: 3, coldJoins: 1, latencyFrames: 100, tiles: 4, tileSeconds: 8, fallbackJoins: 1 }
+    : { lateJoins: 24, coldJoins: 6, latencyFrames: 500, tiles: 16, tileSeconds: 30, fallbackJoins: 6 };
 }
 
 /**
@@ -23,7 +24,7 @@ export function browserPlan(smoke) {
  * measures, and reports into ctx.results (section 'browser' + markdown tables). A metric that fails is recorded
  * with ctx.results.fail and the others still run.
  * @param {object} ctx   bench/lib/context.mjs
- * @param {{ only?: Set<string>, joins?: number }} [options]  subset of 'late', 'cold', 'latency', 'tiles'; joins per
+ * @param {{ only?: Set<string>, joins?: number }} [options]  subset of 'late', 'cold', 'latency', 'fallback', 'tiles'; joins per
  *   time-to-first-frame case instead of the plan's
  */
 export async function run(ctx, { only, joins } = {}) {
@@ -143,6 +144,18 @@ export async function run(ctx, { only, joins } = {}) {
           [row('late joiner over HLS: presented (rVFC)', hls.presented), row('late joiner over HLS: expected display time', hls.expectedDisplay)],
           `${hls.unreadableFrames} unreadable, ${hls.replayedFramesSkipped} frames older than the join skipped, ${hls.droppedVideoFrames} of `
           + `${hls.totalVideoFrames} dropped; parts of 0.2 s (Streams:Hls:PartTargetMilliseconds), hls.js plays about three parts behind the live edge. Goal (issue 14): p95 ≤ 1.5 s.`);
+      });
+    }
+    if (want('fallback')) {
+      await step('fallback', async () => {
+        const r = await measureFallback(ctx, context, { cameraId: await entry('fallback', 'stream2'), joins: plan.fallbackJoins });
+        ctx.results.set('browser', 'fallback', r);
+        const s = r.fromNavigation;
+        ctx.results.table('UDP to the media port dropped: WebRTC given up, LL-HLS plays (Chromium, production player, transport auto, 640x360)',
+          ['<case', 'n', 'navigation → first frame median ms', 'p95 ms', 'max ms'],
+          [['stream running (another viewer on HLS)', s.n, round(s.median, 0), round(s.p95, 0), round(s.max, 0)]],
+          'nftables drops UDP to CamStudio\'s media port inside the bench\'s network namespace; the player tries WebRTC, '
+          + 'gives it up 3 s after the answer (WEBRTC_FALLBACK_TIMEOUT_MS) and plays LL-HLS. Goal (issue 14 §4a): a picture within 6 s.');
       });
     }
     await context.close();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs only the browser metrics, without the fan-out cameras and references of bench/run.mjs (less load on the
 // machine while latency is measured). Inside the project's network namespace, as root:
-//   unshare -n scripts/netns-run.sh node bench/browser/run-browser.mjs [--smoke] [--only late,cold,latency,tiles]
+//   unshare -n scripts/netns-run.sh node bench/browser/run-browser.mjs [--smoke] [--only late,cold,latency,fallback,tiles]
 //       [--joins N] [--app artifacts/publish/linux-x64] [--out artifacts/bench-browser]
 // --joins: late joins and cold starts per case instead of the plan's (for A/B runs of one step).
 // The full harness (scripts/bench.sh) runs the same code through bench/run.mjs --only browser.

@@ -7,6 +7,7 @@
 //   ?mode=sync&camera=ID&edges=30               one player with audio, camera --pattern sync: each flash's display time
 //                                               vs its beep's playout time (lip sync, issue 15)
 //   &transport=hls                             the player forced to LL-HLS (hls.js), as the tile's fallback plays
+//   &transport=auto                            the tile's default: WebRTC, LL-HLS when it does not connect in 3 s
 //   &transport=janus (latency only)            a plain <video> from a Janus mountpoint, signalled from Node (the reference)
 // Results land in window.benchResult (the Node side waits for it); errors in window.benchResult.error.
 import { createPlayer } from '/js/player.js';
@@ -149,6 +150,8 @@ function startTile(cameraId, q, onFrame, { audio = false, trackArrival = false }
       if (counters.framesDecoded > 0) t.decoded ??= now;
       if (t.firstPacket !== null) received.push([now, counters.framesReceived, counters.framesDecoded]);
     }
+    // Over HLS (forced, or 'auto' after falling back) no peer connection decodes: the element's own count says it.
+    if (transport !== 'webrtc' && video.getVideoPlaybackQuality().totalVideoFrames > 0) t.decoded ??= now;
     if (t.decoded !== null && (!trackArrival || tile.arrivalDone || (t.firstPacket !== null && now - t.firstPacket > 6000))) {
       clearInterval(poll);
     }
@@ -233,7 +236,9 @@ async function join() {
   if (tile.error) throw new Error(tile.error);
   if (tile.reconnects > 0) throw new Error(`the player had to reconnect: ${tile.lastProblem}`);
   await until('live', () => t.live !== null, 5_000);
-  if (firstFrameAge !== null) await until('a frame captured after the offer', () => freshFrame !== null, 15_000);
+  // Over HLS the first picture is the part at hls.js's start position (up to a GOP behind the live edge), and there is
+  // no offer to compare with for a forced HLS player: the fresh-frame step is WebRTC's.
+  if (firstFrameAge !== null && transport === 'webrtc') await until('a frame captured after the offer', () => freshFrame !== null, 15_000);
   return {
     moduleStart,
     created: t.created,
