@@ -3,6 +3,7 @@ using CamStudio.Web.Cluster;
 using CamStudio.Web.Components.Live;
 using CamStudio.Web.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
 namespace CamStudio.Web.Components;
@@ -21,6 +22,9 @@ public static class UiServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CameraStatusNotifier>());
         // Scoped = one per circuit: the sessions a browser tab opened end with its circuit.
         services.AddScoped<LiveViewerSessions>();
+        // The last tab closing with no camera streaming is an idle transition (the memory release).
+        services.TryAddSingleton<OpenCircuits>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, OpenCircuitsHandler>());
         return services;
     }
 }

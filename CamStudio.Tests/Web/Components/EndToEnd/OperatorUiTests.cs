@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CamStudio.Tests.Infrastructure;
+using CamStudio.Web.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CamStudio.Tests.Web.Components.EndToEnd;
@@ -70,6 +72,23 @@ public sealed class OperatorUiTests(UiEndToEndFixture e2e) : IAsyncLifetime
         await e2e.WaitForStatusAsync(id, s => s.GetProperty("state").GetString() == "idle", s_deadline, "the stream stops after the grace");
         sinceClosed.Elapsed.Should().BeGreaterThanOrEqualTo(UiEndToEndFixture.GracePeriod - TimeSpan.FromMilliseconds(250));
         await form.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_tab_counts_as_an_open_circuit_until_it_is_closed()
+    {
+        // The count behind "the last tab closed with no camera streaming is an idle transition" (OpenCircuitsTests).
+        // Other tests' tabs may still be counted (a circuit whose tab died without saying so lingers for minutes), so
+        // this looks at the change.
+        OpenCircuits circuits = e2e.Services.GetRequiredService<OpenCircuits>();
+        int before = circuits.Count;
+        IPage page = await e2e.OpenPageAsync("cameras");
+        await Eventually.WaitUntilAsync(() => circuits.Count > before, s_deadline, "the tab's circuit is counted");
+        int open = circuits.Count;
+
+        await page.Context.CloseAsync(); // the tab says goodbye (Blazor's unload beacon): the circuit closes at once
+
+        await Eventually.WaitUntilAsync(() => circuits.Count < open, s_deadline, "the closed tab's circuit is no longer counted");
     }
 
     [Fact]
