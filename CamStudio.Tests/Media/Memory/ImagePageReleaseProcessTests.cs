@@ -91,15 +91,17 @@ public sealed class ImagePageReleaseProcessTests(ITestOutputHelper output) : IAs
         (await IsOkAsync(baseUrl + "/")).Should().BeTrue("what the page touches is read back");
         faults = MajorFaults(_app.Id) - faults;
         output.WriteLine($"major faults serving the sign-in page after the release: {faults}");
+        // The build was just copied, so every page of it is in the page cache; only a release that evicts can make the
+        // page read from disk. Measured: Unmap 0; Evict 18–43 (only the private copy's pages go: the shared runtime is
+        // mapped by other .NET processes too, and the kernel leaves those alone).
+        const int unmapBound = 5;
         if (mode is null)
         {
-            // The build was just copied, so every page of it is in the page cache; only a release that evicts can make
-            // the page read from disk (Evict: 60–76 measured).
-            faults.Should().BeLessThanOrEqualTo(5, "the released pages stayed in the page cache");
+            faults.Should().BeLessThanOrEqualTo(unmapBound, "the released pages stayed in the page cache");
         }
         else
         {
-            faults.Should().BeGreaterThan(20, "evicted pages are read back from disk");
+            faults.Should().BeGreaterThan(unmapBound, "evicted pages are read back from disk");
         }
     }
 
