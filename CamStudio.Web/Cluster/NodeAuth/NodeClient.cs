@@ -33,62 +33,55 @@ public sealed partial class NodeClient(
     private readonly TimeSpan _hlsOpenTimeout = (options?.Value.ForwardTimeout ?? new ClusterOptions().ForwardTimeout)
         + (streamOptions?.Value.Hls ?? new HlsOptions()).ViewerTimeout;
 
-    public async Task<ViewerOfferOutcome> ForwardOfferAsync(
-        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string sdp, string? quality, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(ownerUrl);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeOfferRequest(sdp, quality), ClusterJson.Options);
-        try
-        {
-            using HttpResponseMessage response = await SendAsync(
-                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.OfferPath(cameraId), body, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                NodeOfferAnswer? answer = await response.Content.ReadFromJsonAsync<NodeOfferAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
-                return answer is null
-                    ? OwnerUnavailable()
-                    : new ViewerOfferOutcome { SessionId = answer.SessionId, AnswerSdp = answer.AnswerSdp, Quality = answer.Quality, OwnerNode = ownerNode };
-            }
-
-            return await RefusalAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
-        {
-            LogForwardFailed(logger, ownerNode, cameraId, ex.GetType().Name);
-            return OwnerUnavailable();
-        }
-    }
+    public Task<ViewerOfferOutcome> ForwardOfferAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string sdp, string? quality, CancellationToken cancellationToken) =>
+        PostForOutcomeAsync<NodeOfferRequest, NodeOfferAnswer>(
+            ownerUrl, ownerNode, user, cameraId, ClusterNodeApi.OfferPath(cameraId), new NodeOfferRequest(sdp, quality), _timeout, hls: false,
+            answer => new ViewerOfferOutcome { SessionId = answer.SessionId, AnswerSdp = answer.AnswerSdp, Quality = answer.Quality, OwnerNode = ownerNode },
+            cancellationToken);
 
     /// <summary>
     /// Opens an LL-HLS viewer on the owner (<c>POST /internal/cluster/cameras/{id}/hls</c>): the owner's session id and
     /// the multivariant playlist it wrote for it. Failures as for <see cref="ForwardOfferAsync"/>; the owner's HLS
     /// refusals without an offer code come back in <see cref="ViewerOfferOutcome.OwnerProblem"/>.
     /// </summary>
-    public async Task<ViewerOfferOutcome> ForwardHlsAsync(
-        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken)
+    public Task<ViewerOfferOutcome> ForwardHlsAsync(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string? quality, CancellationToken cancellationToken) =>
+        PostForOutcomeAsync<NodeHlsRequest, NodeHlsAnswer>(
+            ownerUrl, ownerNode, user, cameraId, ClusterNodeApi.HlsOpenPath(cameraId), new NodeHlsRequest(quality), _hlsOpenTimeout, hls: true,
+            answer => new ViewerOfferOutcome
+            {
+                SessionId = answer.SessionId,
+                HlsPlaylistPath = HlsPaths.MediaPlaylist(answer.SessionId),
+                HlsMultivariant = answer.Playlist,
+                Quality = answer.Quality,
+                OwnerNode = ownerNode,
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// POSTs <paramref name="request"/> to the owner's <paramref name="path"/> and turns the answer into an outcome: a
+    /// success through <paramref name="map"/>, a refusal through <see cref="RefusalAsync"/>, an unreachable, slow or
+    /// nonsensical owner (or an empty answer) into <see cref="ViewerOfferError.OwnerUnavailable"/>.
+    /// </summary>
+    private async Task<ViewerOfferOutcome> PostForOutcomeAsync<TRequest, TAnswer>(
+        Uri ownerUrl, string ownerNode, ClaimsPrincipal user, int cameraId, string path, TRequest request, TimeSpan timeout, bool hls,
+        Func<TAnswer, ViewerOfferOutcome> map, CancellationToken cancellationToken)
+        where TAnswer : class
     {
         ArgumentNullException.ThrowIfNull(ownerUrl);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new NodeHlsRequest(quality), ClusterJson.Options);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(request, ClusterJson.Options);
         try
         {
             using HttpResponseMessage response = await SendAsync(
-                ownerUrl, user, HttpMethod.Post, ClusterNodeApi.HlsOpenPath(cameraId), body, cancellationToken, timeout: _hlsOpenTimeout).ConfigureAwait(false);
+                ownerUrl, user, HttpMethod.Post, path, body, cancellationToken, timeout: timeout).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                NodeHlsAnswer? answer = await response.Content.ReadFromJsonAsync<NodeHlsAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
-                return answer is null
-                    ? OwnerUnavailable()
-                    : new ViewerOfferOutcome
-                    {
-                        SessionId = answer.SessionId,
-                        HlsPlaylistPath = HlsPaths.MediaPlaylist(answer.SessionId),
-                        HlsMultivariant = answer.Playlist,
-                        Quality = answer.Quality,
-                        OwnerNode = ownerNode,
-                    };
+                TAnswer? answer = await response.Content.ReadFromJsonAsync<TAnswer>(ClusterJson.Options, cancellationToken).ConfigureAwait(false);
+                return answer is null ? OwnerUnavailable() : map(answer);
             }
 
-            return await RefusalAsync(response, cancellationToken, hls: true).ConfigureAwait(false);
+            return await RefusalAsync(response, cancellationToken, hls).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsOwnerFailure(ex, cancellationToken))
         {
